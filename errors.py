@@ -1,0 +1,69 @@
+"""The project's own exception types.
+
+Every error carries an English message (``str(err)``, for logs and the CLI) and a
+Vietnamese one (``err.message_vi``) that the UI shows. Only entry points (UI, CLI,
+HTTP API) turn these into user-facing messages.
+"""
+
+from __future__ import annotations
+
+
+class NQError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+    message_vi: str = "Đã xảy ra lỗi."
+
+    def __init__(self, message: str, message_vi: str | None = None):
+        super().__init__(message)
+        if message_vi is not None:
+            self.message_vi = message_vi
+
+
+class ConfigError(NQError):
+    """A setting has a bad value; the message names the value and the fix."""
+
+    message_vi = "Cấu hình không hợp lệ."
+
+
+class InputError(NQError):
+    """A question or a request the product cannot take as it is."""
+
+    message_vi = "Câu hỏi không hợp lệ."
+
+
+class DocumentError(NQError):
+    """A file that cannot be ingested (base of the file errors below)."""
+
+    message_vi = "Không đọc được tệp."
+
+
+class UnsupportedFileType(DocumentError):
+    message_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận .txt, .md, .docx, .pdf)."
+
+
+class EmptyDocument(DocumentError):
+    message_vi = "Tệp rỗng hoặc không có nội dung văn bản."
+
+
+class DecodeFailure(DocumentError):
+    message_vi = "Không nhận dạng được bảng mã của tệp văn bản."
+
+
+class CorruptDocument(DocumentError):
+    message_vi = "Tệp bị hỏng hoặc không đúng định dạng."
+
+
+class FileTooLarge(DocumentError):
+    message_vi = "Tệp vượt quá dung lượng cho phép."
+
+
+class IndexMismatch(NQError):
+    """The collection was built with another embedding model."""
+
+    message_vi = "Chỉ mục được xây dựng bằng mô hình nhúng khác; cần xây dựng lại chỉ mục."
+
+
+class StoreUnavailable(NQError):
+    """The vector store (embedded or server) cannot be reached."""
+
+    message_vi = "Không kết nối được kho dữ liệu vector."

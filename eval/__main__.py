@@ -1,0 +1,68 @@
+"""Evaluation CLI.
+
+  python -m eval answer --questions Q.jsonl --out A.jsonl
+      one answer JSON line per question line ({"id","question"[, "history"]}), same order,
+      one model load for the whole batch; an empty index is first filled from data/.
+  python -m eval run [--gold eval/gold.jsonl] [--report report.md] [--json metrics.json]
+                     [--retriever hybrid|dense|bm25] [--embeddings SPEC] [--url http://host:port]
+                     [--baseline eval/baseline.json]
+      scores the gold set, prints the metrics table, exits 1 below the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from eval.report import load_jsonl, run_eval
+
+HERE = Path(__file__).resolve().parent
+
+
+def _answer_cmd(args: argparse.Namespace) -> int:
+    from retrieval.chain import Assistant
+    from errors import NQError
+
+    assistant = Assistant()
+    assistant.ensure_index()
+    out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
+    try:
+        for item in load_jsonl(Path(args.questions)):
+            try:
+                ans = assistant.ask(item.get("question", ""), item.get("history"), qid=item.get("id")).to_dict()
+            except NQError as exc:
+                ans = {"id": item.get("id"), "question": item.get("question", ""), "answer": exc.message_vi,
+                       "found": False, "citations": [], "mode": "extractive", "latency_ms": 0.0, "error": str(exc)}
+            out.write(json.dumps(ans, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("answer", help="answer a JSONL file of questions")
+    a.add_argument("--questions", required=True)
+    a.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
+    r = sub.add_parser("run", help="score the gold set")
+    r.add_argument("--gold", default=str(HERE / "gold.jsonl"))
+    r.add_argument("--report", help="write a Markdown report here")
+    r.add_argument("--json", dest="json_out", help="write the metrics as JSON here")
+    r.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    r.add_argument("--embeddings", help="override NQ_EMBEDDINGS for this run")
+    r.add_argument("--url", help="evaluate a running deployment through POST URL/api/ask")
+    r.add_argument("--baseline", default=str(HERE / "baseline.json"),
+                   help="fail (exit 1) when a headline metric is below this file's figure ('' to skip)")
+    args = parser.parse_args(argv)
+    if args.cmd == "answer":
+        return _answer_cmd(args)
+    return run_eval(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Scoring of answers against the gold set: facts, citations, refusals, latency."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def norm(text: str) -> str:
+    """Casefold, NFC, one space, Vietnamese number formats unified ('17.800' = '17800', '7,3' = '7.3')."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    return " ".join(text.split())
+
+
+def has_fact(answer: str, fact: str) -> bool:
+    return norm(fact) in norm(answer)
+
+
+def _hits(citation: dict, quotes: list[str]) -> bool:
+    ctext, cquote = norm(citation.get("text", "")), norm(citation.get("quote", ""))
+    for q in map(norm, quotes):
+        if q in ctext or (len(cquote) >= 20 and cquote in q):
+            return True
+    return False
+
+
+def gold_quotes(item: dict) -> list[str]:
+    src = item.get("source") or {}
+    quotes = list(src.get("quotes") or [])
+    if src.get("quote"):
+        quotes.insert(0, src["quote"])
+    return quotes
+
+
+@dataclass
+class Metrics:
+    n: int = 0
+    answerable: int = 0
+    unanswerable: int = 0
+    correct: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    rr: float = 0.0
+    refused_ok: int = 0
+    false_refusals: int = 0
+    latencies: list[float] = field(default_factory=list)
+    per_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, item: dict, ans: dict) -> None:
+        self.n += 1
+        self.latencies.append(float(ans.get("latency_ms", 0.0)))
+        cat = item.get("category", "other")
+        cites = ans.get("citations") or []
+        if item.get("answerable", True):
+            self.answerable += 1
+            ok = bool(ans.get("found")) and all(has_fact(ans.get("answer", ""), f) for f in item.get("expect", []))
+            self.correct += ok
+            if not ans.get("found"):
+                self.false_refusals += 1
+            quotes = gold_quotes(item)
+            rank = next((i + 1 for i, c in enumerate(cites) if _hits(c, quotes)), None)
+            self.hit1 += rank == 1
+            self.hit3 += rank is not None and rank <= 3
+            self.rr += 1.0 / rank if rank else 0.0
+            cite_ok = rank is not None and rank <= 3
+        else:
+            self.unanswerable += 1
+            ok = not ans.get("found")
+            self.refused_ok += ok
+            cite_ok = True
+        self.per_category[cat][0] += ok
+        self.per_category[cat][1] += 1
+        if not ok or not cite_ok:
+            self.misses.append({"id": item["id"], "category": cat, "question": item["question"],
+                                "expect": item.get("expect", []), "answer": ans.get("answer", ""),
+                                "found": ans.get("found"), "citation_ok": cite_ok})
+
+    def summary(self) -> dict[str, float]:
+        def pct(a: int, b: int) -> float:
+            return round(100.0 * a / b, 1) if b else 0.0
+
+        lat = sorted(self.latencies) or [0.0]
+        p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+        return {
+            "questions": self.n,
+            "answer_accuracy": pct(self.correct, self.answerable),
+            "citation_hit_at_1": pct(self.hit1, self.answerable),
+            "citation_hit_at_3": pct(self.hit3, self.answerable),
+            "citation_mrr": round(self.rr / self.answerable, 3) if self.answerable else 0.0,
+            "refusal_accuracy": pct(self.refused_ok, self.unanswerable),
+            "false_refusal_rate": pct(self.false_refusals, self.answerable),
+            "latency_p50_ms": round(statistics.median(lat), 1),
+            "latency_p95_ms": round(p95, 1),
+        }

@@ -1,0 +1,40 @@
+"""BM25 (bm25s) over accent-folded Vietnamese syllables and syllable bigrams.
+
+Derived from the collection's stored chunks, never stored on its own, so the lexical
+and the dense index can never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from ingest.chunker import index_text
+from retrieval.textnorm import tokens
+from retrieval.types import Chunk
+
+
+class BM25Index:
+    def __init__(self, chunks: list[Chunk]) -> None:
+        import bm25s
+
+        self.chunks = chunks
+        self._docs = [tokens(index_text(c)) for c in chunks]
+        self.df: Counter[str] = Counter(t for doc in self._docs for t in set(doc))
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if chunks:
+            self._bm25.index(self._docs, show_progress=False)
+
+    def idf(self, token: str) -> float:
+        n = len(self.chunks)
+        return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
+
+    def known(self, token: str) -> bool:
+        return token in self.df
+
+    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        q = [t for t in tokens(query) if t in self.df]
+        if not q or not self.chunks:
+            return []
+        ids, scores = self._bm25.retrieve([q], k=min(k, len(self.chunks)), show_progress=False)
+        return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0]) if s > 0]

@@ -1,0 +1,87 @@
+"""Question analysis: abbreviation expansion and the period a question asks about.
+
+Abbreviations are the ones of Vietnamese public administration, not of one document:
+a question typed "BHYT" must match "bảo hiểm y tế" in the text, and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.textnorm import fold, words
+
+# Folded abbreviation -> expansion (as written in documents).
+ABBREVIATIONS: dict[str, str] = {
+    "grdp": "tổng sản phẩm trên địa bàn",
+    "gdp": "tổng sản phẩm quốc nội",
+    "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội",
+    "bhtn": "bảo hiểm thất nghiệp",
+    "ubnd": "Ủy ban nhân dân",
+    "hdnd": "Hội đồng nhân dân",
+    "mttq": "Mặt trận Tổ quốc",
+    "kt-xh": "kinh tế - xã hội",
+    "ktxh": "kinh tế - xã hội",
+    "ntm": "nông thôn mới",
+    "qp-an": "quốc phòng, an ninh",
+    "qpan": "quốc phòng, an ninh",
+    "pci": "năng lực cạnh tranh cấp tỉnh",
+    "dti": "chuyển đổi số cấp tỉnh",
+    "pii": "đổi mới sáng tạo",
+    "par index": "cải cách hành chính",
+    "ocop": "mỗi xã một sản phẩm",
+    "cntt": "công nghệ thông tin",
+    "khcn": "khoa học công nghệ",
+    "kh-cn": "khoa học công nghệ",
+    "dntn": "doanh nghiệp tư nhân",
+    "fdi": "đầu tư trực tiếp nước ngoài",
+    "oda": "hỗ trợ phát triển chính thức",
+    "tthc": "thủ tục hành chính",
+    "dvc": "dịch vụ công",
+    "xnk": "xuất nhập khẩu",
+    "bq": "bình quân",
+    "nsnn": "ngân sách nhà nước",
+    "tw": "Trung ương",
+    "tu": "Tỉnh ủy",
+    "btv": "Ban Thường vụ",
+    "bch": "Ban Chấp hành",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+}
+_ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")(?![\w-])")
+_EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items()}
+_YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
+# "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
+_TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay")
+_RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "nam truoc", "nam ngoai", "vua qua",
+                 "han che", "ton tai", "yeu kem")
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    text: str  # the question as asked (NFC)
+    search_text: str  # with abbreviations expanded (both forms kept)
+    years: tuple[str, ...]
+    wants_results: bool  # asks about reported results (e.g. 2024)
+    wants_targets: bool  # asks about targets/plans
+
+
+def expand_abbreviations(question: str) -> str:
+    """Append the expansion of every abbreviation, and the abbreviation of every expansion."""
+    folded = fold(question)
+    extra = [ABBREVIATIONS[m.group(1)] for m in _ABBR_RE.finditer(folded)]
+    extra += [abbr.upper() for exp, abbr in _EXPANSIONS.items() if exp in folded]
+    return question if not extra else f"{question} ({'; '.join(dict.fromkeys(extra))})"
+
+
+def analyse(question: str) -> QueryInfo:
+    folded = " ".join(words(question))
+    years = tuple(dict.fromkeys(_YEAR_RE.findall(question)))
+    return QueryInfo(
+        text=question,
+        search_text=expand_abbreviations(question),
+        years=years,
+        wants_results=any(h in folded for h in _RESULT_HINTS),
+        wants_targets=any(h in folded for h in _TARGET_HINTS),
+    )

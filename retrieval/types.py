@@ -1,0 +1,118 @@
+"""Shared types passed between stages: Chunk, Passage, Citation, Answer.
+
+No tuples or bare dicts cross a folder boundary; these dataclasses do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SECTION_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One indexed unit of a document: a paragraph (or part of one), a target, a footnote..."""
+
+    id: str
+    doc_id: str  # file name, e.g. "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    doc_title: str
+    section: str  # breadcrumb, parts joined by SECTION_SEP
+    kind: str  # title | paragraph | item | target | footnote | recipients | signature
+    text: str  # == cleaned_document_text[start:end]
+    start: int
+    end: int
+    number: int | None = None  # target "(n)" or footnote number
+    group: str | None = None  # "Về môi trường" for targets
+    period: str | None = None  # the year the enclosing part speaks of ("2024", "2025")
+    footnotes: tuple[int, ...] = ()  # footnote numbers referenced from this chunk
+    ordinal: int = 0  # position of the chunk in its document
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Flat metadata for Chroma (scalars only; None is not allowed there)."""
+        meta = {
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "section": self.section,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "number": self.number if self.number is not None else -1,
+            "group": self.group or "",
+            "period": self.period or "",
+            "footnotes": ",".join(str(n) for n in self.footnotes),
+            "ordinal": self.ordinal,
+        }
+        return meta
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+        number = int(meta.get("number", -1))
+        notes = str(meta.get("footnotes") or "")
+        return cls(
+            id=chunk_id,
+            doc_id=str(meta["doc_id"]),
+            doc_title=str(meta.get("doc_title", "")),
+            section=str(meta.get("section", "")),
+            kind=str(meta.get("kind", "paragraph")),
+            text=text,
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            number=None if number < 0 else number,
+            group=str(meta.get("group") or "") or None,
+            period=str(meta.get("period") or "") or None,
+            footnotes=tuple(int(n) for n in notes.split(",") if n),
+            ordinal=int(meta.get("ordinal", 0)),
+        )
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its fused score and the ranks that produced it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+
+
+@dataclass
+class Citation:
+    n: int
+    doc: str
+    section: str
+    text: str  # the whole cited passage
+    quote: str  # the answering span
+    start: int  # offsets of quote in the cleaned document text
+    end: int
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"
+    latency_ms: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.id is not None:
+            out["id"] = self.id
+        out.update(
+            question=self.question,
+            answer=self.answer,
+            found=self.found,
+            citations=[asdict(c) for c in self.citations],
+            mode=self.mode,
+            latency_ms=round(self.latency_ms, 1),
+        )
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
