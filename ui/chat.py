@@ -1,0 +1,123 @@
+"""Gradio Blocks: chat with cited answers, example questions, and a documents panel."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from errors import NQError
+from retrieval.chain import Assistant
+from retrieval.types import Answer
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "Chỉ tiêu tỷ lệ che phủ rừng năm 2025 là bao nhiêu?",
+    "Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?",
+    "ty le ho ngheo nam 2024",
+    "Các chỉ tiêu về môi trường gồm những gì?",
+    "Ba hành lang kinh tế gồm những gì?",
+    "Ai ký nghị quyết?",
+]
+
+CSS = """
+.cite {border-left: 3px solid #2563eb; padding: 6px 10px; margin: 8px 0; background: #f8fafc;}
+.cite .section {color: #475569; font-size: 0.9em;}
+.cite mark {background: #fde68a; padding: 0 2px;}
+.cite .passage {white-space: pre-wrap;}
+"""
+
+
+def citations_html(answer: Answer) -> str:
+    if not answer.citations:
+        return "<p><i>Không có trích dẫn: văn bản không có thông tin để trả lời câu hỏi này.</i></p>"
+    parts = []
+    for c in answer.citations:
+        i = c.text.find(c.quote)
+        if i >= 0:
+            body = (html.escape(c.text[:i]) + "<mark>" + html.escape(c.quote) + "</mark>"
+                    + html.escape(c.text[i + len(c.quote):]))
+        else:
+            body = html.escape(c.text)
+        parts.append(
+            f'<div class="cite"><b>[{c.n}]</b> <span class="section">{html.escape(c.doc)} › '
+            f'{html.escape(c.section)}</span><div class="passage">{body}</div></div>'
+        )
+    return "\n".join(parts)
+
+
+def _history_questions(history: list) -> list[dict]:
+    return [{"question": m["content"]} for m in history or []
+            if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
+
+
+def documents_table(assistant: Assistant) -> list[list]:
+    return [[d["doc_id"], d["title"], d["chunks"]] for d in assistant.store.documents()]
+
+
+def build_ui(assistant: Assistant):
+    import gradio as gr
+
+    def respond(message: str, history: list):
+        history = list(history or [])
+        try:
+            answer = assistant.ask(message, _history_questions(history))
+        except NQError as exc:
+            log.info("question rejected: %s", exc)
+            raise gr.Error(exc.message_vi) from exc
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}]
+        return history, citations_html(answer), ""
+
+    def ingest(files, progress=gr.Progress()):
+        from ingest.pipeline import ingest_paths
+
+        if not files:
+            raise gr.Error("Vui lòng chọn tệp để nạp.")
+        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+
+        def tick(done: int, total: int, label: str) -> None:
+            progress((done, total), desc=f"Đang lập chỉ mục {label}")
+
+        progress(0, desc="Đang đọc tệp")
+        report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick)
+        lines = []
+        for doc in report.added:
+            lines.append(f"✅ Đã nạp: {doc}")
+        for doc in report.updated:
+            lines.append(f"🔄 Đã cập nhật: {doc}")
+        for doc in report.unchanged:
+            lines.append(f"= Không thay đổi: {doc}")
+        for name, err in report.failed:
+            log.warning("upload %s rejected: %s", name, err)
+            lines.append(f"❌ {name}: {err.message_vi}")
+        return "\n\n".join(lines), documents_table(assistant)
+
+    with gr.Blocks(title="Hỏi đáp Nghị quyết") as demo:
+        gr.Markdown("## Hỏi đáp Nghị quyết\nĐặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu). "
+                    "Mỗi câu trả lời kèm trích dẫn nguyên văn và vị trí trong văn bản.")
+        with gr.Tab("Hỏi đáp"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Trò chuyện", height=420)
+                    box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
+                                     lines=1, max_lines=4)
+                    with gr.Row():
+                        send = gr.Button("Gửi", variant="primary")
+                        clear = gr.Button("Xóa hội thoại")
+                    gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Trích dẫn")
+                    cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>")
+            send.click(respond, [box, chat], [chat, cites, box], api_name="ask")
+            box.submit(respond, [box, chat], [chat, cites, box], api_name=False)
+            clear.click(lambda: ([], "", ""), None, [chat, cites, box], api_name=False)
+        with gr.Tab("Tài liệu"):
+            docs = gr.Dataframe(headers=["Tệp", "Tiêu đề", "Số đoạn"], value=lambda: documents_table(assistant),
+                                label="Tài liệu đã lập chỉ mục", interactive=False)
+            upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
+                             file_types=[".txt", ".md", ".docx", ".pdf"])
+            go = gr.Button("Nạp vào chỉ mục", variant="primary")
+            status = gr.Markdown()
+            go.click(ingest, [upload], [status, docs], api_name="ingest")
+    return demo

@@ -1,0 +1,52 @@
+"""One process serves the Gradio chat at / and the JSON API at /api/ask."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from errors import InputError, NQError
+from retrieval.chain import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    question: str | None = None
+    history: list | None = None
+
+
+def create_app(assistant: Assistant) -> FastAPI:
+    import gradio as gr
+
+    from ui.chat import CSS, build_ui
+
+    api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url="/api/docs", openapi_url="/api/openapi.json")
+
+    @api.post("/api/ask")
+    def api_ask(req: AskRequest):
+        try:
+            return assistant.ask(req.question or "", req.history).to_dict()
+        except InputError as exc:
+            log.info("rejected question: %s", exc)
+            return JSONResponse(status_code=400, content={"error": str(exc), "message": exc.message_vi})
+        except NQError as exc:
+            log.error("ask failed: %s", exc)
+            return JSONResponse(status_code=503, content={"error": str(exc), "message": exc.message_vi})
+
+    @api.get("/api/health")
+    def health():
+        return {"status": "ok", "chunks": assistant.store.count()}
+
+    return gr.mount_gradio_app(api, build_ui(assistant), path="/", css=CSS, show_error=True)
+
+
+def serve(assistant: Assistant) -> None:
+    import uvicorn
+
+    s = assistant.settings
+    log.info("serving on http://%s:%s", s.host, s.port)
+    uvicorn.run(create_app(assistant), host=s.host, port=s.port, log_level="warning")
