@@ -7,11 +7,14 @@ and the dense index can never disagree.
 from __future__ import annotations
 
 import math
+import logging
 from collections import Counter
 
 from ingest.chunker import index_text
 from retrieval.textnorm import tokens
 from retrieval.types import Chunk
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 class BM25Index:

@@ -47,9 +47,18 @@ def citations_html(answer: Answer) -> str:
     return "\n".join(parts)
 
 
+def message_text(content) -> str:
+    """Gradio 6 gives message content as a string or as a list of typed parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return ""
+
+
 def _history_questions(history: list) -> list[dict]:
-    return [{"question": m["content"]} for m in history or []
-            if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str)]
+    return [{"question": message_text(m.get("content"))} for m in history or []
+            if isinstance(m, dict) and m.get("role") == "user"]
 
 
 def documents_table(assistant: Assistant) -> list[list]:

@@ -1,0 +1,134 @@
+"""The CLI, POST /api/ask and the Gradio UI (through gradio_client) against the real app on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port
+
+
+def run_cli(*args, env=None, timeout=120):
+    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def cli_env(index_dir, assistant):  # the session index is already built by `assistant`
+    return {"NQ_INDEX_DIR": str(index_dir)}
+
+
+def test_cli_ask_json(cli_env):
+    r = run_cli("ask", "--json", "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    ans = json.loads(r.stdout)
+    assert set(ans) >= {"question", "answer", "found", "citations", "mode", "latency_ms"}
+    assert ans["found"] and "52%" in ans["answer"] and ans["mode"] == "extractive"
+    c = ans["citations"][0]
+    assert set(c) == {"n", "doc", "section", "text", "quote", "start", "end", "score"}
+    assert c["section"].endswith("Về môi trường") and c["quote"] == "(25) Duy trì tỷ lệ che phủ rừng trên 52%"
+
+
+def test_cli_ask_text_and_bad_input(cli_env):
+    r = run_cli("ask", "ty le ho ngheo nam 2024", env=cli_env)
+    assert r.returncode == 0 and "2,41%" in r.stdout and "[1]" in r.stdout
+    r = run_cli("ask", "   ", env=cli_env)
+    assert r.returncode == 2 and "question is empty" in r.stderr
+
+
+def test_cli_ingest_and_remove(tmp_path):
+    env = {"NQ_INDEX_DIR": str(tmp_path / "idx")}
+    doc = tmp_path / "nq-test.md"
+    doc.write_text("# NGHỊ QUYẾT\n\nII. CHỈ TIÊU NĂM 2025\n\nVề y tế: (1) Có 15 bác sĩ/1 vạn dân.\n", encoding="utf-8")
+    bad = tmp_path / "bad.exe"
+    bad.write_bytes(b"MZ")
+    r = run_cli("ingest", str(doc), str(bad), env=env)
+    assert r.returncode == 1 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    r = run_cli("ingest", str(doc), env=env)
+    assert r.returncode == 0 and "unchanged: nq-test.md" in r.stdout
+    r = run_cli("documents", env=env)
+    assert "nq-test.md" in r.stdout
+    r = run_cli("ingest", "--remove", "nq-test.md", env=env)
+    assert "removed nq-test.md" in r.stdout
+
+
+def test_cli_bad_setting():
+    r = run_cli("ask", "x", env={"NQ_TOP_K": "0"})
+    assert r.returncode == 3 and "NQ_TOP_K must be >= 1, got 0" in r.stderr
+
+
+@pytest.fixture(scope="module")
+def server(index_dir, assistant):
+    port = free_port()
+    env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app exited: {proc.stderr.read()}")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("app did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_api_ask(server):
+    r = httpx.post(f"{server}/api/ask", json={"question": "Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?"}, timeout=30)
+    assert r.status_code == 200
+    ans = r.json()
+    assert ans["found"] and "7,3%" in ans["answer"]
+    assert ans["citations"][0]["section"].startswith("I. Kết quả lãnh đạo")
+
+
+@pytest.mark.parametrize("payload", [{"question": ""}, {"question": "  "}, {"question": "x" * 20_000}, {}])
+def test_api_bad_questions_keep_serving(server, payload):
+    r = httpx.post(f"{server}/api/ask", json=payload, timeout=30)
+    assert r.status_code == 400 and r.json()["message"]
+    assert httpx.post(f"{server}/api/ask", json={"question": "ai ký nghị quyết"}, timeout=30).status_code == 200
+
+
+def test_ui_through_gradio_client(server, tmp_path):
+    from gradio_client import Client, handle_file
+
+    from ui.chat import message_text
+
+    client = Client(server + "/", verbose=False)
+    history, cites, box = client.predict("chi tieu ty le che phu rung la bao nhieu", [], api_name="/ask")
+    assert box == "" and "52%" in message_text(history[-1]["content"])
+    assert "<mark>(25) Duy trì tỷ lệ che phủ rừng trên 52%</mark>" in cites and "Về môi trường" in cites
+
+    with pytest.raises(Exception, match="Vui lòng nhập câu hỏi"):
+        client.predict("   ", [], api_name="/ask")
+
+    docx = pytest.importorskip("docx")
+    path = tmp_path / "nghi-quyet-thu-nghiem.docx"
+    d = docx.Document()
+    d.add_paragraph("NGHỊ QUYẾT VỀ THỬ NGHIỆM")
+    d.add_paragraph("II. CHỈ TIÊU NĂM 2025")
+    d.add_paragraph("Về thể thao: (1) Xây dựng mới trên 37 sân bóng đá mini.")
+    d.save(path)
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    status, table = client.predict([handle_file(str(path)), handle_file(str(bad))], api_name="/ingest")
+    assert "Đã nạp: nghi-quyet-thu-nghiem.docx" in status and "hong.pdf" in status and "bị hỏng" in status
+    assert "nghi-quyet-thu-nghiem.docx" in json.dumps(table, ensure_ascii=False)
+    history, cites, _ = client.predict("xây dựng mới bao nhiêu sân bóng đá mini", [], api_name="/ask")
+    assert "37 sân bóng đá mini" in message_text(history[-1]["content"]) and "nghi-quyet-thu-nghiem.docx" in cites
+    # the original document still answers
+    history, _, _ = client.predict("ty le che phu rung", [], api_name="/ask")
+    assert "52%" in message_text(history[-1]["content"])
