@@ -132,3 +132,36 @@ def test_ui_through_gradio_client(server, tmp_path):
     # the original document still answers
     history, _, _ = client.predict("ty le che phu rung", [], api_name="/ask")
     assert "52%" in message_text(history[-1]["content"])
+
+
+def test_eval_against_a_running_deployment(server, tmp_path):
+    """`python -m eval run --url` scores a deployment through POST /api/ask."""
+    gold = tmp_path / "gold.jsonl"
+    items = [
+        {"id": "a", "question": "ty le che phu rung", "expect": ["52%"], "category": "t", "answerable": True,
+         "source": {"quote": "(25) Duy trì tỷ lệ che phủ rừng trên 52%"}},
+        {"id": "b", "question": "Nghệ An đặt chỉ tiêu tăng trưởng năm 2025 bao nhiêu?", "expect": [],
+         "category": "u", "answerable": False, "source": None},
+    ]
+    gold.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
+    out = tmp_path / "m.json"
+    r = subprocess.run([sys.executable, "-m", "eval", "run", "--gold", str(gold), "--url", server,
+                        "--json", str(out), "--baseline", ""], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    m = json.loads(out.read_text())
+    assert m["answer_accuracy"] == 100.0 and m["citation_hit_at_1"] == 100.0 and m["refusal_accuracy"] == 100.0
+
+
+def test_eval_answer_contract(cli_env, tmp_path):
+    q = tmp_path / "q.jsonl"
+    q.write_text('{"id": "q1", "question": "ai ký nghị quyết"}\n{"id": "q2", "question": ""}\n'
+                 '{"id": "q3", "question": "còn năm 2024 thì sao?", "history": [{"question": "tỷ lệ hộ nghèo năm 2025"}]}\n',
+                 encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    r = subprocess.run([sys.executable, "-m", "eval", "answer", "--questions", str(q), "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, env={**os.environ, **cli_env})
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["id"] for row in rows] == ["q1", "q2", "q3"]
+    assert rows[1]["found"] is False and rows[1]["citations"] == []
+    assert rows[2]["found"] and "2,41%" in rows[2]["answer"]
