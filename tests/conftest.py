@@ -49,3 +49,22 @@ def assistant(settings):
     a.ensure_index()
     a.warm_up()
     return a
+
+
+def wait_for_http(url: str, proc, timeout: float = 120) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``proc`` exits."""
+    import time
+
+    import httpx
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with code {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"{url} did not answer within {timeout:.0f} s")

@@ -6,12 +6,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, wait_for_http
 
 
 def run_cli(*args, env=None, timeout=120):
@@ -68,20 +67,9 @@ def server(index_dir, assistant):
     port = free_port()
     env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_PORT": str(port)}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app exited: {proc.stderr.read()}")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("app did not start")
+    wait_for_http(f"{url}/api/health", proc)
     yield url
     proc.terminate()
     proc.wait(timeout=30)

