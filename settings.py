@@ -6,7 +6,7 @@ Validated early: a bad value raises ConfigError naming the variable, the value a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from errors import ConfigError
@@ -74,9 +74,6 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **changes).validated()
-
     def validated(self) -> "Settings":
         if self.llm != "none":
             raise ConfigError(
@@ -96,8 +93,3 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return self.max_file_mb * 1024 * 1024
-
-    def describe(self) -> dict[str, str]:
-        hidden = {"llm_api_key"}
-        return {f.name: ("***" if f.name in hidden and getattr(self, f.name) else str(getattr(self, f.name)))
-                for f in fields(self)}

@@ -31,7 +31,6 @@ class PreparedDocument:
     doc_id: str
     chunks: list[Chunk]
     sha: str
-    text: str  # the cleaned text all offsets point into
 
 
 @dataclass
@@ -52,7 +51,7 @@ def prepare(raw: RawDocument, max_tokens: int) -> PreparedDocument:
     clean = clean_text(raw.text)
     chunks = build_chunks(raw.doc_id, clean, max_tokens=max_tokens)
     sha = hashlib.sha256(clean.text.encode("utf-8")).hexdigest()[:16]
-    return PreparedDocument(raw.doc_id, chunks, sha, clean.text)
+    return PreparedDocument(raw.doc_id, chunks, sha)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -68,7 +67,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progress: Progress | None,
            done: int, total: int) -> int:
-    existing = store.doc_ids(doc.doc_id)
+    existing = store.chunk_ids(doc.doc_id)
     new_ids = {c.id for c in doc.chunks}
     to_add = [c for c in doc.chunks if c.id not in existing]
     stale = [i for i in existing if i not in new_ids]

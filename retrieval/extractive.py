@@ -34,7 +34,6 @@ _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
 @dataclass
 class Span:
     passage: Passage
-    rank: int
     start: int  # document offsets
     end: int
     text: str
@@ -48,7 +47,7 @@ def _units(text: str) -> list[str]:
     return list(dict.fromkeys([w for w in ws if w not in STOPWORDS] + grams))
 
 
-def _spans_of(p: Passage, rank: int) -> list[Span]:
+def _spans_of(p: Passage) -> list[Span]:
     c = p.chunk
     local: list[tuple[int, int]] = [(0, len(c.text))]
     if c.kind == "target":
@@ -74,7 +73,7 @@ def _spans_of(p: Passage, rank: int) -> list[Span]:
         lead = len(seg) - len(seg.lstrip())
         if len(stripped.strip()) < 8:
             continue
-        out.append(Span(p, rank, c.start + s + lead, c.start + s + len(stripped), stripped.strip()))
+        out.append(Span(p, c.start + s + lead, c.start + s + len(stripped), stripped.strip()))
     return out
 
 
@@ -103,12 +102,11 @@ class ExtractiveAnswerer:
         # Coverage is measured for the question as typed and with abbreviations expanded; the better counts.
         variants = [self._weights(q.text), self._weights(q.search_text)]
         variants = [(w, sum(w.values()) or 1.0) for w in variants]
-        folded_q = " ".join(words(q.text))
-        wants_number = any(h in folded_q + " " for h in _QUANTITY_HINTS)
+        wants_number = any(h in q.folded + " " for h in _QUANTITY_HINTS)
         spans: list[Span] = []
         for rank, p in enumerate(passages):
             section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
-            for sp in _spans_of(p, rank):
+            for sp in _spans_of(p):
                 span_units = set(_units(sp.text))
                 sp.coverage = max(
                     (sum(w for u, w in weights.items() if u in span_units)
@@ -123,9 +121,8 @@ class ExtractiveAnswerer:
                         score += 0.1
                     elif period:
                         score -= 0.15
-                elif period:
-                    if q.wants_results and not q.wants_targets:
-                        score += 0.1 if period == min(q.years or (period,)) and p.chunk.kind != "target" else -0.05
+                elif period and q.wants_results and not q.wants_targets:
+                    score += 0.1 if p.chunk.kind != "target" else -0.05
                 if wants_number and _DIGIT_RE.search(sp.text):
                     score += 0.05
                 # Prefer the tight span: a little penalty for length.
@@ -137,22 +134,17 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
         q = q or analyse(question)
-        if not passages:
-            return Answer(question=question, answer=NOT_FOUND, found=False)
-        spans = self.score_spans(q, passages)
+        by_number = self._target_by_number(q.folded)
+        if by_number:
+            return self._compose(question, by_number)
+        spans = self.score_spans(q, passages) if passages and by_number is None else []
         if not spans:
             return Answer(question=question, answer=NOT_FOUND, found=False)
-        folded_q = " ".join(words(q.text))
-        by_number = self._target_by_number(folded_q)
-        if by_number is not None:
-            if not by_number:
-                return Answer(question=question, answer=NOT_FOUND, found=False)
-            return self._compose(question, by_number)
         best = spans[0]
         if (best.coverage < self.min_coverage or not self._years_ok(q, best) or self._unknown_name(q.text)
-                or (any(h in folded_q for h in _NEEDS_FIGURE) and not _DIGIT_RE.search(best.text))):
+                or (any(h in q.folded for h in _NEEDS_FIGURE) and not _DIGIT_RE.search(best.text))):
             return Answer(question=question, answer=NOT_FOUND, found=False)
-        if any(h in folded_q for h in _LIST_HINTS):
+        if any(h in q.folded for h in _LIST_HINTS):
             listed = self._list_items(best)
             if listed:
                 return self._compose(question, listed)
@@ -180,17 +172,17 @@ class ExtractiveAnswerer:
             return None
         n = int(m.group(1))
         hits = [c for c in self._all_chunks() if c.kind == "target" and c.number == n]
-        return [Span(Passage(c, 1.0), 0, c.start, c.end, c.text) for c in hits[:1]]
+        return [Span(Passage(c, 1.0), c.start, c.end, c.text) for c in hits[:1]]
 
     def _list_items(self, best: Span) -> list[Span]:
         """Every target of the best span's group, in document order (a list question)."""
         c = best.passage.chunk
         if c.kind == "footnote":
-            return [Span(best.passage, 0, c.start, c.end, c.text)]
+            return [Span(best.passage, c.start, c.end, c.text)]
         if c.kind != "target" or not c.group:
             return []
         group = [x for x in self._all_chunks() if x.kind == "target" and x.group == c.group and x.doc_id == c.doc_id]
-        return [Span(Passage(x, best.passage.score), 0, x.start, x.end, x.text) for x in group]
+        return [Span(Passage(x, best.passage.score), x.start, x.end, x.text) for x in group]
 
     def _unknown_name(self, question: str) -> bool:
         """A proper name or acronym the documents never mention ("Nghệ An", "CPI"): not answerable here."""

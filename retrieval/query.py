@@ -61,6 +61,7 @@ _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "n
 @dataclass(frozen=True)
 class QueryInfo:
     text: str  # the question as asked (NFC)
+    folded: str  # accent-folded words, space-joined: what the hint lists are matched against
     search_text: str  # with abbreviations expanded (both forms kept)
     years: tuple[str, ...]
     wants_results: bool  # asks about reported results (e.g. 2024)
@@ -80,6 +81,7 @@ def analyse(question: str) -> QueryInfo:
     years = tuple(dict.fromkeys(_YEAR_RE.findall(question)))
     return QueryInfo(
         text=question,
+        folded=folded,
         search_text=expand_abbreviations(question),
         years=years,
         wants_results=any(h in folded for h in _RESULT_HINTS),

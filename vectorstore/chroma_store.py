@@ -85,10 +85,9 @@ class ChunkStore:
         chunks.sort(key=lambda c: (c.doc_id, c.ordinal))
         return chunks
 
-    def doc_ids(self, doc_id: str) -> dict[str, str]:
-        """chunk id -> doc fingerprint for one document."""
-        got = self.collection.get(where={"doc_id": doc_id}, include=["metadatas"])
-        return {i: str(m.get("doc_sha", "")) for i, m in zip(got["ids"], got["metadatas"])}
+    def chunk_ids(self, doc_id: str) -> set[str]:
+        """Ids of one document's chunks."""
+        return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def documents(self) -> list[dict]:
         """What is indexed: one row per document with its chunk count."""
@@ -114,7 +113,7 @@ class ChunkStore:
             self.version += 1
 
     def delete_document(self, doc_id: str) -> int:
-        ids = list(self.doc_ids(doc_id))
+        ids = list(self.chunk_ids(doc_id))
         self.delete_ids(ids)
         return len(ids)
 
