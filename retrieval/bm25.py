@@ -11,6 +11,7 @@ import logging
 from collections import Counter
 
 from ingest.chunker import index_text
+from retrieval.accents import AccentRestorer
 from retrieval.textnorm import tokens
 from retrieval.types import Chunk
 
@@ -22,7 +23,9 @@ class BM25Index:
         import bm25s
 
         self.chunks = chunks
-        self._docs = [tokens(index_text(c)) for c in chunks]
+        texts = [index_text(c) for c in chunks]
+        self._docs = [tokens(t) for t in texts]
+        self.restorer = AccentRestorer(texts)  # derived from the same chunks, rebuilt with them
         self.df: Counter[str] = Counter(t for doc in self._docs for t in set(doc))
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if chunks:

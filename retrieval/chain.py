@@ -80,7 +80,7 @@ class Assistant:
         self.answerer = ExtractiveAnswerer()
         self._lock = Lock()
         self.chain = (
-            RunnablePassthrough.assign(query=lambda x: analyse(x["search"]))
+            RunnablePassthrough.assign(query=lambda x: analyse(x["search"], current=x["question"]))
             | RunnablePassthrough.assign(docs=lambda x: self.retriever.invoke(x["search"]))
             | RunnableLambda(self._answer)
         )

@@ -5,7 +5,13 @@ its parts, sentences, ';'-clauses), scores every span by IDF-weighted coverage o
 question's words and syllable bigrams (folded, so questions without diacritics work),
 the passage's retrieval rank, period agreement (results year vs targets year) and, for
 "bao nhiêu" questions, whether the span holds a figure. The best span is the answer;
-weak evidence is refused with no figure. Nothing here knows this document's wording.
+weak evidence is refused with no figure.
+
+The document's structure answers some questions directly, the way an official reads it:
+a target by its number ("chỉ tiêu số 25"), every target of a group ("các chỉ tiêu về môi
+trường"), the signature block ("ai ký"), the recipients list ("gửi những cơ quan nào"), a
+footnote as a whole, and one answer per year for a question that compares two years.
+Nothing here knows this document's wording.
 """
 
 from __future__ import annotations
@@ -17,18 +23,32 @@ from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
 from retrieval.query import ABBREVIATIONS, QueryInfo, analyse
 from retrieval.textnorm import STOPWORDS, words
-from retrieval.types import Answer, Citation, Passage
+from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "chi tieu", "dat bao", "tang bao")
-# Questions that cannot be answered by a span without a figure or a date.
-_NEEDS_FIGURE = ("bao nhieu", "muc nao", "ngay nao", "khi nao", "nam nao", "thu may", "so hieu", "bao lau")
+# Questions that only a span with a figure (or a date) can answer.
+_NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram")
+_NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
 _NAME_RE = re.compile(r"\b([A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*)")
-_LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "gom nhung gi", "liet ke", "nhung gi", "gom gi",
-               "bao gom", "cac nhiem vu", "nhung nhiem vu", "nhom chi tieu", "cac muc tieu")
+_LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "liet ke", "nhung gi", "gom gi", "bao gom",
+               "nhom chi tieu", "cac muc tieu", "nhung khoan", "nhung muc", "la nhung")
 _TARGET_NO_RE = re.compile(r"chi tieu\s*(?:so|thu)?\s*\(?\s*(\d{1,3})\s*\)?")
+_SIGNATURE_RE = re.compile(r"\b(?:ai|nguoi) ky\b|\bky thay mat\b|\bky ten\b|\bchu ky\b|\bky\b.*\b(?:ai|chuc vu)\b")
+_RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bduoc gui\b|\bban luu\b|\bluu (?:tai|o)\b"
+                            r"|\bco gui\b")
+_NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
+_YEAR_OR_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})$")
 _DIGIT_RE = re.compile(r"\d")
 _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
+_ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
+# "chỉ tiêu về môi trường", "các chỉ tiêu lĩnh vực kinh tế": a question naming a whole group of targets.
+_GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
+
+
+def has_quantity(text: str) -> bool:
+    """A figure that is not a year or a date: '52%', '17.800', '26/28'."""
+    return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
 @dataclass
@@ -47,16 +67,30 @@ def _units(text: str) -> list[str]:
     return list(dict.fromkeys([w for w in ws if w not in STOPWORDS] + grams))
 
 
+def _whole(c: Chunk, score: float = 1.0) -> Span:
+    return Span(Passage(c, score), c.start, c.end, c.text)
+
+
+def _sub(p: Passage, s: int, e: int) -> Span | None:
+    """The span text[s:e] of a passage, trimmed of spaces and trailing ';,.'; None when too short."""
+    c = p.chunk
+    seg = c.text[s:e]
+    stripped = seg.rstrip(" ;,.\n")
+    lead = len(stripped) - len(stripped.lstrip())
+    if len(stripped.strip()) < 8:
+        return None
+    return Span(p, c.start + s + lead, c.start + s + len(stripped), stripped.strip())
+
+
 def _spans_of(p: Passage) -> list[Span]:
     c = p.chunk
     local: list[tuple[int, int]] = [(0, len(c.text))]
     if c.kind == "target":
-        parts = list(_PARTS_RE.finditer(c.text))
-        if parts:
-            pos = 0
-            for m in parts:
-                local.append((pos, m.start()))
-                pos = m.end()
+        pos = 0
+        for m in _PARTS_RE.finditer(c.text):
+            local.append((pos, m.start()))
+            pos = m.end()
+        if pos:
             local.append((pos, len(c.text)))
     elif c.kind in ("paragraph", "item", "footnote"):
         sents = sentence_spans(c.text)
@@ -66,15 +100,7 @@ def _spans_of(p: Passage) -> list[Span]:
             clauses = clause_spans(c.text[s:e], s)
             if len(clauses) > 1:
                 local.extend(clauses)
-    out = []
-    for s, e in dict.fromkeys(local):
-        seg = c.text[s:e]
-        stripped = seg.rstrip(" ;,.")
-        lead = len(seg) - len(seg.lstrip())
-        if len(stripped.strip()) < 8:
-            continue
-        out.append(Span(p, c.start + s + lead, c.start + s + len(stripped), stripped.strip()))
-    return out
+    return [sp for sp in (_sub(p, s, e) for s, e in dict.fromkeys(local)) if sp]
 
 
 class ExtractiveAnswerer:
@@ -85,22 +111,29 @@ class ExtractiveAnswerer:
         self.min_coverage = min_coverage
         self.max_citations = max_citations
 
-    def _weights(self, text: str) -> dict[str, float]:
+    # -- scoring -------------------------------------------------------------------------
+
+    def _weights(self, text: str, current: set[str]) -> dict[str, float]:
         """IDF weight of each question unit. A bigram the corpus never has is a paraphrase
-        and is dropped; a word the corpus never has weighs as the rarest word: it must be covered."""
+        and is dropped; a word the corpus never has weighs as the rarest word: it must be covered.
+        Units carried over from an earlier turn count half: this turn's words lead."""
         out = {}
         for u in _units(text):
             if self.bm25 is None:
-                out[u] = 1.0
+                w = 1.0
             elif self.bm25.known(u):
-                out[u] = self.bm25.idf(u) * (1.0 if "_" in u else 0.6)
+                w = self.bm25.idf(u) * (1.0 if "_" in u else 0.6)
             elif "_" not in u and len(u) > 1:
-                out[u] = self.bm25.idf(u) * 0.6
+                w = self.bm25.idf(u) * 0.6
+            else:
+                continue
+            out[u] = w if u in current else 0.5 * w
         return out
 
     def score_spans(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
         # Coverage is measured for the question as typed and with abbreviations expanded; the better counts.
-        variants = [self._weights(q.text), self._weights(q.search_text)]
+        current = set(_units(q.current)) | {u for u in _units(q.search_text) if u not in _units(q.text)}
+        variants = [self._weights(q.text, current), self._weights(q.search_text, current)]
         variants = [(w, sum(w.values()) or 1.0) for w in variants]
         wants_number = any(h in q.folded + " " for h in _QUANTITY_HINTS)
         spans: list[Span] = []
@@ -132,20 +165,33 @@ class ExtractiveAnswerer:
         spans.sort(key=lambda s: -s.score)
         return spans
 
+    # -- answering ----------------------------------------------------------------------
+
     def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
         q = q or analyse(question)
+        refuse = Answer(question=question, answer=NOT_FOUND, found=False)
         by_number = self._target_by_number(q.folded)
-        if by_number:
-            return self._compose(question, by_number)
-        spans = self.score_spans(q, passages) if passages and by_number is None else []
-        if not spans:
-            return Answer(question=question, answer=NOT_FOUND, found=False)
+        if by_number is not None:
+            return self._compose(question, by_number) if by_number else refuse
+        structural = self._structural(q, passages)
+        if structural:
+            return self._compose(question, structural)
+        spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
+        if any(h in q.folded for h in _NEEDS_QUANTITY):
+            spans = [sp for sp in spans if has_quantity(sp.text)]
+        elif any(h in q.folded for h in _NEEDS_DATE):
+            spans = [sp for sp in spans if _DIGIT_RE.search(sp.text)]
+        if spans and len(set(q.years)) > 1 and not self._unknown_name(q.text):
+            per_year = self._per_year(q, spans)
+            if per_year:
+                return self._compose(question, per_year)
+        if not spans or spans[0].coverage < self.min_coverage or self._unknown_name(q.text):
+            return refuse
         best = spans[0]
-        if (best.coverage < self.min_coverage or not self._years_ok(q, best) or self._unknown_name(q.text)
-                or (any(h in q.folded for h in _NEEDS_FIGURE) and not _DIGIT_RE.search(best.text))):
-            return Answer(question=question, answer=NOT_FOUND, found=False)
+        if best.passage.chunk.kind == "footnote":
+            return self._compose(question, [_whole(best.passage.chunk, best.passage.score)])
         if any(h in q.folded for h in _LIST_HINTS):
-            listed = self._list_items(best)
+            listed = self._list_items(best, spans)
             if listed:
                 return self._compose(question, listed)
         chosen = [best]
@@ -162,7 +208,7 @@ class ExtractiveAnswerer:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
 
-    def _all_chunks(self):
+    def _all_chunks(self) -> list[Chunk]:
         return self.bm25.chunks if self.bm25 is not None else []
 
     def _target_by_number(self, folded_q: str) -> list[Span] | None:
@@ -171,18 +217,75 @@ class ExtractiveAnswerer:
         if not m:
             return None
         n = int(m.group(1))
-        hits = [c for c in self._all_chunks() if c.kind == "target" and c.number == n]
-        return [Span(Passage(c, 1.0), c.start, c.end, c.text) for c in hits[:1]]
+        return [_whole(c) for c in self._all_chunks() if c.kind == "target" and c.number == n][:1]
 
-    def _list_items(self, best: Span) -> list[Span]:
-        """Every target of the best span's group, in document order (a list question)."""
+    def _doc_of(self, passages: list[Passage]) -> str | None:
+        return passages[0].chunk.doc_id if passages else None
+
+    def _structural(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
+        """Questions the document's structure answers: the signature, the recipients, a whole group."""
+        doc = self._doc_of(passages)
+        in_doc = [c for c in self._all_chunks() if c.doc_id == doc] if doc else []
+        if _SIGNATURE_RE.search(q.folded):
+            return [_whole(c) for c in in_doc if c.kind == "signature"][:1]
+        if _RECIPIENTS_RE.search(q.folded):
+            rec = next((c for c in in_doc if c.kind == "recipients"), None)
+            return self._recipient_items(q, rec) if rec else []
+        if "chi tieu" in q.folded or "muc tieu" in q.folded:
+            groups = {c.group for c in in_doc if c.kind == "target" and c.group}
+            for group in sorted(groups, key=len, reverse=True):
+                label = " ".join(w for w in words(group) if w != "ve")
+                if re.search(_GROUP_ASK.format(label=re.escape(label)), q.folded):
+                    members = [c for c in in_doc if c.kind == "target" and c.group == group]
+                    if q.years and not any(c.period in q.years for c in members):
+                        return []
+                    return [_whole(c) for c in members]
+        return []
+
+    def _recipient_items(self, q: QueryInfo, rec: Chunk) -> list[Span]:
+        """The list items the question names best ("các huyện ủy", "Trung ương"), or the whole list."""
+        intent = {"noi", "nhan", "gui", "toi", "den", "luu", "ban", "nghi", "quyet", "co", "quan", "duoc", "cac"}
+        weights = {u: w for u, w in self._weights(q.current, set(_units(q.current))).items()
+                   if "_" not in u and u not in intent}
+        p = Passage(rec, 1.0)
+        scored, pos = [], 0
+        for m in list(_ITEM_SPLIT_RE.finditer(rec.text)) + [None]:
+            end = m.start() if m else len(rec.text)
+            sp = _sub(p, pos, end)
+            if sp:
+                item_units = set(_units(sp.text))
+                scored.append((sum(w for u, w in weights.items() if u in item_units), sp))
+            pos = m.end() if m else end
+        top = max((score for score, _ in scored), default=0.0)
+        items = [sp for score, sp in scored if top > 0 and score >= 0.75 * top]
+        return items or [_whole(rec)]
+
+    def _per_year(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
+        """A question comparing years gets the best span of each year (one with a figure if
+        there is one), or nothing. Each year is half the question, so half the coverage is enough."""
+        out = []
+        for year in sorted(set(q.years)):
+            of_year = [s for s in spans if (s.passage.chunk.period == year or year in s.text)
+                       and s.coverage >= 0.6 * self.min_coverage]
+            sp = next((s for s in of_year if has_quantity(s.text)), of_year[0] if of_year else None)
+            if sp is None:
+                return []
+            out.append(sp)
+        return out
+
+    def _list_items(self, best: Span, spans: list[Span]) -> list[Span]:
+        """A list question answered by a target: the targets of its group the question also covers."""
         c = best.passage.chunk
-        if c.kind == "footnote":
-            return [Span(best.passage, c.start, c.end, c.text)]
-        if c.kind != "target" or not c.group:
+        if c.kind != "target":
             return []
-        group = [x for x in self._all_chunks() if x.kind == "target" and x.group == c.group and x.doc_id == c.doc_id]
-        return [Span(Passage(x, best.passage.score), x.start, x.end, x.text) for x in group]
+        seen, out = set(), []
+        for sp in spans:
+            x = sp.passage.chunk
+            if x.kind == "target" and x.group == c.group and x.id not in seen and sp.coverage >= 0.75 * best.coverage:
+                seen.add(x.id)
+                out.append(x)
+        out.sort(key=lambda x: x.start)
+        return [_whole(x, best.passage.score) for x in out]
 
     def _unknown_name(self, question: str) -> bool:
         """A proper name or acronym the documents never mention ("Nghệ An", "CPI"): not answerable here."""
@@ -192,9 +295,9 @@ class ExtractiveAnswerer:
             sentence_start = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
             if sentence_start and " " not in m.group(1) and not m.group(1).isupper():
                 continue  # an ordinary capitalised first word
-            ws = words(m.group(1))
+            ws = [w for w in words(m.group(1)) if w not in ABBREVIATIONS]
             grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
-            if any(g not in ABBREVIATIONS and not self.bm25.known(g) for g in grams):
+            if any(not self.bm25.known(g) for g in grams):
                 return True
         return False
 

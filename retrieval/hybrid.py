@@ -61,7 +61,8 @@ class HybridRetriever(BaseRetriever):
             return p
 
         if self.mode in ("hybrid", "dense"):
-            vector = self.store.embeddings.embed_query(query)
+            # e5 reads accent-less Vietnamese poorly: embed the question as the documents spell it.
+            vector = self.store.embeddings.embed_query(self.bm25.restorer.restore(query))
             for rank, (chunk, sim) in enumerate(self.store.dense_search(vector, self.candidates), 1):
                 p = add(rank, chunk, self.dense_weight)
                 p.dense_rank, p.dense_score = rank, sim

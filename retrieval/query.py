@@ -43,14 +43,28 @@ ABBREVIATIONS: dict[str, str] = {
     "bq": "bình quân",
     "nsnn": "ngân sách nhà nước",
     "tw": "Trung ương",
+    "nq": "Nghị quyết",
+    "kkt": "khu kinh tế",
+    "kcn": "khu công nghiệp",
+    "ccn": "cụm công nghiệp",
+    "ctr": "chất thải rắn",
+    "ubtvqh": "Ủy ban Thường vụ Quốc hội",
+    "ubkt": "Ủy ban Kiểm tra",
+    "cchc": "cải cách hành chính",
+    "cds": "chuyển đổi số",
+    "gpmb": "giải phóng mặt bằng",
+    "usd": "đô la Mỹ",
     "tu": "Tỉnh ủy",
     "btv": "Ban Thường vụ",
     "bch": "Ban Chấp hành",
     "thcs": "trung học cơ sở",
     "thpt": "trung học phổ thông",
 }
-_ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")(?![\w-])")
-_EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items()}
+# Short keys ("tw", "bq") are Vietnamese syllables when folded ("tư", "bà"...): they count only
+# when typed in capitals; longer ones are recognised in any case.
+_ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
+                      + r")(?![\w-])")
+_EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items() if len(k) > 2}
 _YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
 # "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
 _TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay")
@@ -60,7 +74,8 @@ _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "n
 
 @dataclass(frozen=True)
 class QueryInfo:
-    text: str  # the question as asked (NFC)
+    text: str  # the question with the carried-over context of a follow-up, if any
+    current: str  # this turn's question alone
     folded: str  # accent-folded words, space-joined: what the hint lists are matched against
     search_text: str  # with abbreviations expanded (both forms kept)
     years: tuple[str, ...]
@@ -71,16 +86,19 @@ class QueryInfo:
 def expand_abbreviations(question: str) -> str:
     """Append the expansion of every abbreviation, and the abbreviation of every expansion."""
     folded = fold(question)
-    extra = [ABBREVIATIONS[m.group(1)] for m in _ABBR_RE.finditer(folded)]
+    extra = [ABBREVIATIONS[m.group(1)] for m in _ABBR_RE.finditer(folded)
+             if len(m.group(1)) > 2 or question[m.start():m.end()].isupper()]
     extra += [abbr.upper() for exp, abbr in _EXPANSIONS.items() if exp in folded]
     return question if not extra else f"{question} ({'; '.join(dict.fromkeys(extra))})"
 
 
-def analyse(question: str) -> QueryInfo:
+def analyse(question: str, current: str | None = None) -> QueryInfo:
+    """``question`` may carry a follow-up's context; ``current`` is what was typed this turn."""
     folded = " ".join(words(question))
     years = tuple(dict.fromkeys(_YEAR_RE.findall(question)))
     return QueryInfo(
         text=question,
+        current=current or question,
         folded=folded,
         search_text=expand_abbreviations(question),
         years=years,

@@ -80,3 +80,32 @@ def test_gold_set_meets_the_baseline(assistant):
     baseline = json.loads((ROOT / "eval" / "baseline.json").read_text())
     for key in HEADLINE:
         assert summary[key] >= baseline[key], f"{key} {summary[key]} fell below the baseline {baseline[key]}"
+
+
+def test_signature_and_recipients_come_from_the_closing_blocks(assistant):
+    a = assistant.ask("ai ky nghi quyet nay")
+    assert a.found and "Hoàng Trung Dũng" in a.answer and a.citations[0].section == "Chữ ký"
+    a = assistant.ask("Nghị quyết có gửi các huyện ủy không?")
+    assert a.found and a.citations[0].section == "Nơi nhận"
+    assert a.citations[0].quote == "- Các huyện, thành, thị ủy, đảng ủy trực thuộc"
+    a = assistant.ask("Nơi nhận của nghị quyết gồm những ai?")
+    assert a.citations[0].quote.startswith("Nơi nhận:") and a.citations[0].quote.endswith("- Lưu Văn phòng Tỉnh ủy.")
+
+
+def test_comparison_answers_each_year_with_its_own_citation(assistant):
+    a = assistant.ask("So sánh tăng trưởng kinh tế năm 2024 với mục tiêu năm 2025")
+    assert a.found and "7,3%" in a.citations[0].quote and a.citations[0].section == PART_I
+    assert a.citations[1].quote == "(1) Tốc độ tăng trưởng kinh tế GRDP đạt trên 7%"
+    assert "[1]" in a.answer and "[2]" in a.answer
+
+
+def test_group_question_lists_the_group_but_a_topic_word_does_not(assistant):
+    a = assistant.ask("Chỉ tiêu về quốc phòng an ninh năm 2025 là gì?")
+    assert [c.quote for c in a.citations] == ["(28) trên 96% xã, phường, thị trấn đạt cơ sở vững mạnh toàn diện"]
+    a = assistant.ask("chỉ tiêu tăng trưởng kinh tế năm 2025")  # names a target, not the "Về kinh tế" group
+    assert len(a.citations) == 1 and a.citations[0].quote.startswith("(1) ")
+
+
+def test_quantity_question_takes_the_span_with_a_figure(assistant):
+    a = assistant.ask("tang truong kinh te nam 2024 dat bao nhieu")
+    assert a.found and "7,3%" in a.answer
