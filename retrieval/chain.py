@@ -26,7 +26,9 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
-_FOLLOWUP_RE = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|thế|con|the con|vay con|and)\b", re.I)
+_FOLLOWUP_RE = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|thế|con|the con|vay con)\b", re.I)
+# Pronouns that point back to the previous turn's subject ("ông ấy", "nó", "văn bản đó").
+_ANAPHORA_RE = re.compile(r"\b(ông ấy|bà ấy|ong ay|ba ay|họ|nó|đó|ấy)\b", re.I)
 
 
 def _turn_question(turn: Any) -> str:
@@ -46,7 +48,8 @@ def contextualize(question: str, history: list | None) -> str:
     previous = [q for q in (_turn_question(t) for t in (history or [])) if q.strip()]
     if not previous:
         return question
-    elliptical = _FOLLOWUP_RE.match(question) or len(content_words(question)) <= 3
+    elliptical = (_FOLLOWUP_RE.match(question) or _ANAPHORA_RE.search(question)
+                  or len(content_words(question)) <= 3)
     if not elliptical:
         return question
     prev = previous[-1]

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
-from retrieval.query import ABBREVIATIONS, QueryInfo, analyse
-from retrieval.textnorm import STOPWORDS, words
+from retrieval.query import ABBR_RE, QueryInfo, analyse
+from retrieval.textnorm import STOPWORDS, fold, words
 from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
@@ -34,7 +34,10 @@ _NAME_RE = re.compile(r"\b([A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*)")
 _LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "liet ke", "nhung gi", "gom gi", "bao gom",
                "nhom chi tieu", "cac muc tieu", "nhung khoan", "nhung muc", "la nhung")
 _TARGET_NO_RE = re.compile(r"chi tieu\s*(?:so|thu)?\s*\(?\s*(\d{1,3})\s*\)?")
-_SIGNATURE_RE = re.compile(r"\b(?:ai|nguoi) ky\b|\bky thay mat\b|\bky ten\b|\bchu ky\b|\bky\b.*\b(?:ai|chuc vu)\b")
+_SIGNATURE_RE = re.compile(r"\b(?:ai|nguoi|duoc|da) ky\b|\bky thay mat\b|\bky ten\b|\bchu ky\b")
+# The document's own metadata ("nghị quyết này ban hành ngày nào", "số hiệu của văn bản này").
+_SELF_META_RE = re.compile(r"\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b.*\b(?:ban hanh|so hieu|ngay ky|ky ngay|so may|ngay nao)\b"
+                           r"|\b(?:ban hanh|so hieu|ngay ky)\b.*\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b")
 _RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bduoc gui\b|\bban luu\b|\bluu (?:tai|o)\b"
                             r"|\bco gui\b")
 _NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
@@ -46,8 +49,15 @@ _ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
 _GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
 
 
+# A document number or a full date, as a header or signature block gives them.
+_DOC_META_RE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}|ngày \d{1,2} tháng \d{1,2}|Số:?\s*\d+|\d+[-/][A-ZĐ]+/[A-ZĐ-]+")
+_ORDINAL_RE = re.compile(r"\b(?:thứ|khóa|khoá)\s+[IVXLC]+\b")
+
+
 def has_quantity(text: str) -> bool:
-    """A figure that is not a year or a date: '52%', '17.800', '26/28'."""
+    """A figure that is not a year or a date: '52%', '17.800', '26/28', 'lần thứ XIV'."""
+    if _ORDINAL_RE.search(text):
+        return True
     return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
@@ -59,6 +69,7 @@ class Span:
     text: str
     score: float = 0.0
     coverage: float = 0.0
+    sentences: int = 1  # how many sentences the span holds
 
 
 def _units(text: str) -> list[str]:
@@ -82,25 +93,47 @@ def _sub(p: Passage, s: int, e: int) -> Span | None:
     return Span(p, c.start + s + lead, c.start + s + len(stripped), stripped.strip())
 
 
+def _comma_clauses(text: str, offset: int) -> list[tuple[int, int]]:
+    """Comma-separated pieces that carry a figure: 'thu ngân sách ước đạt 17.900 tỷ đồng'."""
+    out, pos = [], 0
+    for m in list(re.finditer(r",\s+(?!ngày\s+\d)", text)) + [None]:  # "số 11-NQ/TU, ngày 26/5/2022" stays whole
+        end = m.start() if m else len(text)
+        if _DIGIT_RE.search(text[pos:end]):
+            out.append((offset + pos, offset + end))
+        pos = m.end() if m else end
+    return out if len(out) > 1 or (out and out[0] != (offset, offset + len(text))) else []
+
+
 def _spans_of(p: Passage) -> list[Span]:
+    """Candidate answer spans of a passage: the whole, target parts, sentences, clauses."""
     c = p.chunk
-    local: list[tuple[int, int]] = [(0, len(c.text))]
+    local: dict[tuple[int, int], int] = {}  # (start, end) -> number of sentences
     if c.kind == "target":
+        local[(0, len(c.text))] = 1
         pos = 0
         for m in _PARTS_RE.finditer(c.text):
-            local.append((pos, m.start()))
+            local[(pos, m.start())] = 1
             pos = m.end()
         if pos:
-            local.append((pos, len(c.text)))
+            local[(pos, len(c.text))] = 1
     elif c.kind in ("paragraph", "item", "footnote"):
         sents = sentence_spans(c.text)
-        if len(sents) > 1:
-            local.extend(sents)
+        local[(0, len(c.text))] = len(sents)
         for s, e in sents:
-            clauses = clause_spans(c.text[s:e], s)
-            if len(clauses) > 1:
-                local.extend(clauses)
-    return [sp for sp in (_sub(p, s, e) for s, e in dict.fromkeys(local)) if sp]
+            local.setdefault((s, e), 1)
+            for piece in clause_spans(c.text[s:e], s):
+                local.setdefault(piece, 1)
+                for sub in _comma_clauses(c.text[piece[0]:piece[1]], piece[0]):
+                    local.setdefault(sub, 1)
+    else:
+        local[(0, len(c.text))] = 1
+    out = []
+    for (s, e), n in local.items():
+        sp = _sub(p, s, e)
+        if sp:
+            sp.sentences = n
+            out.append(sp)
+    return out
 
 
 class ExtractiveAnswerer:
@@ -136,6 +169,7 @@ class ExtractiveAnswerer:
         variants = [self._weights(q.text, current), self._weights(q.search_text, current)]
         variants = [(w, sum(w.values()) or 1.0) for w in variants]
         wants_number = any(h in q.folded + " " for h in _QUANTITY_HINTS)
+        asks_targets = "chi tieu" in q.folded
         spans: list[Span] = []
         for rank, p in enumerate(passages):
             section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
@@ -158,6 +192,8 @@ class ExtractiveAnswerer:
                     score += 0.1 if p.chunk.kind != "target" else -0.05
                 if wants_number and _DIGIT_RE.search(sp.text):
                     score += 0.05
+                if asks_targets and p.chunk.kind == "target":
+                    score += 0.1
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
                 sp.score = score
@@ -173,15 +209,18 @@ class ExtractiveAnswerer:
         by_number = self._target_by_number(q.folded)
         if by_number is not None:
             return self._compose(question, by_number) if by_number else refuse
+        if _SELF_META_RE.search(q.folded):
+            return self._self_metadata(question, q, passages)
         structural = self._structural(q, passages)
         if structural:
             return self._compose(question, structural)
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
+        # A figure answers only where it stands in the same sentence as what was asked about.
         if any(h in q.folded for h in _NEEDS_QUANTITY):
-            spans = [sp for sp in spans if has_quantity(sp.text)]
+            spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)]
         elif any(h in q.folded for h in _NEEDS_DATE):
-            spans = [sp for sp in spans if _DIGIT_RE.search(sp.text)]
-        if spans and len(set(q.years)) > 1 and not self._unknown_name(q.text):
+            spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
+        if spans and len(q.compare_years) > 1 and not self._unknown_name(q.text):
             per_year = self._per_year(q, spans)
             if per_year:
                 return self._compose(question, per_year)
@@ -260,11 +299,20 @@ class ExtractiveAnswerer:
         items = [sp for score, sp in scored if top > 0 and score >= 0.75 * top]
         return items or [_whole(rec)]
 
+    def _self_metadata(self, question: str, q: QueryInfo, passages: list[Passage]) -> Answer:
+        """The document's own number or date is read from its title or signature block, never from
+        the resolutions it cites; when those blocks do not give it, the documents do not say."""
+        doc = self._doc_of(passages)
+        for c in self._all_chunks():
+            if c.doc_id == doc and c.kind in ("title", "signature") and _DOC_META_RE.search(c.text):
+                return self._compose(question, [_whole(c)])
+        return Answer(question=question, answer=NOT_FOUND, found=False)
+
     def _per_year(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """A question comparing years gets the best span of each year (one with a figure if
         there is one), or nothing. Each year is half the question, so half the coverage is enough."""
         out = []
-        for year in sorted(set(q.years)):
+        for year in q.compare_years:
             of_year = [s for s in spans if (s.passage.chunk.period == year or year in s.text)
                        and s.coverage >= 0.6 * self.min_coverage]
             sp = next((s for s in of_year if has_quantity(s.text)), of_year[0] if of_year else None)
@@ -295,7 +343,7 @@ class ExtractiveAnswerer:
             sentence_start = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
             if sentence_start and " " not in m.group(1) and not m.group(1).isupper():
                 continue  # an ordinary capitalised first word
-            ws = [w for w in words(m.group(1)) if w not in ABBREVIATIONS]
+            ws = words(ABBR_RE.sub(" ", fold(m.group(1))))
             grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
             if any(not self.bm25.known(g) for g in grams):
                 return True

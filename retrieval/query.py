@@ -62,10 +62,11 @@ ABBREVIATIONS: dict[str, str] = {
 }
 # Short keys ("tw", "bq") are Vietnamese syllables when folded ("tư", "bà"...): they count only
 # when typed in capitals; longer ones are recognised in any case.
-_ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
+ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
                       + r")(?![\w-])")
 _EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items() if len(k) > 2}
 _YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
+_RANGE_RE = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
 # "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
 _TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay")
 _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "nam truoc", "nam ngoai", "vua qua",
@@ -79,6 +80,7 @@ class QueryInfo:
     folded: str  # accent-folded words, space-joined: what the hint lists are matched against
     search_text: str  # with abbreviations expanded (both forms kept)
     years: tuple[str, ...]
+    compare_years: tuple[str, ...]  # years named on their own, not as a range "2026-2030"
     wants_results: bool  # asks about reported results (e.g. 2024)
     wants_targets: bool  # asks about targets/plans
 
@@ -86,7 +88,7 @@ class QueryInfo:
 def expand_abbreviations(question: str) -> str:
     """Append the expansion of every abbreviation, and the abbreviation of every expansion."""
     folded = fold(question)
-    extra = [ABBREVIATIONS[m.group(1)] for m in _ABBR_RE.finditer(folded)
+    extra = [ABBREVIATIONS[m.group(1)] for m in ABBR_RE.finditer(folded)
              if len(m.group(1)) > 2 or question[m.start():m.end()].isupper()]
     extra += [abbr.upper() for exp, abbr in _EXPANSIONS.items() if exp in folded]
     return question if not extra else f"{question} ({'; '.join(dict.fromkeys(extra))})"
@@ -102,6 +104,7 @@ def analyse(question: str, current: str | None = None) -> QueryInfo:
         folded=folded,
         search_text=expand_abbreviations(question),
         years=years,
+        compare_years=tuple(sorted(set(_YEAR_RE.findall(_RANGE_RE.sub(" ", question))))),
         wants_results=any(h in folded for h in _RESULT_HINTS),
         wants_targets=any(h in folded for h in _TARGET_HINTS),
     )

@@ -1,0 +1,94 @@
+"""Nothing is keyed to the bundled resolution: a differently worded one, written here, answers too."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import ingest_upload
+from retrieval.chain import Assistant
+from settings import Settings
+
+RESOLUTION = """NGHỊ QUYẾT
+CỦA HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH MINH
+Về kế hoạch phát triển giáo dục và y tế năm 2024
+
+I. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN NĂM 2023
+
+Năm 2023, ngành giáo dục tiếp tục đổi mới. Tỷ lệ trường đạt chuẩn quốc gia ước đạt 61,5%; tỷ lệ học sinh tốt nghiệp trung học phổ thông đạt 98,2%. Toàn tỉnh xây mới 14 trạm y tế xã.
+
+Bên cạnh đó, cơ sở vật chất trường học ở vùng núi còn thiếu; tỷ lệ bác sĩ công tác tại tuyến xã còn thấp.
+
+II. CÁC CHỈ TIÊU CỤ THỂ NĂM 2024
+
+1. Chỉ tiêu cụ thể
+
+Về giáo dục: (1) Tỷ lệ trường đạt chuẩn quốc gia đạt 65%; (2) Tỷ lệ huy động trẻ 5 tuổi đến lớp đạt 99,5%; (3) Tuyển mới trên 1.850 giáo viên.
+
+Về y tế: (4) Đạt 11,5 bác sĩ/vạn dân; (5) Tỷ lệ trạm y tế xã có bác sĩ đạt 90%; (6) Tỷ lệ tiêm chủng mở rộng đạt trên 97%.
+
+III. GIẢI PHÁP CHỦ YẾU
+
+1. Đầu tư cơ sở vật chất
+
+Ưu tiên ngân sách xây dựng phòng học cho các huyện miền núi theo Đề án kiên cố hóa trường lớp¹. Huy động xã hội hóa để mua sắm thiết bị dạy học.
+
+¹ Đề án kiên cố hóa trường lớp giai đoạn 2021-2025 do Ủy ban nhân dân tỉnh phê duyệt.
+
+2. Phát triển nguồn nhân lực y tế
+
+Thực hiện chính sách thu hút bác sĩ về công tác tại tuyến xã; đào tạo theo địa chỉ cho sinh viên y khoa người dân tộc thiểu số.
+
+Nơi nhận:
+- Thường trực Tỉnh ủy,
+- Ủy ban nhân dân tỉnh,
+- Lưu: VT.
+
+TM. HỘI ĐỒNG NHÂN DÂN
+CHỦ TỊCH
+
+Trần Thị Bích
+"""
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("other-index"))
+    assistant = Assistant(settings)
+    report = ingest_upload(RESOLUTION.encode("utf-8"), "nghi-quyet-binh-minh.txt", assistant.store, settings)
+    assert report.added == ["nghi-quyet-binh-minh.txt"]
+    return assistant
+
+
+@pytest.mark.parametrize("question,fact,section", [
+    ("Chỉ tiêu tỷ lệ trường đạt chuẩn quốc gia năm 2024 là bao nhiêu?", "65%",
+     "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về giáo dục"),
+    ("ty le truong dat chuan quoc gia nam 2023 uoc dat bao nhieu", "61,5%",
+     "I. Đánh giá tình hình thực hiện năm 2023"),
+    ("số bác sĩ trên vạn dân năm 2024", "11,5 bác sĩ/vạn dân", "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về y tế"),
+    ("chỉ tiêu số 3 là gì", "1.850 giáo viên", "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về giáo dục"),
+    ("Ai ký nghị quyết?", "Trần Thị Bích", "Chữ ký"),
+    ("Đề án kiên cố hóa trường lớp là đề án nào?", "giai đoạn 2021-2025",
+     "III. Giải pháp chủ yếu › 1. Đầu tư cơ sở vật chất › Chú thích 1"),
+])
+def test_answers_on_another_resolution(other, question, fact, section):
+    a = other.ask(question)
+    assert a.found, question
+    assert fact in a.answer and a.citations[0].section == section
+
+
+def test_group_list_and_comparison_on_another_resolution(other):
+    a = other.ask("Các chỉ tiêu về y tế gồm những gì?")
+    assert [c.quote[:3] for c in a.citations] == ["(4)", "(5)", "(6)"]
+    a = other.ask("So sánh tỷ lệ trường đạt chuẩn quốc gia năm 2023 với chỉ tiêu năm 2024")
+    assert "61,5%" in a.answer and "65%" in a.answer and len(a.citations) == 2
+
+
+@pytest.mark.parametrize("question", [
+    "Tỷ lệ tiêm chủng mở rộng năm 2023 đạt bao nhiêu?",  # only the 2024 target is given
+    "Nghị quyết này ban hành ngày nào?",
+    "Chỉ tiêu số 7 là gì?",
+    "Tỉnh Hải Dương đặt chỉ tiêu tiêm chủng bao nhiêu?",
+])
+def test_refusals_on_another_resolution(other, question):
+    a = other.ask(question)
+    assert not a.found and not a.citations
