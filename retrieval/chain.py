@@ -18,7 +18,7 @@ from errors import InputError
 from retrieval.embeddings import get_embeddings
 from retrieval.extractive import ExtractiveAnswerer
 from retrieval.hybrid import HybridRetriever, from_document
-from retrieval.query import analyse
+from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.textnorm import content_words
 from retrieval.types import Answer
 from settings import Settings
@@ -26,9 +26,6 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
-_FOLLOWUP_RE = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|thế|con|the con|vay con)\b", re.I)
-# Pronouns that point back to the previous turn's subject ("ông ấy", "nó", "văn bản đó").
-_ANAPHORA_RE = re.compile(r"\b(ông ấy|bà ấy|ong ay|ba ay|họ|nó|đó|ấy)\b", re.I)
 
 
 def _turn_question(turn: Any) -> str:
@@ -48,7 +45,7 @@ def contextualize(question: str, history: list | None) -> str:
     previous = [q for q in (_turn_question(t) for t in (history or [])) if q.strip()]
     if not previous:
         return question
-    elliptical = (_FOLLOWUP_RE.match(question) or _ANAPHORA_RE.search(question)
+    elliptical = (SHIFT_RE.match(question) or PRONOUN_RE.search(question)
                   or len(content_words(question)) <= 3)
     if not elliptical:
         return question

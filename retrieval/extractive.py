@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
-from retrieval.query import ABBR_RE, QueryInfo, analyse
-from retrieval.textnorm import STOPWORDS, fold, words
+from retrieval.query import ABBR_RE, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations
+from retrieval.textnorm import fold, tagged_words, words
 from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
@@ -30,7 +30,8 @@ _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "
 # Questions that only a span with a figure (or a date) can answer.
 _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram")
 _NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
-_NAME_RE = re.compile(r"\b([A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*)")
+_NAME_WORD = r"[A-ZĐ]\w*(?:-[A-ZĐ]\w*)*"  # "Nghệ", "KT-XH"
+_NAME_RE = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 _LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "liet ke", "nhung gi", "gom gi", "bao gom",
                "nhom chi tieu", "cac muc tieu", "nhung khoan", "nhung muc", "la nhung")
 _TARGET_NO_RE = re.compile(r"chi tieu\s*(?:so|thu)?\s*\(?\s*(\d{1,3})\s*\)?")
@@ -73,9 +74,9 @@ class Span:
 
 
 def _units(text: str) -> list[str]:
-    ws = words(text)
-    grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
-    return list(dict.fromkeys([w for w in ws if w not in STOPWORDS] + grams))
+    tagged = tagged_words(text)
+    grams = [f"{a}_{b}" for (a, sa), (b, sb) in zip(tagged, tagged[1:]) if not (sa and sb)]
+    return list(dict.fromkeys([w for w, stop in tagged if not stop] + grams))
 
 
 def _whole(c: Chunk, score: float = 1.0) -> Span:
@@ -139,35 +140,65 @@ def _spans_of(p: Passage) -> list[Span]:
 class ExtractiveAnswerer:
     """question + passages -> Answer. ``min_coverage`` is the refusal threshold."""
 
-    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.45, max_citations: int = 3):
+    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.47, max_citations: int = 3):
         self.bm25 = bm25
         self.min_coverage = min_coverage
         self.max_citations = max_citations
 
     # -- scoring -------------------------------------------------------------------------
 
-    def _weights(self, text: str, current: set[str]) -> dict[str, float]:
+    def _weights(self, text: str) -> dict[str, float]:
         """IDF weight of each question unit. A bigram the corpus never has is a paraphrase
-        and is dropped; a word the corpus never has weighs as the rarest word: it must be covered.
-        Units carried over from an earlier turn count half: this turn's words lead."""
+        and is dropped; a word the corpus never has weighs as the rarest word: it must be covered."""
         out = {}
         for u in _units(text):
             if self.bm25 is None:
-                w = 1.0
+                out[u] = 1.0
             elif self.bm25.known(u):
-                w = self.bm25.idf(u) * (1.0 if "_" in u else 0.6)
+                out[u] = self.bm25.idf(u) * (1.0 if "_" in u else 0.6)
             elif "_" not in u and len(u) > 1:
-                w = self.bm25.idf(u) * 0.6
-            else:
-                continue
-            out[u] = w if u in current else 0.5 * w
+                out[u] = self.bm25.idf(u) * 0.6
         return out
 
+    def _coverage_fn(self, q: QueryInfo):
+        """span units, section units -> coverage in [0, 1].
+
+        Measured for the question as typed and with abbreviations expanded; the better counts.
+        In a follow-up, this turn's words weigh three quarters and the carried-over topic one
+        quarter, so "còn nước sạch đô thị?" moves to the new subject and keeps the old frame;
+        a follow-up that points back with a pronoun or says little gives the topic more weight."""
+        def parts(text: str) -> list[tuple[dict[str, float], float]]:
+            out = []
+            for w in (self._weights(text), self._weights(expand_abbreviations(text))):
+                out.append((w, sum(w.values()) or 1.0))
+            return out
+
+        def cov(variants, span_units: set[str], section_units: set[str]) -> float:
+            return max((sum(w for u, w in weights.items() if u in span_units)
+                        + 0.5 * sum(w for u, w in weights.items() if u not in span_units and u in section_units)) / total
+                       for weights, total in variants)
+
+        whole = parts(q.text)
+        if q.current == q.text:
+            return lambda su, se: cov(whole, su, se)
+        context = q.text.replace(q.current, " ", 1)
+        now, before = parts(q.current), parts(context)
+        # A pronoun ("nó", "ông ấy") or a light question ("ban hành ngày nào?") leans on the earlier topic.
+        # "còn X?" names a new subject outright, unless X is only a year ("còn năm 2024 thì sao?").
+        ctx_units = set(now[0][0]) & set(before[0][0])
+        subject = sum(w for u, w in now[0][0].items()
+                      if "_" not in u and u not in ctx_units and not _YEAR_OR_DATE_RE.match(u))
+        if PRONOUN_RE.search(q.current):
+            leans = True
+        elif SHIFT_RE.match(q.current):
+            leans = subject < 0.2 * now[0][1]
+        else:
+            leans = now[0][1] < 0.5 * before[0][1]
+        alpha = 0.4 if leans else 0.75
+        return lambda su, se: alpha * cov(now, su, se) + (1 - alpha) * cov(before, su, se)
+
     def score_spans(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
-        # Coverage is measured for the question as typed and with abbreviations expanded; the better counts.
-        current = set(_units(q.current)) | {u for u in _units(q.search_text) if u not in _units(q.text)}
-        variants = [self._weights(q.text, current), self._weights(q.search_text, current)]
-        variants = [(w, sum(w.values()) or 1.0) for w in variants]
+        coverage = self._coverage_fn(q)
         wants_number = any(h in q.folded + " " for h in _QUANTITY_HINTS)
         asks_targets = "chi tieu" in q.folded
         spans: list[Span] = []
@@ -175,10 +206,7 @@ class ExtractiveAnswerer:
             section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
             for sp in _spans_of(p):
                 span_units = set(_units(sp.text))
-                sp.coverage = max(
-                    (sum(w for u, w in weights.items() if u in span_units)
-                     + 0.5 * sum(w for u, w in weights.items() if u not in span_units and u in section_units)) / total
-                    for weights, total in variants)
+                sp.coverage = coverage(span_units, section_units)
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
                 if q.years:
@@ -216,10 +244,13 @@ class ExtractiveAnswerer:
             return self._compose(question, structural)
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
+        needs_figure = True
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)]
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
+        else:
+            needs_figure = False
         if spans and len(q.compare_years) > 1 and not self._unknown_name(q.text):
             per_year = self._per_year(q, spans)
             if per_year:
@@ -233,6 +264,8 @@ class ExtractiveAnswerer:
             listed = self._list_items(best, spans)
             if listed:
                 return self._compose(question, listed)
+        if not needs_figure:
+            best = self._sentence_of(best)
         chosen = [best]
         for sp in spans[1:]:
             if len(chosen) >= self.max_citations:
@@ -246,6 +279,20 @@ class ExtractiveAnswerer:
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
+
+    @staticmethod
+    def _sentence_of(sp: Span) -> Span:
+        """An open question ("cần làm gì") is answered by the whole sentence around the best clause."""
+        c = sp.passage.chunk
+        if c.kind not in ("paragraph", "item"):
+            return sp
+        for s, e in sentence_spans(c.text):
+            if c.start + s <= sp.start and sp.end <= c.start + e:
+                whole = _sub(sp.passage, s, e)
+                if whole:
+                    whole.score, whole.coverage = sp.score, sp.coverage
+                    return whole
+        return sp
 
     def _all_chunks(self) -> list[Chunk]:
         return self.bm25.chunks if self.bm25 is not None else []
@@ -284,7 +331,7 @@ class ExtractiveAnswerer:
     def _recipient_items(self, q: QueryInfo, rec: Chunk) -> list[Span]:
         """The list items the question names best ("các huyện ủy", "Trung ương"), or the whole list."""
         intent = {"noi", "nhan", "gui", "toi", "den", "luu", "ban", "nghi", "quyet", "co", "quan", "duoc", "cac"}
-        weights = {u: w for u, w in self._weights(q.current, set(_units(q.current))).items()
+        weights = {u: w for u, w in self._weights(q.current).items()
                    if "_" not in u and u not in intent}
         p = Passage(rec, 1.0)
         scored, pos = [], 0

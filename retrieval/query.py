@@ -73,6 +73,12 @@ _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "n
                  "han che", "ton tai", "yeu kem")
 
 
+# A follow-up that names a new subject in the frame of the last question: "còn nước sạch đô thị?"
+SHIFT_RE = re.compile(r"^\s*(?:thế còn|vậy còn|the con|vay con|còn|con|vậy|thế)\b", re.I)
+# Pronouns that point back to the previous turn's subject ("ông ấy", "nó", "văn bản đó").
+PRONOUN_RE = re.compile(r"\b(?:ông ấy|bà ấy|ong ay|ba ay|họ|nó|đó|ấy)\b", re.I)
+
+
 @dataclass(frozen=True)
 class QueryInfo:
     text: str  # the question with the carried-over context of a follow-up, if any

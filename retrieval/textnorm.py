@@ -15,15 +15,6 @@ from functools import lru_cache
 _SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
 
-# Function words and question words that say nothing about *what* is asked.
-STOPWORDS = frozenset(
-    """
-    la gi bao nhieu the nao ra sao nhu nao co khong duoc nhung cac va cua cho voi trong
-    ve theo mot nay do thi ma nhe a oi vay sao nao dau ai khi nam nhieu hay hoac tai
-    boi de den tu tren duoi ra vao o bi rang cung nhat da se dang con chua nhu neu
-    """.split()
-)
-
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -35,6 +26,20 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower())
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return text.replace("đ", "d").replace("Đ", "d")
+
+
+# Function words and question words that say nothing about *what* is asked. They are listed
+# with their diacritics: folded, many collide with content words ("đó" and "đô", "thì" and "thị"),
+# so a word typed with diacritics is a stopword only in its exact spelling, and one typed
+# without them whenever its folded form is listed.
+STOPWORDS_VI = frozenset(
+    """
+    là gì bao nhiêu thế nào ra sao như có không được những các và của cho với trong về theo một
+    này đó thì mà nhé à ơi vậy đâu ai khi năm nhiều hay hoặc tại bởi để đến từ trên dưới vào ở bị
+    rằng cũng nhất đã sẽ đang còn chưa nếu
+    """.split()
+)
+STOPWORDS = frozenset(fold(w) for w in STOPWORDS_VI)
 
 
 def number_token(tok: str) -> str:
@@ -50,12 +55,20 @@ def number_token(tok: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens (syllables and canonical numbers), in order."""
+    return [w for w, _ in tagged_words(text)]
+
+
+def tagged_words(text: str) -> list[tuple[str, bool]]:
+    """(folded word, is a stopword) for each word of ``text``, in order."""
     out = []
     for tok in _TOKEN_RE.findall(nfc(text).translate(_SUPERSCRIPTS)):
         if tok[0].isdigit():
-            out.append(number_token(tok))
-        else:
-            out.append(fold(tok))
+            out.append((number_token(tok), False))
+            continue
+        low = tok.lower()
+        folded = fold(low)
+        stop = low in STOPWORDS_VI if not low.isascii() else folded in STOPWORDS
+        out.append((folded, stop))
     return out
 
 
@@ -70,7 +83,7 @@ def tokens(text: str, bigrams: bool = True) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Folded words minus stopwords: what a question is about."""
-    return [w for w in words(text) if w not in STOPWORDS]
+    return [w for w, stop in tagged_words(text) if not stop]
 
 
 def sentence_case(heading: str) -> str:

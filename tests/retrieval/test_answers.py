@@ -109,3 +109,13 @@ def test_group_question_lists_the_group_but_a_topic_word_does_not(assistant):
 def test_quantity_question_takes_the_span_with_a_figure(assistant):
     a = assistant.ask("tang truong kinh te nam 2024 dat bao nhieu")
     assert a.found and "7,3%" in a.answer
+
+
+@pytest.mark.parametrize("history,question,fact", [
+    ("Tỷ lệ dân số nông thôn dùng nước hợp vệ sinh năm 2025 là bao nhiêu?", "còn nước sạch đô thị?", "89%"),
+    ("Ai ký nghị quyết này?", "ông ấy giữ chức vụ gì?", "BÍ THƯ"),
+    ("Nghị quyết 11-NQ/TU nói về gì?", "ban hành ngày nào?", "26/5/2022"),
+])
+def test_followups_shift_or_keep_the_subject(assistant, history, question, fact):
+    a = assistant.ask(question, history=[{"question": history}])
+    assert a.found and fact in a.answer

@@ -34,3 +34,10 @@ def test_accent_restoration_uses_the_documents_spelling():
     assert r.restore("Ty le ho ngheo") == "Tỷ lệ hộ nghèo"
     assert r.restore("tỷ lệ ho ngheo") == "tỷ lệ hộ nghèo"  # only accent-less words change
     assert r.restore("xyz abc") == "xyz abc"  # unknown words stay as typed
+
+
+def test_stopwords_respect_diacritics():
+    from retrieval.textnorm import content_words
+
+    assert content_words("còn nước sạch đô thị thì sao?") == ["nuoc", "sach", "do", "thi"]  # "đô thị" is content
+    assert content_words("con nuoc sach thi sao") == ["nuoc", "sach"]  # typed bare, the folded list decides
