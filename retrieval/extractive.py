@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
-from retrieval.query import ABBR_RE, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations
-from retrieval.textnorm import fold, tagged_words, words
+from retrieval.query import ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations
+from retrieval.textnorm import STOPWORDS, fold, tagged_words, words
 from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
@@ -55,10 +55,41 @@ _DOC_META_RE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}|ngày \d{1,2} tháng 
 _ORDINAL_RE = re.compile(r"\b(?:thứ|khóa|khoá)\s+[IVXLC]+\b")
 
 
+# Document numbers ("18-NQ/TU", "1283/NQ-UBTVQH15") are names, not figures.
+_CODE_RE = re.compile(r"\b\d+[-/][A-ZĐ][\w/-]*")
+_UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
+_RATE_WORDS = ("ty le", "phan tram", "toc do", "tang", "giam", "muc")
+
+
+def _quantity_fits(q: QueryInfo, text: str) -> bool:
+    """'bao nhiêu bệnh viện' is not answered by '32 giường bệnh', nor 'bao nhiêu ha' by
+    '102 triệu đồng/ha', nor a head count by a rate ('dân số ... bao nhiêu' by 'tỷ lệ dân số ... 89%')."""
+    folded = words(_CODE_RE.sub(" ", text))
+    # The unit is read from this turn's question: a follow-up's context asked about another thing.
+    m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
+    unit = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS and w not in ABBREVIATIONS]
+    if m and m.group(1) in STOPWORDS:
+        unit = []
+    if unit[:2] == ["phan", "tram"]:
+        return "%" in text
+    if unit:
+        for i, w in enumerate(folded):
+            if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%")):
+                after = folded[i + 1:i + 1 + len(unit) + 1]
+                if any(after[j:j + len(unit)] == unit for j in range(2)):
+                    return True
+        return False
+    rate_only = all(n.endswith("%") for n in _NUMBER_RE.findall(text) if not _YEAR_OR_DATE_RE.match(n))
+    if rate_only and "ty le" in " ".join(folded) and not any(h in q.folded for h in _RATE_WORDS):
+        return False
+    return True
+
+
 def has_quantity(text: str) -> bool:
-    """A figure that is not a year or a date: '52%', '17.800', '26/28', 'lần thứ XIV'."""
+    """A figure that is not a year, a date or a document number: '52%', '17.800', '26/28', 'lần thứ XIV'."""
     if _ORDINAL_RE.search(text):
         return True
+    text = _CODE_RE.sub(" ", text)
     return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
@@ -140,7 +171,7 @@ def _spans_of(p: Passage) -> list[Span]:
 class ExtractiveAnswerer:
     """question + passages -> Answer. ``min_coverage`` is the refusal threshold."""
 
-    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.47, max_citations: int = 3):
+    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.4, max_citations: int = 3):
         self.bm25 = bm25
         self.min_coverage = min_coverage
         self.max_citations = max_citations
@@ -154,8 +185,13 @@ class ExtractiveAnswerer:
         for u in _units(text):
             if self.bm25 is None:
                 out[u] = 1.0
+            elif "_" in u and self.bm25.known(u):
+                # Two common words side by side ("năm 2024 | tỉnh") are rare as a pair by chance:
+                # a pair weighs at most half again its rarer word.
+                a, b = u.split("_", 1)
+                out[u] = min(self.bm25.idf(u), 1.5 * max(self.bm25.idf(a), self.bm25.idf(b)))
             elif self.bm25.known(u):
-                out[u] = self.bm25.idf(u) * (1.0 if "_" in u else 0.6)
+                out[u] = self.bm25.idf(u) * 0.6
             elif "_" not in u and len(u) > 1:
                 out[u] = self.bm25.idf(u) * 0.6
         return out
@@ -187,7 +223,7 @@ class ExtractiveAnswerer:
         # "còn X?" names a new subject outright, unless X is only a year ("còn năm 2024 thì sao?").
         ctx_units = set(now[0][0]) & set(before[0][0])
         subject = sum(w for u, w in now[0][0].items()
-                      if "_" not in u and u not in ctx_units and not _YEAR_OR_DATE_RE.match(u))
+                      if "_" not in u and u not in ctx_units and u not in HINT_WORDS and not _YEAR_OR_DATE_RE.match(u))
         if PRONOUN_RE.search(q.current):
             leans = True
         elif SHIFT_RE.match(q.current):
@@ -246,7 +282,7 @@ class ExtractiveAnswerer:
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
         if any(h in q.folded for h in _NEEDS_QUANTITY):
-            spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)]
+            spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text) and _quantity_fits(q, sp.text)]
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
         else:
@@ -406,11 +442,17 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _years_ok(q: QueryInfo, sp: Span) -> bool:
-        """A question about a year the passage neither covers nor mentions is not answered by it."""
+        """A question about a year is answered by its part of the document (the period of the
+        heading), or by a span that names that year itself, not inside a date or another range."""
         if not q.years:
             return True
-        period = sp.passage.chunk.period
-        return any(y == period or y in sp.passage.chunk.text for y in q.years)
+        if sp.passage.chunk.period in q.years:
+            return True
+        ranges = {r.replace(" ", "") for r in RANGE_RE.findall(q.text)}
+        if ranges and any(r in sp.text.replace(" ", "") for r in ranges):
+            return True
+        standalone = RANGE_RE.sub(" ", sp.text)
+        return any(re.search(rf"(?<![/\d]){y}(?![/\d])", standalone) for y in q.years)
 
     @staticmethod
     def _cite(n: int, sp: Span) -> Citation:

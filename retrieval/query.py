@@ -66,7 +66,7 @@ ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIO
                       + r")(?![\w-])")
 _EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items() if len(k) > 2}
 _YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
-_RANGE_RE = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
+RANGE_RE = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
 # "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
 _TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay")
 _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "nam truoc", "nam ngoai", "vua qua",
@@ -77,6 +77,9 @@ _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "n
 SHIFT_RE = re.compile(r"^\s*(?:thế còn|vậy còn|the con|vay con|còn|con|vậy|thế)\b", re.I)
 # Pronouns that point back to the previous turn's subject ("ông ấy", "nó", "văn bản đó").
 PRONOUN_RE = re.compile(r"\b(?:ông ấy|bà ấy|ong ay|ba ay|họ|nó|đó|ấy)\b", re.I)
+
+# Words that frame the period asked about rather than the subject ("đặt mục tiêu", "kết quả đạt").
+HINT_WORDS = frozenset(w for h in _TARGET_HINTS + _RESULT_HINTS for w in h.split()) - {"nam", "nay", "qua"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def analyse(question: str, current: str | None = None) -> QueryInfo:
         folded=folded,
         search_text=expand_abbreviations(question),
         years=years,
-        compare_years=tuple(sorted(set(_YEAR_RE.findall(_RANGE_RE.sub(" ", question))))),
+        compare_years=tuple(sorted(set(_YEAR_RE.findall(RANGE_RE.sub(" ", question))))),
         wants_results=any(h in folded for h in _RESULT_HINTS),
         wants_targets=any(h in folded for h in _TARGET_HINTS),
     )
