@@ -85,6 +85,13 @@ def _quantity_fits(q: QueryInfo, text: str) -> bool:
     return True
 
 
+_WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
+_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai "
+             "Tô Hà Cao Chu Lương Trịnh Đoàn Vương Tạ Thái Lưu Quách Kiều Triệu Đàm Phùng Văn Thân Tống Lại").split()
+# A Vietnamese full name: a family name and at least two more capitalised syllables ("Hoàng Trung Dũng").
+_PERSON_RE = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{2,3}}\b")
+
+
 def has_quantity(text: str) -> bool:
     """A figure that is not a year, a date or a document number: '52%', '17.800', '26/28', 'lần thứ XIV'."""
     if _ORDINAL_RE.search(text):
@@ -285,6 +292,8 @@ class ExtractiveAnswerer:
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text) and _quantity_fits(q, sp.text)]
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
+        elif _WHO_RE.search(" ".join(words(q.current))):  # "… là ai?": only a person's name answers
+            spans = [sp for sp in spans if _PERSON_RE.search(sp.text)]
         else:
             needs_figure = False
         if spans and len(q.compare_years) > 1 and not self._unknown_name(q.text):

@@ -20,12 +20,17 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# "tỉ lệ" / "tỷ lệ", "kĩ thuật" / "kỹ thuật", "lí do" / "lý do": both spellings are in use;
+# a final i after these consonants is folded to y.
+_IY_RE = re.compile(r"\b(t|k|l|m|h|s|v|qu)i\b")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics: 'Tỷ lệ Đô thị' -> 'ty le do thi'."""
+    """Lower-case and strip Vietnamese diacritics: 'Tỷ lệ Đô thị' -> 'ty le do thi' (and 'tỉ' -> 'ty')."""
     text = unicodedata.normalize("NFD", text.lower())
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return text.replace("đ", "d").replace("Đ", "d")
+    return _IY_RE.sub(r"\1y", text.replace("đ", "d"))
 
 
 # Function words and question words that say nothing about *what* is asked. They are listed
@@ -58,12 +63,28 @@ def words(text: str) -> list[str]:
     return [w for w, _ in tagged_words(text)]
 
 
+_SCALES = {"nghin": 1000, "ngan": 1000}
+
+
+def _scaled(number: str, scale: int) -> str:
+    """'17.8' x 1000 -> '17800': '17,8 nghìn tỷ' is written '17.800 tỷ' in the documents."""
+    try:
+        value = float(number.rstrip("%")) * scale
+    except ValueError:
+        return number
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def tagged_words(text: str) -> list[tuple[str, bool]]:
     """(folded word, is a stopword) for each word of ``text``, in order."""
-    out = []
+    out: list[tuple[str, bool]] = []
     for tok in _TOKEN_RE.findall(nfc(text).translate(_SUPERSCRIPTS)):
         if tok[0].isdigit():
             out.append((number_token(tok), False))
+            continue
+        scale = _SCALES.get(fold(tok.lower()))
+        if scale and out and out[-1][0][:1].isdigit() and not out[-1][0].endswith("%"):
+            out[-1] = (_scaled(out[-1][0], scale), False)
             continue
         low = tok.lower()
         folded = fold(low)

@@ -119,3 +119,24 @@ def test_quantity_question_takes_the_span_with_a_figure(assistant):
 def test_followups_shift_or_keep_the_subject(assistant, history, question, fact):
     a = assistant.ask(question, history=[{"question": history}])
     assert a.found and fact in a.answer
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("Tổng thu ngân sách năm 2025 có phải đạt trên 17,8 nghìn tỷ không?", "17.800 tỷ đồng"),  # nghìn tỷ
+    ("thu ngân sách năm 2024 ước đạt 17900 tỷ phải không", "17.900 tỷ đồng"),  # no thousands dot
+    ("Năm 2024 tăng trưởng kinh tế 7.3% đúng không?", "7,3%"),  # decimal point
+    ("tỉ lệ che phủ rừng năm 2025?", "52%"),  # tỉ / tỷ
+    ("tốc đô đổi mới công nghê năm 2025", "23%"),  # wrong diacritics
+])
+def test_number_formats_and_spelling_variants(assistant, question, fact):
+    a = assistant.ask(question)
+    assert a.found and fact in a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Chủ tịch UBND tỉnh Hà Tĩnh hiện nay là ai?",  # no person is named for this role
+    "Tỉnh có bao nhiêu bệnh viện?",  # "32 giường bệnh" is another unit
+    "Dân số Hà Tĩnh hiện nay là bao nhiêu?",  # a rate of "dân số" is not a head count
+])
+def test_refuses_answers_of_the_wrong_kind(assistant, question):
+    assert not assistant.ask(question).found
