@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
 from retrieval.query import ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations
-from retrieval.textnorm import STOPWORDS, fold, tagged_words, words
+from retrieval.textnorm import STOPWORDS, fold, tagged_forms, words
 from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
@@ -112,9 +112,18 @@ class Span:
 
 
 def _units(text: str) -> list[str]:
-    tagged = tagged_words(text)
-    grams = [f"{a}_{b}" for (a, sa), (b, sb) in zip(tagged, tagged[1:]) if not (sa and sb)]
-    return list(dict.fromkeys([w for w, stop in tagged if not stop] + grams))
+    """Folded content words and word pairs of ``text`` (pairs of two stopwords left out)."""
+    return list(_unit_forms(text))
+
+
+def _unit_forms(text: str) -> dict[str, str]:
+    """Folded unit -> the unit as written ("dat_dai" -> "đất_đai")."""
+    tagged = tagged_forms(text)
+    out = {f: w for f, w, stop in tagged if not stop}
+    for (fa, wa, sa), (fb, wb, sb) in zip(tagged, tagged[1:]):
+        if not (sa and sb):
+            out.setdefault(f"{fa}_{fb}", f"{wa}_{wb}")
+    return out
 
 
 def _whole(c: Chunk, score: float = 1.0) -> Span:
@@ -178,7 +187,7 @@ def _spans_of(p: Passage) -> list[Span]:
 class ExtractiveAnswerer:
     """question + passages -> Answer. ``min_coverage`` is the refusal threshold."""
 
-    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.4, max_citations: int = 3):
+    def __init__(self, bm25: BM25Index | None = None, min_coverage: float = 0.35, max_citations: int = 3):
         self.bm25 = bm25
         self.min_coverage = min_coverage
         self.max_citations = max_citations
@@ -204,22 +213,34 @@ class ExtractiveAnswerer:
         return out
 
     def _coverage_fn(self, q: QueryInfo):
-        """span units, section units -> coverage in [0, 1].
+        """(span unit forms, section units) -> coverage in [0, 1].
 
         Measured for the question as typed and with abbreviations expanded; the better counts.
         In a follow-up, this turn's words weigh three quarters and the carried-over topic one
         quarter, so "còn nước sạch đô thị?" moves to the new subject and keeps the old frame;
         a follow-up that points back with a pronoun or says little gives the topic more weight."""
-        def parts(text: str) -> list[tuple[dict[str, float], float]]:
+        def parts(text: str) -> list[tuple[dict[str, float], float, dict[str, str]]]:
             out = []
-            for w in (self._weights(text), self._weights(expand_abbreviations(text))):
-                out.append((w, sum(w.values()) or 1.0))
+            for t in (text, expand_abbreviations(text)):
+                w = self._weights(t)
+                # A word typed with diacritics matches its own spelling fully and a look-alike
+                # ("đạt" for "đất") only in part; a word typed without them matches any spelling.
+                exact = {u: f for u, f in _unit_forms(t).items() if not f.isascii()}
+                out.append((w, sum(w.values()) or 1.0, exact))
             return out
 
-        def cov(variants, span_units: set[str], section_units: set[str]) -> float:
-            return max((sum(w for u, w in weights.items() if u in span_units)
-                        + 0.5 * sum(w for u, w in weights.items() if u not in span_units and u in section_units)) / total
-                       for weights, total in variants)
+        def cov(variants, span: dict[str, str], section_units: set[str]) -> float:
+            written = set(span.values())
+            best = 0.0
+            for weights, total, exact in variants:
+                got = 0.0
+                for u, w in weights.items():
+                    if u in span:
+                        got += w if u not in exact or exact[u] in written else 0.6 * w
+                    elif u in section_units:
+                        got += 0.5 * w
+                best = max(best, got / total)
+            return best
 
         whole = parts(q.text)
         if q.current == q.text:
@@ -248,8 +269,7 @@ class ExtractiveAnswerer:
         for rank, p in enumerate(passages):
             section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
             for sp in _spans_of(p):
-                span_units = set(_units(sp.text))
-                sp.coverage = coverage(span_units, section_units)
+                sp.coverage = coverage(_unit_forms(sp.text), section_units)
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
                 if q.years:

@@ -77,19 +77,27 @@ def _scaled(number: str, scale: int) -> str:
 
 def tagged_words(text: str) -> list[tuple[str, bool]]:
     """(folded word, is a stopword) for each word of ``text``, in order."""
-    out: list[tuple[str, bool]] = []
+    return [(folded, stop) for folded, _, stop in tagged_forms(text)]
+
+
+def tagged_forms(text: str) -> list[tuple[str, str, bool]]:
+    """(folded word, word as written in lower case, is a stopword) for each word, in order.
+    The written form tells "đất" from "đạt" where the folded one cannot; numbers are canonical in both."""
+    out: list[tuple[str, str, bool]] = []
     for tok in _TOKEN_RE.findall(nfc(text).translate(_SUPERSCRIPTS)):
         if tok[0].isdigit():
-            out.append((number_token(tok), False))
+            n = number_token(tok)
+            out.append((n, n, False))
             continue
         scale = _SCALES.get(fold(tok.lower()))
         if scale and out and out[-1][0][:1].isdigit() and not out[-1][0].endswith("%"):
-            out[-1] = (_scaled(out[-1][0], scale), False)
+            n = _scaled(out[-1][0], scale)
+            out[-1] = (n, n, False)
             continue
         low = tok.lower()
         folded = fold(low)
         stop = low in STOPWORDS_VI if not low.isascii() else folded in STOPWORDS
-        out.append((folded, stop))
+        out.append((folded, low, stop))
     return out
 
 
