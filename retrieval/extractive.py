@@ -45,6 +45,8 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
 _YEAR_OR_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})$")
 _DIGIT_RE = re.compile(r"\d")
 _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
+# A kind of document number asked about: "NQ/TU", "KL/TW".
+_CODE_ASK_RE = re.compile(r"(?<![\d-])\b([A-ZĐ]{1,6}/[A-ZĐ]{1,8})\b")  # not "09-NQ/TU": one document
 _ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
 # "chỉ tiêu về môi trường", "các chỉ tiêu lĩnh vực kinh tế": a question naming a whole group of targets.
 _GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
@@ -302,6 +304,9 @@ class ExtractiveAnswerer:
             return self._compose(question, by_number) if by_number else refuse
         if _SELF_META_RE.search(q.folded):
             return self._self_metadata(question, q, passages)
+        cited = self._cited_documents(q, passages)
+        if cited:
+            return self._compose(question, cited)
         structural = self._structural(q, passages)
         if structural:
             return self._compose(question, structural)
@@ -322,10 +327,16 @@ class ExtractiveAnswerer:
                 return self._compose(question, per_year)
         if not spans or spans[0].coverage < self.min_coverage or self._unknown_name(q.text):
             return refuse
+        wants_list = any(h in q.folded for h in _LIST_HINTS)
+        if wants_list and "chi tieu" in q.folded:  # "các chỉ tiêu … gồm những gì": targets, not tasks
+            targets = [sp for sp in spans if sp.passage.chunk.kind == "target"
+                       and sp.coverage >= max(self.min_coverage, 0.5 * spans[0].coverage)]
+            if targets:
+                return self._compose(question, self._list_items(targets[0], spans))
         best = spans[0]
         if best.passage.chunk.kind == "footnote":
             return self._compose(question, [_whole(best.passage.chunk, best.passage.score)])
-        if any(h in q.folded for h in _LIST_HINTS):
+        if wants_list:
             listed = self._list_items(best, spans)
             if listed:
                 return self._compose(question, listed)
@@ -393,6 +404,25 @@ class ExtractiveAnswerer:
                     return [_whole(c) for c in members]
         return []
 
+    def _cited_documents(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
+        """'những nghị quyết số hiệu NQ/TU nào': every clause citing a document of that kind."""
+        m = _CODE_ASK_RE.search(q.current)
+        if not m or not any(h in q.folded for h in ("nao", "nhung", "cac", "liet ke")):
+            return []
+        code = re.compile(rf"\b\d+-{re.escape(m.group(1))}\b")
+        doc = self._doc_of(passages)
+        out = []
+        for c in self._all_chunks():
+            if c.doc_id != doc or not code.search(c.text):
+                continue
+            p = Passage(c, 1.0)
+            for s, e in sentence_spans(c.text):
+                for cs, ce in clause_spans(c.text[s:e], s):
+                    sp = _sub(p, cs, ce) if code.search(c.text[cs:ce]) else None
+                    if sp:
+                        out.append(sp)
+        return out
+
     def _recipient_items(self, q: QueryInfo, rec: Chunk) -> list[Span]:
         """The list items the question names best ("các huyện ủy", "Trung ương"), or the whole list."""
         intent = {"noi", "nhan", "gui", "toi", "den", "luu", "ban", "nghi", "quyet", "co", "quan", "duoc", "cac"}
@@ -434,7 +464,8 @@ class ExtractiveAnswerer:
         return out
 
     def _list_items(self, best: Span, spans: list[Span]) -> list[Span]:
-        """A list question answered by a target: the targets of its group the question also covers."""
+        """A list question answered by a target: the targets of its group the question also covers,
+        the best match first."""
         c = best.passage.chunk
         if c.kind != "target":
             return []
@@ -444,8 +475,7 @@ class ExtractiveAnswerer:
             if x.kind == "target" and x.group == c.group and x.id not in seen and sp.coverage >= 0.75 * best.coverage:
                 seen.add(x.id)
                 out.append(x)
-        out.sort(key=lambda x: x.start)
-        return [_whole(x, best.passage.score) for x in out]
+        return [_whole(x, best.passage.score) for x in out]  # most relevant first
 
     def _unknown_name(self, question: str) -> bool:
         """A proper name or acronym the documents never mention ("Nghệ An", "CPI"): not answerable here."""

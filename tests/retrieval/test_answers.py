@@ -140,3 +140,11 @@ def test_number_formats_and_spelling_variants(assistant, question, fact):
 ])
 def test_refuses_answers_of_the_wrong_kind(assistant, question):
     assert not assistant.ask(question).found
+
+
+def test_lists_cited_documents_of_a_kind(assistant):
+    a = assistant.ask("Nghị quyết có nhắc tới những nghị quyết số hiệu NQ/TU nào?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert all(code in quotes for code in ("11-NQ/TU", "18-NQ/TU", "09-NQ/TU")) and "KL/TW" not in quotes
+    one = assistant.ask("Nghị quyết 09-NQ/TU do cơ quan nào ban hành?")  # one document, not the list
+    assert "Ban Chấp hành Đảng bộ tỉnh" in one.answer and len(one.citations) <= 3
