@@ -47,6 +47,8 @@ _DIGIT_RE = re.compile(r"\d")
 _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
 # A kind of document number asked about: "NQ/TU", "KL/TW".
 _CODE_ASK_RE = re.compile(r"(?<![\d-])\b([A-ZĐ]{1,6}/[A-ZĐ]{1,8})\b")  # not "09-NQ/TU": one document
+_COMPARE_HINTS = ("so sanh", "cao hon", "thap hon", "lon hon", "nho hon", "chenh lech", "hon hay", "nhieu hon", "it hon")
+_ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
 _ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
 # "chỉ tiêu về môi trường", "các chỉ tiêu lĩnh vực kinh tế": a question naming a whole group of targets.
 _GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
@@ -212,6 +214,13 @@ class ExtractiveAnswerer:
                 out[u] = self.bm25.idf(u) * 0.6
             elif "_" not in u and len(u) > 1:
                 out[u] = self.bm25.idf(u) * 0.6
+        # "… cho nội dung gì?", "… về vấn đề gì?": a generic noun before the question word names the
+        # kind of answer wanted, not its content; it counts for little.
+        for m in _ASKED_KIND_RE.finditer(" ".join(words(text))):
+            a, b = m.group(1).split()
+            for u in (a, b, f"{a}_{b}"):
+                if u in out:
+                    out[u] *= 0.3
         return out
 
     def _coverage_fn(self, q: QueryInfo):
@@ -325,6 +334,10 @@ class ExtractiveAnswerer:
             per_year = self._per_year(q, spans)
             if per_year:
                 return self._compose(question, per_year)
+        if spans and any(h in q.folded for h in _COMPARE_HINTS) and not self._unknown_name(q.text):
+            per_subject = self._per_subject(q, passages)
+            if per_subject:
+                return self._compose(question, per_subject)
         if not spans or spans[0].coverage < self.min_coverage or self._unknown_name(q.text):
             return refuse
         wants_list = any(h in q.folded for h in _LIST_HINTS)
@@ -340,6 +353,8 @@ class ExtractiveAnswerer:
             listed = self._list_items(best, spans)
             if listed:
                 return self._compose(question, listed)
+        if best.sentences > 1:  # answer with a sentence of the passage, not the whole of it
+            best = next((sp for sp in spans if sp.passage is best.passage and sp.sentences == 1), best)
         if not needs_figure:
             best = self._sentence_of(best)
         chosen = [best]
@@ -449,6 +464,22 @@ class ExtractiveAnswerer:
             if c.doc_id == doc and c.kind in ("title", "signature") and _DOC_META_RE.search(c.text):
                 return self._compose(question, [_whole(c)])
         return Answer(question=question, answer=NOT_FOUND, found=False)
+
+    def _per_subject(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
+        """'X và Y, chỉ tiêu nào cao hơn?': the best span for X and the best for Y, or nothing."""
+        halves = re.split(r"\s+(?:và|va|với|voi|so với|so voi)\s+", q.current, maxsplit=1)
+        if len(halves) != 2:
+            return []
+        years = " ".join(y for y in q.years if all(y not in h for h in halves))
+        out: list[Span] = []
+        for half in halves:
+            ranked = [sp for sp in self.score_spans(analyse(f"{half} {years}".strip()), passages)
+                      if sp.coverage >= self.min_coverage and sp.sentences == 1]
+            pick = next((sp for sp in ranked if has_quantity(sp.text)), ranked[0] if ranked else None)
+            if pick is None or any(pick.start == o.start for o in out):
+                return []
+            out.append(pick)
+        return out
 
     def _per_year(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """A question comparing years gets the best span of each year (one with a figure if
