@@ -10,8 +10,9 @@ weak evidence is refused with no figure.
 The document's structure answers some questions directly, the way an official reads it:
 a target by its number ("chỉ tiêu số 25"), every target of a group ("các chỉ tiêu về môi
 trường"), the signature block ("ai ký"), the recipients list ("gửi những cơ quan nào"), a
-footnote as a whole, and one answer per year for a question that compares two years.
-Nothing here knows this document's wording.
+footnote as a whole, the clauses citing a kind of document ("số hiệu NQ/TU nào"), and one
+answer per year (or per subject) for a question that compares. A figure must fit what was
+asked: its sentence, its unit, its year. Nothing here knows this document's wording.
 """
 
 from __future__ import annotations
@@ -21,48 +22,65 @@ from dataclasses import dataclass
 
 from ingest.chunker import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
-from retrieval.query import ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations
+from retrieval.query import (
+    ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
+)
 from retrieval.textnorm import STOPWORDS, fold, tagged_forms, words
 from retrieval.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
+
+# -- what a question asks for (matched on the accent-folded question) ----------------------
 _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "chi tieu", "dat bao", "tang bao")
 # Questions that only a span with a figure (or a date) can answer.
 _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram")
 _NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
-_NAME_WORD = r"[A-ZĐ]\w*(?:-[A-ZĐ]\w*)*"  # "Nghệ", "KT-XH"
-_NAME_RE = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 _LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "liet ke", "nhung gi", "gom gi", "bao gom",
                "nhom chi tieu", "cac muc tieu", "nhung khoan", "nhung muc", "la nhung")
+_COMPARE_HINTS = ("so sanh", "cao hon", "thap hon", "lon hon", "nho hon", "chenh lech", "hon hay", "nhieu hon", "it hon")
+_RATE_WORDS = ("ty le", "phan tram", "toc do", "tang", "giam", "muc")
 _TARGET_NO_RE = re.compile(r"chi tieu\s*(?:so|thu)?\s*\(?\s*(\d{1,3})\s*\)?")
+# "chỉ tiêu về môi trường", "các chỉ tiêu lĩnh vực kinh tế": a question naming a whole group of targets.
+_GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
 _SIGNATURE_RE = re.compile(r"\b(?:ai|nguoi|duoc|da) ky\b|\bky thay mat\b|\bky ten\b|\bchu ky\b")
+_RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bduoc gui\b|\bban luu\b|\bluu (?:tai|o)\b"
+                            r"|\bco gui\b")
 # The document's own metadata ("nghị quyết này ban hành ngày nào", "số hiệu của văn bản này").
 _SELF_META_RE = re.compile(r"\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b.*\b(?:ban hanh|so hieu|ngay ky|ky ngay|so may|ngay nao)\b"
                            r"|\b(?:ban hanh|so hieu|ngay ky)\b.*\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b")
-_RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bduoc gui\b|\bban luu\b|\bluu (?:tai|o)\b"
-                            r"|\bco gui\b")
-_NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
-_YEAR_OR_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})$")
-_DIGIT_RE = re.compile(r"\d")
-_PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
-# A kind of document number asked about: "NQ/TU", "KL/TW".
-_CODE_ASK_RE = re.compile(r"(?<![\d-])\b([A-ZĐ]{1,6}/[A-ZĐ]{1,8})\b")  # not "09-NQ/TU": one document
-_COMPARE_HINTS = ("so sanh", "cao hon", "thap hon", "lon hon", "nho hon", "chenh lech", "hon hay", "nhieu hon", "it hon")
+_WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
+_UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
+# Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
 _ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
-_ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
-# "chỉ tiêu về môi trường", "các chỉ tiêu lĩnh vực kinh tế": a question naming a whole group of targets.
-_GROUP_ASK = r"\b(?:chi tieu|muc tieu)(?: chu yeu)?(?: (?:ve|cua|thuoc))?(?: (?:linh vuc|nhom))? {label}\b"
 
-
+# -- what a question or a span contains (matched on the text as written) -------------------
+_NAME_WORD = r"[A-ZĐ]\w*(?:-[A-ZĐ]\w*)*"  # "Nghệ", "KT-XH"
+_NAME_RE = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
+# A kind of document number asked about: "NQ/TU", "KL/TW" (not "09-NQ/TU": that is one document).
+_CODE_ASK_RE = re.compile(r"(?<![\d-])\b([A-ZĐ]{1,6}/[A-ZĐ]{1,8})\b")
+# Document numbers ("18-NQ/TU", "1283/NQ-UBTVQH15") are names, not figures.
+_CODE_RE = re.compile(r"\b\d+[-/][A-ZĐ][\w/-]*")
 # A document number or a full date, as a header or signature block gives them.
 _DOC_META_RE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}|ngày \d{1,2} tháng \d{1,2}|Số:?\s*\d+|\d+[-/][A-ZĐ]+/[A-ZĐ-]+")
 _ORDINAL_RE = re.compile(r"\b(?:thứ|khóa|khoá)\s+[IVXLC]+\b")
+_NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
+_YEAR_OR_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})$")
+_DIGIT_RE = re.compile(r"\d")
+_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai "
+             "Tô Hà Cao Chu Lương Trịnh Đoàn Vương Tạ Thái Lưu Quách Kiều Triệu Đàm Phùng Văn Thân Tống Lại").split()
+# A Vietnamese full name: a family name and at least two more capitalised syllables ("Hoàng Trung Dũng").
+_PERSON_RE = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{2,3}}\b")
+# Where a target splits into parts, and where a recipients list into items.
+_PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
+_ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
 
 
-# Document numbers ("18-NQ/TU", "1283/NQ-UBTVQH15") are names, not figures.
-_CODE_RE = re.compile(r"\b\d+[-/][A-ZĐ][\w/-]*")
-_UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
-_RATE_WORDS = ("ty le", "phan tram", "toc do", "tang", "giam", "muc")
+def has_quantity(text: str) -> bool:
+    """A figure that is not a year, a date or a document number: '52%', '17.800', '26/28', 'lần thứ XIV'."""
+    if _ORDINAL_RE.search(text):
+        return True
+    text = _CODE_RE.sub(" ", text)
+    return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
 def _quantity_fits(q: QueryInfo, text: str) -> bool:
@@ -87,21 +105,6 @@ def _quantity_fits(q: QueryInfo, text: str) -> bool:
     if rate_only and "ty le" in " ".join(folded) and not any(h in q.folded for h in _RATE_WORDS):
         return False
     return True
-
-
-_WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
-_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai "
-             "Tô Hà Cao Chu Lương Trịnh Đoàn Vương Tạ Thái Lưu Quách Kiều Triệu Đàm Phùng Văn Thân Tống Lại").split()
-# A Vietnamese full name: a family name and at least two more capitalised syllables ("Hoàng Trung Dũng").
-_PERSON_RE = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{2,3}}\b")
-
-
-def has_quantity(text: str) -> bool:
-    """A figure that is not a year, a date or a document number: '52%', '17.800', '26/28', 'lần thứ XIV'."""
-    if _ORDINAL_RE.search(text):
-        return True
-    text = _CODE_RE.sub(" ", text)
-    return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
 @dataclass
