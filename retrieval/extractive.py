@@ -280,6 +280,7 @@ class ExtractiveAnswerer:
         wants_number = any(h in q.folded + " " for h in _QUANTITY_HINTS)
         asks_targets = "chi tieu" in q.folded
         spans: list[Span] = []
+        latest = max((p.chunk.period for p in passages if p.chunk.period), default=None)
         for rank, p in enumerate(passages):
             section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
             for sp in _spans_of(p):
@@ -295,6 +296,8 @@ class ExtractiveAnswerer:
                         score -= 0.15
                 elif period and q.wants_results and not q.wants_targets:
                     score += 0.1 if p.chunk.kind != "target" else -0.05
+                elif period and q.wants_targets and not q.wants_results and period == latest:
+                    score += 0.05  # plans and tasks speak of the latest period the document covers
                 if wants_number and _DIGIT_RE.search(sp.text):
                     score += 0.05
                 if asks_targets and p.chunk.kind == "target":

@@ -68,7 +68,8 @@ _EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items() if len(k) > 2}
 _YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
 RANGE_RE = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
 # "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
-_TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay")
+_TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay",
+                 "can lam gi", "phai lam gi", "can lam", "can phai", "nhiem vu", "giai phap")
 _RESULT_HINTS = ("ket qua", "uoc dat", "da dat", "thuc hien duoc", "nam qua", "nam truoc", "nam ngoai", "vua qua",
                  "han che", "ton tai", "yeu kem")
 
