@@ -49,6 +49,7 @@ _RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bd
 _SELF_META_RE = re.compile(r"\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b.*\b(?:ban hanh|so hieu|ngay ky|ky ngay|so may|ngay nao)\b"
                            r"|\b(?:ban hanh|so hieu|ngay ky)\b.*\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b")
 _WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
+_YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
 _ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
@@ -198,6 +199,7 @@ class ExtractiveAnswerer:
         self.bm25 = bm25
         self.min_coverage = min_coverage
         self.max_citations = max_citations
+        self._leads: tuple[BM25Index | None, dict[str, str]] = (None, {})
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -281,8 +283,12 @@ class ExtractiveAnswerer:
         asks_targets = "chi tieu" in q.folded
         spans: list[Span] = []
         latest = max((p.chunk.period for p in passages if p.chunk.period), default=None)
+        # "… có đạt không?": a span that states it ("chưa đạt", "đã đạt") answers better than a figure.
+        yes_no = _YES_NO_RE.search(" ".join(words(q.current)))
+        status = re.compile(rf"\b(?:chua|khong|da) {yes_no.group(1)}\b") if yes_no else None
+        leads = self._paragraph_leads()
         for rank, p in enumerate(passages):
-            section_units = set(_units(p.chunk.section + " " + (p.chunk.group or "")))
+            section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
             for sp in _spans_of(p):
                 sp.coverage = coverage(_unit_forms(sp.text), section_units)
                 score = sp.coverage + 0.08 / (1 + rank)
@@ -302,12 +308,31 @@ class ExtractiveAnswerer:
                     score += 0.05
                 if asks_targets and p.chunk.kind == "target":
                     score += 0.1
+                if status and status.search(" ".join(words(sp.text))):
+                    score += 0.1
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
                 sp.score = score
                 spans.append(sp)
         spans.sort(key=lambda s: -s.score)
         return spans
+
+    def _paragraph_leads(self) -> dict[str, str]:
+        """chunk id -> the first sentence of its paragraph, for the chunks that continue a paragraph
+        cut by the token budget ("Tuy vậy, … còn một số hạn chế." heads the list that follows)."""
+        if self.bm25 is None:
+            return {}
+        if self._leads[0] is not self.bm25:  # derived once per index
+            leads, head = {}, ""
+            for prev, c in zip([None] + self.bm25.chunks[:-1], self.bm25.chunks):
+                joined = prev is not None and prev.doc_id == c.doc_id and prev.end + 1 == c.start
+                if not joined:
+                    first = sentence_spans(c.text)
+                    head = c.text[first[0][0]:first[0][1]] if first else c.text
+                elif c.kind == prev.kind == "paragraph":
+                    leads[c.id] = head
+            self._leads = (self.bm25, leads)
+        return self._leads[1]
 
     # -- answering ----------------------------------------------------------------------
 
