@@ -148,3 +148,12 @@ def test_lists_cited_documents_of_a_kind(assistant):
     assert all(code in quotes for code in ("11-NQ/TU", "18-NQ/TU", "09-NQ/TU")) and "KL/TW" not in quotes
     one = assistant.ask("Nghị quyết 09-NQ/TU do cơ quan nào ban hành?")  # one document, not the list
     assert "Ban Chấp hành Đảng bộ tỉnh" in one.answer and len(one.citations) <= 3
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("Năm 2024 chỉ tiêu tăng trưởng có đạt không?", "chưa đạt kế hoạch"),  # the status, not a figure
+    ("Kỷ luật, kỷ cương hành chính năm 2024 còn hạn chế gì?", "chưa nghiêm"),  # the paragraph's lead frames it
+])
+def test_status_and_limitation_questions(assistant, question, fact):
+    a = assistant.ask(question)
+    assert a.found and fact in a.answer
