@@ -88,7 +88,6 @@ class QueryInfo:
     text: str  # the question with the carried-over context of a follow-up, if any
     current: str  # this turn's question alone
     folded: str  # accent-folded words, space-joined: what the hint lists are matched against
-    search_text: str  # with abbreviations expanded (both forms kept)
     years: tuple[str, ...]
     compare_years: tuple[str, ...]  # years named on their own, not as a range "2026-2030"
     wants_results: bool  # asks about reported results (e.g. 2024)
@@ -112,7 +111,6 @@ def analyse(question: str, current: str | None = None) -> QueryInfo:
         text=question,
         current=current or question,
         folded=folded,
-        search_text=expand_abbreviations(question),
         years=years,
         compare_years=tuple(sorted(set(_YEAR_RE.findall(RANGE_RE.sub(" ", question))))),
         wants_results=any(h in folded for h in _RESULT_HINTS),

@@ -101,13 +101,10 @@ def tagged_forms(text: str) -> list[tuple[str, str, bool]]:
     return out
 
 
-def tokens(text: str, bigrams: bool = True) -> list[str]:
+def tokens(text: str) -> list[str]:
     """Index/query tokens: folded syllables plus syllable bigrams ('che_phu')."""
     ws = words(text)
-    out = list(ws)
-    if bigrams:
-        out.extend(f"{a}_{b}" for a, b in zip(ws, ws[1:]))
-    return out
+    return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
 
 
 def content_words(text: str) -> list[str]:
