@@ -361,15 +361,16 @@ class ExtractiveAnswerer:
             spans = [sp for sp in spans if _PERSON_RE.search(sp.text)]
         else:
             needs_figure = False
-        if spans and len(q.compare_years) > 1 and not self._unknown_name(q.text):
+        unknown = self._unknown_name(q.text)
+        if spans and len(q.compare_years) > 1 and not unknown:
             per_year = self._per_year(q, spans)
             if per_year:
                 return self._compose(question, per_year)
-        if spans and any(h in q.folded for h in _COMPARE_HINTS) and not self._unknown_name(q.text):
+        if spans and any(h in q.folded for h in _COMPARE_HINTS) and not unknown:
             per_subject = self._per_subject(q, passages)
             if per_subject:
                 return self._compose(question, per_subject)
-        if not spans or spans[0].coverage < self.min_coverage or self._unknown_name(q.text):
+        if not spans or spans[0].coverage < self.min_coverage or unknown:
             return refuse
         wants_list = any(h in q.folded for h in _LIST_HINTS)
         if wants_list and "chi tieu" in q.folded:  # "các chỉ tiêu … gồm những gì": targets, not tasks
