@@ -104,6 +104,8 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
             report.failed.append((raw.doc_id, exc))
     total = sum(len(d.chunks) for d in prepared)
     done = 0
+    if progress and prepared:
+        progress(0, total, prepared[0].doc_id)
     for doc in prepared:
         done = _write(store, doc, report, progress, done, total)
     return report

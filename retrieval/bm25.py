@@ -15,12 +15,13 @@ from retrieval.accents import AccentRestorer
 from retrieval.textnorm import tokens
 from retrieval.types import Chunk
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 class BM25Index:
     def __init__(self, chunks: list[Chunk]) -> None:
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
         self.chunks = chunks
         texts = [index_text(c) for c in chunks]
