@@ -8,6 +8,10 @@ Examples:
   python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
   python app.py ask --json "ty le ho ngheo nam 2024"
   python app.py documents                # what is indexed
+  python app.py targets                  # the numbered targets as a table
+  python app.py targets --json --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt
+  python app.py targets --results --csv > ket-qua.csv   # reported results, as CSV
+  python app.py targets --xlsx chi-tieu.xlsx            # targets as an Excel workbook
 
 Settings come from NQ_* environment variables (see README); flags override them.
 """
@@ -104,6 +108,32 @@ def cmd_documents(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    from ingest.targets import to_csv, to_xlsx
+
+    assistant = _assistant(args)
+    assistant.ensure_index()
+    table = assistant.table
+    if args.doc and args.doc not in {d["doc_id"] for d in assistant.store.documents()}:
+        raise InputError(f"{args.doc} is not in the index (see: python app.py documents)",
+                         f"Tài liệu {args.doc} chưa được lập chỉ mục.")
+    records = table.select("results" if args.results else "targets", doc=args.doc, group=args.group)
+    if args.xlsx:
+        to_xlsx(records, args.xlsx)
+        print(f"{len(records)} records written to {args.xlsx}")
+    elif args.json:
+        print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
+    elif args.csv:
+        sys.stdout.write(to_csv(records))
+    else:
+        for r in records:
+            head = f"({r.number})" if r.number is not None else r.year or ""
+            figures = "; ".join(f"{m.label}: {m.display()}" for m in r.values) or "(không có số liệu)"
+            flag = "  [chưa chắc chắn: " + "; ".join(r.warnings) + "]" if r.uncertain else ""
+            print(f"{head}\t{r.group or r.section}\t{figures}{flag}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -119,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("question", nargs="+")
     a.add_argument("--json", action="store_true", help="print the answer JSON")
     sub.add_parser("documents", help="list indexed documents")
+    t = sub.add_parser("targets", help="the numbered targets (or reported results) as a table")
+    fmt = t.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the records as JSON")
+    fmt.add_argument("--csv", action="store_true", help="print one CSV row per figure")
+    fmt.add_argument("--xlsx", metavar="PATH", help="write an Excel workbook")
+    t.add_argument("--doc", metavar="NAME", help="only this document (file name)")
+    t.add_argument("--group", help='only this group, e.g. "môi trường"')
+    t.add_argument("--results", action="store_true", help="reported results instead of targets")
     return parser
 
 
@@ -126,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "documents": cmd_documents}
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "documents": cmd_documents, "targets": cmd_targets}
     try:
         return handlers.get(args.cmd, cmd_serve)(args)
     except InputError as exc:
@@ -141,4 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `python app.py targets | head` ends quietly
     sys.exit(main())

@@ -16,7 +16,6 @@ from retrieval.textnorm import tokens
 from retrieval.types import Chunk
 
 
-
 class BM25Index:
     def __init__(self, chunks: list[Chunk]) -> None:
         import bm25s
@@ -24,6 +23,7 @@ class BM25Index:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
         self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
         texts = [index_text(c) for c in chunks]
         self._docs = [tokens(t) for t in texts]
         self.restorer = AccentRestorer(texts)  # derived from the same chunks, rebuilt with them

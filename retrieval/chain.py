@@ -15,10 +15,12 @@ from typing import Any
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from errors import InputError
+from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from retrieval.extractive import ExtractiveAnswerer
 from retrieval.hybrid import HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
+from retrieval.table_answers import TableAnswerer
 from retrieval.textnorm import content_words
 from retrieval.types import Answer
 from settings import Settings
@@ -78,7 +80,10 @@ class Assistant:
         self.retriever = HybridRetriever(store=self.store, mode=retriever_mode,
                                          k=max(self.settings.top_k, 8), candidates=self.settings.candidates)
         self.answerer = ExtractiveAnswerer()
+        self.table_answerer = TableAnswerer(lambda: self.table, self._chunk)
         self._lock = Lock()
+        self._table: TargetTable | None = None
+        self._table_source: object | None = None
         self.chain = (
             RunnablePassthrough.assign(query=lambda x: analyse(x["search"], current=x["question"]))
             | RunnablePassthrough.assign(docs=lambda x: self.retriever.invoke(x["search"]))
@@ -88,7 +93,23 @@ class Assistant:
     def _answer(self, x: dict) -> Answer:
         self.answerer.bm25 = self.retriever.bm25
         passages = [from_document(d) for d in x["docs"]]
+        doc = passages[0].chunk.doc_id if passages else None
+        from_table = self.table_answerer.answer(x["question"], x["query"], doc)
+        if from_table is not None:
+            return from_table
         return self.answerer.answer(x["question"], passages, q=x["query"])
+
+    def _chunk(self, chunk_id: str):
+        return self.retriever.bm25.by_id.get(chunk_id)
+
+    @property
+    def table(self) -> TargetTable:
+        """Targets and results of the indexed documents, rebuilt whenever the collection changed."""
+        bm25 = self.retriever.bm25  # the same chunks, re-read whenever the collection changed
+        if self._table is None or self._table_source is not bm25:
+            self._table = TargetTable.from_chunks(bm25.chunks)
+            self._table_source = bm25
+        return self._table
 
     def ensure_index(self, progress=None) -> int:
         """Ingest the bundled corpus when the index is empty; returns the chunk count."""

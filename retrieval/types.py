@@ -116,3 +116,70 @@ class Answer:
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure of a target or a reported result: 'thu nội địa' 'trên' 8800 'tỷ đồng'."""
+
+    label: str  # what is measured
+    comparator: str  # trên / đạt / duy trì / giảm / ước đạt / ...
+    low: float | None  # the value; low < high for a range "0,5-0,6"
+    high: float | None
+    unit: str | None  # None: the figure has no recognisable unit (the record is uncertain)
+    figure: str  # the figure as written: "17.800", "0,5-0,6"
+    start: int  # offsets of the figure's clause in the cleaned document text
+    end: int
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.low != self.high
+
+    def value_json(self) -> Any:
+        def num(x: float | None) -> Any:
+            return int(x) if x is not None and x == int(x) else x
+
+        return {"min": num(self.low), "max": num(self.high)} if self.is_range else num(self.low)
+
+    def display(self) -> str:
+        """'trên 17.800 tỷ đồng', '26/28 chỉ tiêu', 'giảm 0,5-0,6%'."""
+        unit = self.unit or ""
+        sep = "" if not unit or unit[0] in "%/" else " "
+        return " ".join(p for p in (self.comparator, f"{self.figure}{sep}{unit}") if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "comparator": self.comparator, "value": self.value_json(), "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """A numbered target "(n) ..." (kind 'target') or a reported result sentence (kind 'result')."""
+
+    kind: str  # target | result
+    doc: str
+    number: int | None  # the target's number; None for results
+    group: str | None  # "Về môi trường"
+    year: str | None  # the period of the enclosing part ("2025" for targets, "2024" for results)
+    text: str  # == cleaned_document_text[start:end]
+    values: tuple[Measure, ...]
+    section: str
+    start: int
+    end: int
+    chunk_id: str
+    uncertain: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "group": self.group,
+            "text": self.text,
+            "values": [v.to_dict() for v in self.values],
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "doc": self.doc,
+            "year": self.year,
+            "uncertain": self.uncertain,
+            "warnings": list(self.warnings),
+        }

@@ -41,6 +41,27 @@ def test_cli_ask_text_and_bad_input(cli_env):
     assert r.returncode == 2 and "question is empty" in r.stderr
 
 
+def test_cli_targets_json_csv_and_xlsx(cli_env, tmp_path):
+    r = run_cli("targets", "--json", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    records = json.loads(r.stdout)
+    assert [t["number"] for t in records] == list(range(1, 29))
+    assert all(set(t) >= {"number", "group", "text", "values", "section", "start", "end"} for t in records)
+    assert records[24]["values"] == [{"label": "tỷ lệ che phủ rừng", "comparator": "duy trì trên", "value": 52,
+                                      "unit": "%"}]
+    r = run_cli("targets", "--csv", "--results", "--doc", "nghi-quyet-tinh-uy-ha-tinh-2025.txt", env=cli_env)
+    assert r.returncode == 0 and "Tăng trưởng kinh tế,ước đạt,7.3,,,%" in r.stdout
+    out = tmp_path / "chi-tieu.xlsx"
+    r = run_cli("targets", "--xlsx", str(out), "--group", "moi truong", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out).active.values)
+    assert rows[0][:6] == ("doc", "kind", "year", "number", "group", "label") and len(rows) == 1 + 5
+    r = run_cli("targets", "--doc", "khong-co.txt", env=cli_env)
+    assert r.returncode == 2 and "not in the index" in r.stderr
+
+
 def test_cli_ingest_and_remove(tmp_path):
     env = {"NQ_INDEX_DIR": str(tmp_path / "idx")}
     doc = tmp_path / "nq-test.md"

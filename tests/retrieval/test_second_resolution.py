@@ -81,6 +81,21 @@ def test_group_list_and_comparison_on_another_resolution(other):
     assert [c.quote[:3] for c in a.citations] == ["(4)", "(5)", "(6)"]
     a = other.ask("So sánh tỷ lệ trường đạt chuẩn quốc gia năm 2023 với chỉ tiêu năm 2024")
     assert "61,5%" in a.answer and "65%" in a.answer and len(a.citations) == 2
+    assert "thấp hơn" in a.answer and "3,5 điểm phần trăm" in a.answer  # from the targets table
+    assert [c.section for c in a.citations] == ["I. Đánh giá tình hình thực hiện năm 2023",
+                                                "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về giáo dục"]
+
+
+def test_targets_table_of_another_resolution(other):
+    table = other.table
+    assert [(t.number, t.group) for t in table.targets][:4] == [(1, "Về giáo dục"), (2, "Về giáo dục"),
+                                                              (3, "Về giáo dục"), (4, "Về y tế")]
+    assert [(m.value_json(), m.unit) for t in table.targets for m in t.values] == [
+        (65, "%"), (99.5, "%"), (1850, "giáo viên"), (11.5, "bác sĩ/vạn dân"), (90, "%"), (97, "%")]
+    assert [(r.year, m.value_json(), m.unit) for r in table.results for m in r.values] == [
+        ("2023", 61.5, "%"), ("2023", 98.2, "%"), ("2023", 14, "trạm y tế")]
+    a = other.ask("Có bao nhiêu chỉ tiêu về y tế?")
+    assert a.answer.startswith("Nghị quyết đề ra 3 chỉ tiêu về y tế: (4)–(6) [1]")
 
 
 @pytest.mark.parametrize("question", [

@@ -1,0 +1,360 @@
+"""Numbered targets and reported results -> a table of figures (label, comparator, value, unit).
+
+An official reads a resolution as a list of numbered targets with values ("(7) Tổng thu ngân
+sách ... đạt trên 17.800 tỷ đồng, trong đó: thu nội địa trên 8.800 tỷ đồng; ...") and a set
+of reported results ("Tăng trưởng kinh tế ước đạt 7,3%"). This module reads both, generically,
+from the chunks ``ingest`` stored: target chunks (kind "target", one per "(n)") become target
+records; sentences of the results part (a part whose heading reports "kết quả" / "đánh giá" /
+"tình hình" of an earlier year) that hold a figure with a unit become result records.
+
+The table is derived from the collection's chunks at start-up, like the BM25 index, so it can
+never disagree with what is indexed. Figures are parsed in Vietnamese formats ("17.800" ->
+17800, "2,5" -> 2.5, "0,5-0,6" -> a range). What cannot be read with confidence (a figure
+with no unit, a number missing from the sequence, a number used twice) is flagged
+``uncertain`` with a reason instead of being guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ingest.chunker import sentence_spans
+from retrieval.textnorm import fold
+from retrieval.types import SECTION_SEP, Chunk, Measure, TargetRecord
+
+# --- figures -------------------------------------------------------------------------------
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
+_FIGURE_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<a>{_NUM})(?:\s*[-–]\s*(?P<b>{_NUM}))?(?:/(?P<of>\d+)(?![\d/]))?(?P<pct>\s?%)?"
+    r"(?![\w/]*[-/][A-ZĐ])"  # not a document number "1283/NQ-UBTVQH15", "11-NQ/TU"
+)
+_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b")
+_YEAR_LIKE_RE = re.compile(r"(?:19|20)\d{2}")
+_DESCRIPTOR_RE = re.compile(r"\s*(?:tuổi|sao)\b")  # "trẻ 5 tuổi", "khách sạn 4 sao": part of a label
+
+_MAGNITUDE = r"(?:nghìn tỷ|ngàn tỷ|nghìn tỉ|ngàn tỉ|nghìn|ngàn|triệu|tỷ|tỉ)"
+_CURRENCY = r"(?:đồng|đô la Mỹ|đô la|USD|đô-la)"
+# Count nouns and measures that follow a figure in resolutions (longest first).
+_COUNT_NOUNS = sorted(
+    """hộ gia đình|giường bệnh|bác sĩ|điều dưỡng|doanh nghiệp|hợp tác xã|dự án|lao động|người|hộ|xã|
+    huyện|trường học|trường|phòng học|giáo viên|học sinh|sinh viên|trạm y tế|cơ sở|sản phẩm|mô hình|
+    thôn|tổ dân phố|đơn vị|công trình|căn nhà|ngôi nhà|căn hộ|nhà|việc làm|chỉ tiêu|nhiệm vụ|
+    lượt khách|lượt người|lượt|khách|km|ha|héc-ta|tấn|m2|m²|m3|m³|kWh|MW|km²|cây|con|chuyên án|
+    đề án|vụ|vụ việc|cụm công nghiệp|khu công nghiệp|làng|thị trấn|phường""".replace("\n", "").split("|"),
+    key=len, reverse=True,
+)
+_MEASURE_UNITS = {"km", "ha", "héc-ta", "tấn", "m2", "m²", "m3", "m³", "kWh", "MW", "km²"}
+_NOUN = "|".join(re.escape(n.strip()) for n in _COUNT_NOUNS if n.strip())
+_PER = r"(?:\s*/\s*(?:\d[\d.]*\s+)?(?:(?:vạn|nghìn|ngàn|triệu)\s+)?[^\W\d_]+(?:\s+dân)?)"
+_UNIT_RE = re.compile(
+    rf"\s*(?P<unit>(?:{_MAGNITUDE}\s+)?(?:{_CURRENCY}|{_NOUN})(?![^\W\d_]){_PER}*|{_MAGNITUDE}(?![^\W\d_]))",
+    re.UNICODE,
+)
+
+# Words between what is measured and its figure: "đạt trên", "ước đạt", "giảm còn", "cho trên".
+_CHAIN_WORDS = sorted(
+    ["ước đạt", "đạt", "trên", "dưới", "tối thiểu", "ít nhất", "khoảng", "gần", "hơn", "còn", "giảm",
+     "tăng", "có", "cho", "là", "bằng", "lên", "xuống", "đến", "tới", "không quá", "không dưới", "từ",
+     "vượt", "ở mức", "mức", "duy trì"],
+    key=len, reverse=True,
+)
+_BOUNDS = ("trên", "dưới", "tối thiểu", "ít nhất", "khoảng", "gần", "hơn", "không quá", "không dưới", "vượt")
+_FILLERS = ("đạt", "cho", "là", "bằng", "ở mức", "mức", "lên", "đến", "tới", "từ")
+_LEADS = ("trong đó có", "trong đó", "nổi bật là", "đồng thời", "gồm", "với", "và", "có")
+_MAINTAIN = "duy trì"
+_DELIMS_RE = re.compile(r"[;:]|\btrong đó\b")
+_TARGET_MARK_RE = re.compile(r"^\(\d{1,3}\)\s*")
+_RESULT_PART_WORDS = ("ket qua", "danh gia", "tinh hinh")
+
+
+def parse_number(text: str) -> float:
+    """'17.800' -> 17800, '2,5' -> 2.5, '93,5' -> 93.5, '7.3' -> 7.3 (a dot before 1-2 digits)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+        return float(text.replace(".", "").replace(",", "."))
+    return float(text.replace(",", "."))
+
+
+def _strip_chain(prefix: str) -> tuple[str, list[str]]:
+    """Split 'Tổng thu ngân sách trên địa bàn đạt trên' into ('Tổng thu ...địa bàn', ['đạt', 'trên'])."""
+    words: list[str] = []
+    rest = prefix.rstrip()
+    while True:
+        low = rest.lower()
+        for w in _CHAIN_WORDS:
+            if low.endswith(w) and (len(low) == len(w) or not low[-len(w) - 1].isalnum()):
+                words.insert(0, w)
+                rest = rest[: len(rest) - len(w)].rstrip()
+                break
+        else:
+            return rest, words
+
+
+def _comparator(chain: list[str]) -> str:
+    if _MAINTAIN in chain:  # "... duy trì 100%", "... duy trì trên 52%"
+        rest = [w for w in chain if w in _BOUNDS]
+        return " ".join([_MAINTAIN] + rest[-1:])
+    bounds = [w for w in chain if w in _BOUNDS]
+    if bounds:
+        verbs = [w for w in chain if w in ("giảm", "tăng")]
+        return " ".join(verbs + bounds[-1:])
+    kept = [w for w in chain if w not in _FILLERS] or chain[-1:]
+    if kept == ["có"] and len(chain) > 1:
+        kept = [w for w in chain if w != "có"]
+    return " ".join(kept)
+
+
+def _strip_leads(text: str) -> str:
+    text = text.strip(" ,;:(\n")
+    changed = True
+    while changed:
+        changed = False
+        for lead in _LEADS:
+            if text.lower().startswith(lead + " ") or text.lower() == lead:
+                text = text[len(lead):].strip(" ,;:(\n")
+                changed = True
+    return text.rstrip(" ,;:(\n")
+
+
+@dataclass
+class _Figure:
+    start: int  # within the scanned text
+    end: int  # after the unit
+    figure: str
+    low: float
+    high: float
+    unit: str | None
+
+
+def _figures(text: str, year_like_is_figure: bool = False) -> list[_Figure]:
+    masked = _DATE_RE.sub(lambda m: "#" * len(m.group()), text)
+    out: list[_Figure] = []
+    for m in _FIGURE_RE.finditer(masked):
+        a, b, of, pct = m.group("a"), m.group("b"), m.group("of"), m.group("pct")
+        end = m.end()
+        unit = None
+        if not pct and _DESCRIPTOR_RE.match(text, end):
+            continue
+        if pct:
+            unit = "%"
+        else:
+            u = _UNIT_RE.match(text, end)
+            if u:
+                unit = " ".join(u.group("unit").split())
+                end = u.end()
+        if unit is None and not year_like_is_figure and _YEAR_LIKE_RE.fullmatch(a) and not b:
+            continue  # "năm 2024", "giai đoạn 2021-2025": a year, not a figure
+        if unit is None and b and _YEAR_LIKE_RE.fullmatch(a) and _YEAR_LIKE_RE.fullmatch(b):
+            continue
+        low = parse_number(a)
+        high = parse_number(b) if b else low
+        figure = text[m.start("a"): (m.end("of") if of else m.end("b") if b else m.end("a"))]
+        out.append(_Figure(m.start(), end, figure, low, high, unit))
+    return out
+
+
+def parse_measures(text: str, offset: int = 0, maintain: bool = False, short_labels: bool = False) -> list[Measure]:
+    """Every figure of ``text`` with what it measures; offsets are shifted by ``offset``.
+
+    ``maintain``: the text opens with "Duy trì ...", so its comparators read "duy trì ...".
+    ``short_labels``: cut a long lead-in to its last clause (prose results, not targets).
+    """
+    figures = _figures(text)
+    out: list[Measure] = []
+    prev_end = 0
+    for i, f in enumerate(figures):
+        seg_start = prev_end
+        for d in _DELIMS_RE.finditer(text, prev_end, f.start):
+            seg_start = d.end()
+        prefix, chain = _strip_chain(text[seg_start:f.start])
+        label = _strip_leads(prefix)
+        opener = label.lower().startswith(_MAINTAIN + " ") or (maintain and i == 0)
+        if label.lower().startswith(_MAINTAIN + " "):
+            label = label[len(_MAINTAIN):].strip()
+        next_start = figures[i + 1].start if i + 1 < len(figures) else len(text)
+        tail_end = next_start
+        d = _DELIMS_RE.search(text, f.end, next_start)
+        if d:
+            tail_end = d.start()
+        tail = text[f.end:tail_end]
+        last_in_segment = tail_end != next_start or i + 1 == len(figures)
+        # a count noun ("doanh nghiệp", "bác sĩ/1 vạn dân") names what is counted; "km" measures it
+        head = (f.unit or "").split("/")[0]
+        measure = head in _MEASURE_UNITS
+        noun = f.unit if f.unit and not measure and f.unit[0] not in "%/" and not re.match(_MAGNITUDE, f.unit) else ""
+        end = f.end
+        tail_clause_end = f.end + len(tail.rstrip(" ,.;:\n"))  # the clause runs on when the tail names it
+        if not label:  # "(21) trên 93,5% hộ gia đình đạt danh hiệu văn hóa": the label follows
+            rest = _strip_leads(tail).rstrip(" .")
+            label = " ".join(p for p in (noun.split("/")[0] if rest else ("Số " + noun if noun else ""), rest) if p)
+            end = tail_clause_end if last_in_segment else end
+        elif (noun or measure) and last_in_segment and tail.strip(" ,.;:\n"):
+            # "Thành lập mới trên 1.200 doanh nghiệp và đơn vị trực thuộc": what is counted
+            label = " ".join(p for p in (label, noun.split("/")[0], tail.strip(" ,.;:")) if p)
+            end = tail_clause_end
+        if short_labels and len(label.split()) > 12 and ", " in label:  # a long lead-in: its last clause
+            label = label.rsplit(", ", 1)[1]
+        comparator = _comparator(chain)
+        if opener:
+            comparator = " ".join(p for p in (_MAINTAIN, comparator if comparator in _BOUNDS else "") if p)
+        clause_start = seg_start + (len(text[seg_start:f.start]) - len(text[seg_start:f.start].lstrip(" ,")))
+        out.append(Measure(label=label, comparator=comparator, low=f.low, high=f.high, unit=f.unit,
+                           figure=f.figure, start=offset + clause_start, end=offset + end))
+        prev_end = f.end
+    return out
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+def _target_record(chunk: Chunk) -> TargetRecord:
+    mark = _TARGET_MARK_RE.match(chunk.text)
+    body_at = mark.end() if mark else 0
+    body = chunk.text[body_at:]
+    measures = parse_measures(body, chunk.start + body_at, maintain=fold(body).startswith("duy tri "))
+    warnings = [f"figure {m.figure} has no unit" for m in measures if m.unit is None]
+    return TargetRecord(kind="target", doc=chunk.doc_id, number=chunk.number, group=chunk.group,
+                        year=chunk.period, text=chunk.text, values=tuple(measures), section=chunk.section,
+                        start=chunk.start, end=chunk.end, chunk_id=chunk.id,
+                        uncertain=bool(warnings), warnings=tuple(warnings))
+
+
+def _flag_sequence(records: list[TargetRecord]) -> list[TargetRecord]:
+    """Flag numbers used twice and gaps in the numbering (numbering may restart at 1 per group)."""
+    notes: dict[int, list[str]] = defaultdict(list)
+    seen: dict[int, int] = {}
+    prev: TargetRecord | None = None
+    for i, r in enumerate(records):
+        n = r.number or 0
+        if prev is not None and n == 1 and r.group != prev.group:
+            seen = {}  # a new group numbered from (1)
+        elif prev is not None and n != (prev.number or 0) + 1:
+            if n in seen:
+                notes[i].append(f"target ({n}) appears more than once")
+                notes[seen[n]].append(f"target ({n}) appears more than once")
+            elif n > (prev.number or 0) + 1:
+                missing = ", ".join(f"({k})" for k in range((prev.number or 0) + 1, n))
+                notes[i - 1].append(f"the numbering skips {missing} after this target")
+                notes[i].append(f"the numbering skips {missing} before this target")
+            else:
+                notes[i].append(f"target ({n}) is out of order")
+        seen.setdefault(n, i)
+        prev = r
+    out = []
+    for i, r in enumerate(records):
+        if notes[i]:
+            w = r.warnings + tuple(dict.fromkeys(notes[i]))
+            r = TargetRecord(**{**r.__dict__, "uncertain": True, "warnings": w})
+        out.append(r)
+    return out
+
+
+def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
+    if chunk.kind != "paragraph" or not chunk.period or chunk.period == target_year:
+        return False
+    head = fold(chunk.section.split(SECTION_SEP)[0])
+    return any(w in head for w in _RESULT_PART_WORDS)
+
+
+def _result_records(chunk: Chunk) -> list[TargetRecord]:
+    out = []
+    for s, e in sentence_spans(chunk.text):
+        sentence = chunk.text[s:e].rstrip(" .")
+        measures = [m for m in parse_measures(sentence, chunk.start + s, short_labels=True) if m.unit]
+        if measures:
+            out.append(TargetRecord(kind="result", doc=chunk.doc_id, number=None, group=None, year=chunk.period,
+                                    text=sentence, values=tuple(measures), section=chunk.section,
+                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id))
+    return out
+
+
+@dataclass
+class TargetTable:
+    """Targets and results of every indexed document, in document order."""
+
+    targets: list[TargetRecord] = field(default_factory=list)
+    results: list[TargetRecord] = field(default_factory=list)
+
+    @classmethod
+    def from_chunks(cls, chunks: list[Chunk]) -> TargetTable:
+        by_doc: dict[str, list[Chunk]] = defaultdict(list)
+        for c in chunks:
+            by_doc[c.doc_id].append(c)
+        table = cls()
+        for doc in sorted(by_doc):
+            doc_chunks = sorted(by_doc[doc], key=lambda c: c.start)
+            targets = [_target_record(c) for c in doc_chunks if c.kind == "target" and c.number is not None]
+            table.targets += _flag_sequence(targets)
+            years = [t.year for t in targets if t.year]
+            target_year = max(years) if years else None
+            for c in doc_chunks:
+                if _is_results_part(c, target_year):
+                    table.results += _result_records(c)
+        return table
+
+    def select(self, kind: str = "targets", doc: str | None = None, group: str | None = None,
+               text: str | None = None) -> list[TargetRecord]:
+        """Filter by document, group (accent-insensitive substring) and free text (all words)."""
+        rows = self.targets if kind == "targets" else self.results if kind == "results" else self.targets + self.results
+        if doc:
+            rows = [r for r in rows if r.doc == doc]
+        if group:
+            g = fold(group)
+            rows = [r for r in rows if r.group and g in fold(r.group)]
+        if text:
+            words = fold(text).split()
+            rows = [r for r in rows if all(w in fold(r.text) for w in words)]
+        return rows
+
+    def by_number(self, number: int, doc: str | None = None) -> list[TargetRecord]:
+        return [r for r in self.select(doc=doc) if r.number == number]
+
+    def groups(self, doc: str | None = None) -> list[str]:
+        return list(dict.fromkeys(r.group for r in self.select(doc=doc) if r.group))
+
+
+# --- exports -------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["doc", "kind", "year", "number", "group", "label", "comparator", "value", "min", "max", "unit",
+               "text", "section", "start", "end", "uncertain", "warnings"]
+
+
+def flat_rows(records: list[TargetRecord]) -> list[dict]:
+    """One row per figure (a target with no figure keeps one row) for CSV and Excel."""
+    rows = []
+    for r in records:
+        for m in r.values or (None,):
+            rows.append({
+                "doc": r.doc, "kind": r.kind, "year": r.year or "", "number": r.number if r.number else "",
+                "group": r.group or "", "label": m.label if m else "", "comparator": m.comparator if m else "",
+                "value": "" if m is None or m.is_range else m.value_json(),
+                "min": m.value_json()["min"] if m and m.is_range else "",
+                "max": m.value_json()["max"] if m and m.is_range else "",
+                "unit": (m.unit or "") if m else "", "text": r.text, "section": r.section,
+                "start": r.start, "end": r.end, "uncertain": r.uncertain, "warnings": "; ".join(r.warnings),
+            })
+    return rows
+
+
+def to_csv(records: list[TargetRecord]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(flat_rows(records))
+    return buf.getvalue()
+
+
+def to_xlsx(records: list[TargetRecord], path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chỉ tiêu"
+    ws.append(CSV_COLUMNS)
+    for row in flat_rows(records):
+        ws.append([row[c] for c in CSV_COLUMNS])
+    wb.save(path)
