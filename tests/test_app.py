@@ -143,6 +143,32 @@ def test_ui_through_gradio_client(server, tmp_path):
     assert "52%" in message_text(history[-1]["content"])
 
 
+def test_targets_tab_through_gradio_client(server):
+    from gradio_client import Client
+    from openpyxl import load_workbook
+
+    client = Client(server + "/", verbose=False)
+    table, count, csv_path, xlsx_path, _ = client.predict("Chỉ tiêu", "Về môi trường", "", api_name="/targets")
+    assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)"] and count == "4 dòng"
+    table, *_ = client.predict("Chỉ tiêu", "Tất cả", "nuoc sach", api_name="/targets")  # no diacritics
+    assert [row[0] for row in table["data"]] == ["(26)"] and "trên 89%" in table["data"][0][3]
+    table, count, csv_path, xlsx_path, _ = client.predict("Kết quả", "Tất cả", "ho ngheo", api_name="/targets")
+    assert table["data"][0][1] == "Năm 2024" and "giảm còn 2,41%" in table["data"][0][3]
+    csv_text = open(csv_path, encoding="utf-8-sig").read()
+    assert csv_text.startswith("doc,kind,year") and "tỷ lệ hộ nghèo,giảm còn,2.41" in csv_text
+    rows = list(load_workbook(xlsx_path).active.values)
+    assert rows[1][5:8] == ("tỷ lệ hộ nghèo", "giảm còn", 2.41)
+
+
+def test_target_source_highlights_each_figure(assistant):
+    from ui.targets_tab import select_records, source_html
+
+    (rec,) = select_records(assistant, "Chỉ tiêu", "Tất cả", "thu noi dia")
+    page = source_html(assistant, rec)
+    assert "Về kinh tế (ký tự" in page
+    assert page.count("<mark>") == 3 and "<mark>thu nội địa trên 8.800 tỷ đồng</mark>" in page
+
+
 def test_eval_against_a_running_deployment(server, tmp_path):
     """`python -m eval run --url` scores a deployment through POST /api/ask."""
     gold = tmp_path / "gold.jsonl"

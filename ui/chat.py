@@ -9,6 +9,7 @@ from pathlib import Path
 from errors import NQError
 from retrieval.chain import Assistant
 from retrieval.types import Answer
+from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,8 @@ def build_ui(assistant: Assistant):
             send.click(respond, [box, chat], [chat, cites, box], api_name="ask")
             box.submit(respond, [box, chat], [chat, cites, box], api_name=False)
             clear.click(lambda: ([], "", ""), None, [chat, cites, box], api_name=False)
+        with gr.Tab("Chỉ tiêu") as targets_tab:
+            build_targets_tab(assistant, demo, targets_tab)
         with gr.Tab("Tài liệu"):
             docs = gr.Dataframe(headers=["Tệp", "Tiêu đề", "Số đoạn"], value=lambda: documents_table(assistant),
                                 label="Tài liệu đã lập chỉ mục", interactive=False)

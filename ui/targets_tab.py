@@ -1,0 +1,111 @@
+"""The "Chỉ tiêu" tab: the targets table (or the reported results), filterable by group and text,
+with the source passage of a selected row highlighted, and CSV / Excel downloads."""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from pathlib import Path
+
+from ingest.targets import to_csv, to_xlsx
+from retrieval.chain import Assistant
+from retrieval.types import TargetRecord
+
+log = logging.getLogger(__name__)
+
+ALL = "Tất cả"
+KINDS = {"Chỉ tiêu": "targets", "Kết quả": "results"}
+HEADERS = ["Số", "Nhóm / năm", "Nội dung", "Giá trị", "Ghi chú"]
+PLACEHOLDER = "<p><i>Chọn một dòng của bảng để xem đoạn văn gốc.</i></p>"
+
+
+def select_records(assistant: Assistant, kind: str, group: str | None, text: str | None) -> list[TargetRecord]:
+    group = None if not group or group == ALL else group
+    return assistant.table.select(KINDS.get(kind, "targets"), group=group, text=(text or "").strip() or None)
+
+
+def table_rows(records: list[TargetRecord]) -> list[list]:
+    rows = []
+    for r in records:
+        values = "; ".join(f"{m.label}: {m.display()}" for m in r.values) or "(không có số liệu)"
+        note = "Chưa chắc chắn: " + "; ".join(r.warnings) if r.uncertain else ""
+        rows.append([f"({r.number})" if r.number is not None else "", r.group or f"Năm {r.year or ''}".strip(),
+                     r.text, values, note])
+    return rows
+
+
+def source_html(assistant: Assistant, record: TargetRecord) -> str:
+    """The passage holding the record, with the record (or each of its figures' clauses) marked."""
+    chunk = assistant.retriever.bm25.by_id.get(record.chunk_id)
+    text, base = (chunk.text, chunk.start) if chunk else (record.text, record.start)
+    spans = [(m.start, m.end) for m in record.values] if record.kind == "target" and record.values \
+        else [(record.start, record.end)]
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        s, e = max(s - base, pos), min(e - base, len(text))
+        if s >= e:
+            continue
+        out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return (f'<div class="cite"><span class="section">{html.escape(record.doc)} › {html.escape(record.section)}'
+            f' (ký tự {record.start}–{record.end})</span><div class="passage">{"".join(out)}</div></div>')
+
+
+def export_files(records: list[TargetRecord], kind: str) -> tuple[str, str]:
+    folder = Path(tempfile.mkdtemp(prefix="nq-targets-"))
+    stem = "chi-tieu" if KINDS.get(kind, "targets") == "targets" else "ket-qua"
+    csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
+    csv_path.write_text(to_csv(records), encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
+    to_xlsx(records, xlsx_path)
+    return str(csv_path), str(xlsx_path)
+
+
+def build_targets_tab(assistant: Assistant, demo, tab) -> None:
+    """Build the tab's components inside ``tab`` (the current context); the table is filled when the
+    page loads and again whenever the tab is opened (documents may have been added meanwhile)."""
+    import gradio as gr
+
+    def groups() -> list[str]:
+        return [ALL] + assistant.table.groups()
+
+    def refresh(kind: str, group: str, text: str):
+        records = select_records(assistant, kind, group, text)
+        csv_path, xlsx_path = export_files(records, kind)
+        count = f"{len(records)} dòng" + (f" · {sum(r.uncertain for r in records)} dòng chưa chắc chắn"
+                                          if any(r.uncertain for r in records) else "")
+        return table_rows(records), count, csv_path, xlsx_path, PLACEHOLDER
+
+    def show_source(kind: str, group: str, text: str, evt: gr.SelectData):
+        records = select_records(assistant, kind, group, text)
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        if row is None or not 0 <= row < len(records):
+            return PLACEHOLDER
+        return source_html(assistant, records[row])
+
+    with gr.Row():
+        kind = gr.Radio(list(KINDS), value="Chỉ tiêu", label="Loại", scale=1)
+        group = gr.Dropdown(groups(), value=ALL, label="Nhóm", scale=1)
+        search = gr.Textbox(label="Tìm kiếm", placeholder="Ví dụ: rừng, ngân sách, bao hiem xa hoi", scale=2)
+    count = gr.Markdown()
+    table = gr.Dataframe(headers=HEADERS, value=None, interactive=False, wrap=True, label="Bảng chỉ tiêu",
+                         elem_id="targets-table")
+    with gr.Row():
+        csv_btn = gr.DownloadButton("Tải CSV", size="sm")
+        xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", size="sm")
+    gr.Markdown("### Đoạn văn gốc")
+    source = gr.HTML(PLACEHOLDER, elem_id="target-source")
+
+    inputs = [kind, group, search]
+    outputs = [table, count, csv_btn, xlsx_btn, source]
+    for trigger in (kind.change, group.change, search.submit):
+        trigger(refresh, inputs, outputs, api_name=False)
+    search.change(refresh, inputs, outputs, api_name="targets", show_progress="hidden")
+    table.select(show_source, inputs, source, api_name=False)
+
+    def reload(kind_value: str, text: str):
+        return (gr.update(choices=groups(), value=ALL),) + refresh(kind_value, ALL, text)
+
+    for trigger in (demo.load, tab.select):
+        trigger(reload, [kind, search], [group] + outputs, api_name=False)
