@@ -199,6 +199,7 @@ class ExtractiveAnswerer:
         self.bm25 = bm25
         self.min_coverage = min_coverage
         self.max_citations = max_citations
+        self.lead_gain = 0.45  # share of the question an opening sentence must leave to a later one
         self._leads: tuple[BM25Index | None, dict[str, str]] = (None, {})
 
     # -- scoring -------------------------------------------------------------------------
@@ -377,7 +378,14 @@ class ExtractiveAnswerer:
             targets = [sp for sp in spans if sp.passage.chunk.kind == "target"
                        and sp.coverage >= max(self.min_coverage, 0.5 * spans[0].coverage)]
             if targets:
-                return self._compose(question, self._list_items(targets[0], spans))
+                listed = self._list_items(targets[0], spans)
+                seen = {sp.passage.chunk.id for sp in listed}
+                # The embedding's nearest targets of the same group name what the words do not
+                # ("các chỉ tiêu y tế" -> "12 bác sĩ/1 vạn dân", "32 giường bệnh/1 vạn dân").
+                nearest = [p for p in passages if p.chunk.kind == "target" and p.chunk.id not in seen
+                           and p.chunk.group == targets[0].passage.chunk.group
+                           and p.dense_rank is not None and p.dense_rank <= 2]
+                return self._compose(question, listed + [_whole(p.chunk, p.score) for p in nearest])
         best = spans[0]
         if best.passage.chunk.kind == "footnote":
             return self._compose(question, [_whole(best.passage.chunk, best.passage.score)])
@@ -385,6 +393,9 @@ class ExtractiveAnswerer:
             listed = self._list_items(best, spans)
             if listed:
                 return self._compose(question, listed)
+        specific = self._beyond_lead(q, best, spans)
+        if specific is not None:
+            best, spans = specific, [specific] + [sp for sp in spans if sp is not specific]
         if best.sentences > 1:  # answer with a sentence of the passage, not the whole of it
             best = next((sp for sp in spans if sp.passage is best.passage and sp.sentences == 1), best)
         if not needs_figure:
@@ -402,6 +413,48 @@ class ExtractiveAnswerer:
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
+
+    def _beyond_lead(self, q: QueryInfo, best: Span, spans: list[Span]) -> Span | None:
+        """The best span is a paragraph's opening sentence ("Tuy vậy, … còn một số hạn chế.") that
+        leaves the question's topic ("hạn chế về đất đai") uncovered: the sentence of the same
+        paragraph that covers the most of what the opening leaves out answers better, if any does."""
+        c = best.passage.chunk
+        if c.kind != "paragraph" or c.id in self._paragraph_leads():
+            return None
+        first = sentence_spans(c.text)
+        if not first or best.start >= c.start + first[0][1]:
+            return None  # the best span does not open the paragraph
+        lead = c.text[first[0][0]:first[0][1]]
+        weights = self._weights(q.current)
+        total = sum(weights.values()) or 1.0
+        covered = set(_units(lead))
+        exact = {u: f for u, f in _unit_forms(q.current).items() if not f.isascii()}
+        missing = {u: w for u, w in weights.items() if u not in covered}
+        leads = self._paragraph_leads()
+
+        heads = {u: f.split("_")[0] for u, f in exact.items() if "_" in u and u in missing}
+
+        def gain(sp: Span) -> float:
+            forms = _unit_forms(sp.text)
+            written = set(forms.values())
+            got = 0.0
+            for u, w in missing.items():
+                if u in forms and (u not in exact or exact[u] in written):
+                    got += w
+                elif any(b.startswith(u + "_") or b.endswith("_" + u) or b == u for b in heads if heads[b] in written):
+                    got += 0.5 * w  # a compound's head, spelled as typed, stands for it: "đất đai" -> "giá đất"
+            return got
+
+        same_paragraph = [sp for sp in spans if sp.sentences == 1 and (
+            (sp.passage.chunk.id == c.id and sp.start >= c.start + first[0][1])
+            or leads.get(sp.passage.chunk.id) == lead)]
+        if not same_paragraph:
+            return None
+        left = sum(missing.values())
+        if left < 0.2 * total:
+            return None  # the opening sentence already says what was asked
+        top = max(same_paragraph, key=gain)
+        return top if gain(top) >= self.lead_gain * left else None
 
     @staticmethod
     def _sentence_of(sp: Span) -> Span:

@@ -124,7 +124,9 @@ class TableAnswerer:
         if result is None or target is None:
             return None
         (r_rec, r_m), (t_rec, t_m) = result, target
-        cites = [self._cite(1, r_rec, r_m.start, r_m.end), self._cite(2, t_rec, t_m.start, t_m.end)]
+        # a single-figure target is quoted whole, with its number; a part of (7) or (11) by its clause
+        t_span = (t_rec.start, t_rec.end) if len(t_rec.values) == 1 else (t_m.start, t_m.end)
+        cites = [self._cite(1, r_rec, r_m.start, r_m.end), self._cite(2, t_rec, *t_span)]
         lines = [f"Năm {r_rec.year}: {cites[0].quote} [1]", f"Mục tiêu năm {t_rec.year}: {cites[1].quote} [2]"]
         diff = self._difference(r_m, t_m, r_rec.year, t_rec.year)
         if diff:

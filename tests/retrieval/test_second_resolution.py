@@ -18,6 +18,8 @@ Năm 2023, ngành giáo dục tiếp tục đổi mới. Tỷ lệ trường đ�
 
 Bên cạnh đó, cơ sở vật chất trường học ở vùng núi còn thiếu; tỷ lệ bác sĩ công tác tại tuyến xã còn thấp.
 
+Tuy nhiên, việc thực hiện kế hoạch năm 2023 còn một số hạn chế. Chương trình đào tạo giáo viên triển khai chậm. Một số công trình trường học chậm tiến độ do chưa bố trí được quỹ đất xây dựng.
+
 II. CÁC CHỈ TIÊU CỤ THỂ NĂM 2024
 
 1. Chỉ tiêu cụ thể
@@ -30,7 +32,7 @@ III. GIẢI PHÁP CHỦ YẾU
 
 1. Đầu tư cơ sở vật chất
 
-Ưu tiên ngân sách xây dựng phòng học cho các huyện miền núi theo Đề án kiên cố hóa trường lớp¹. Huy động xã hội hóa để mua sắm thiết bị dạy học.
+Ưu tiên ngân sách xây dựng phòng học cho các huyện miền núi theo Đề án kiên cố hóa trường lớp¹. Huy động xã hội hóa để mua sắm thiết bị dạy học. Quản lý chặt chẽ đất đai dành cho giáo dục.
 
 ¹ Đề án kiên cố hóa trường lớp giai đoạn 2021-2025 do Ủy ban nhân dân tỉnh phê duyệt.
 
@@ -67,6 +69,8 @@ def other(tmp_path_factory):
     ("số bác sĩ trên vạn dân năm 2024", "11,5 bác sĩ/vạn dân", "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về y tế"),
     ("chỉ tiêu số 3 là gì", "1.850 giáo viên", "II. Các chỉ tiêu cụ thể năm 2024 › 1. Chỉ tiêu cụ thể › Về giáo dục"),
     ("Ai ký nghị quyết?", "Trần Thị Bích", "Chữ ký"),
+    # the paragraph opens with "… còn một số hạn chế."; the sentence about land answers
+    ("Hạn chế về đất đai năm 2023 là gì?", "chưa bố trí được quỹ đất xây dựng", "I. Đánh giá tình hình thực hiện năm 2023"),
     ("Đề án kiên cố hóa trường lớp là đề án nào?", "giai đoạn 2021-2025",
      "III. Giải pháp chủ yếu › 1. Đầu tư cơ sở vật chất › Chú thích 1"),
 ])

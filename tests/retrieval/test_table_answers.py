@@ -34,7 +34,7 @@ def test_result_against_target_with_both_figures_cited_and_the_difference(assist
     a = assistant.ask("So sánh thu ngân sách năm 2024 với chỉ tiêu năm 2025")
     assert a.answer.splitlines() == [
         "Năm 2024: thu ngân sách ước đạt 17.900 tỷ đồng [1]",
-        "Mục tiêu năm 2025: Tổng thu ngân sách trên địa bàn đạt trên 17.800 tỷ đồng [2]",
+        "Mục tiêu năm 2025: Tổng thu ngân sách trên địa bàn đạt trên 17.800 tỷ đồng [2]",  # a part of (7)
         "Chênh lệch: kết quả năm 2024 cao hơn mức mục tiêu năm 2025 là 100 tỷ đồng.",
     ]
     first, second = a.citations
