@@ -12,6 +12,8 @@ Examples:
   python app.py targets --json --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt
   python app.py targets --results --csv > ket-qua.csv   # reported results, as CSV
   python app.py targets --xlsx chi-tieu.xlsx            # targets as an Excel workbook
+  python app.py brief "môi trường" --out briefing.docx   # a trainer's briefing (.docx or .md)
+  python app.py brief --questions cau-hoi.txt --out hoi-dap.md   # one cited answer per question
 
 Settings come from NQ_* environment variables (see README); flags override them.
 """
@@ -134,6 +136,35 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from briefing.builder import BriefingBuilder
+    from briefing.export import to_markdown, write
+
+    topic = " ".join(args.topic or []).strip()
+    if not topic and not args.questions:
+        raise InputError("give a topic or --questions FILE", "Vui lòng nhập chủ đề hoặc danh sách câu hỏi.")
+    if args.out and not args.out.lower().endswith((".md", ".markdown", ".docx")):
+        raise InputError(f"unsupported output {args.out!r}: use .md or .docx", "Chỉ xuất được tệp .md hoặc .docx.")
+    assistant = _assistant(args)
+    assistant.ensure_index()
+    builder = BriefingBuilder(assistant)
+    if args.questions:
+        try:
+            lines = open(args.questions, encoding="utf-8").read().splitlines()
+        except OSError as exc:
+            raise InputError(f"cannot read {args.questions}: {exc}", "Không đọc được tệp câu hỏi.") from exc
+        briefing = builder.by_questions([q for q in lines if q.strip()])
+    else:
+        briefing = builder.by_topic(topic, doc=args.doc)
+    if args.out:
+        path = write(briefing, args.out)
+        points = sum(len(s.points) for s in briefing.sections)
+        print(f"{path}: {points} points, {len(briefing.numbered())} citations")
+    else:
+        print(to_markdown(briefing))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--doc", metavar="NAME", help="only this document (file name)")
     t.add_argument("--group", help='only this group, e.g. "môi trường"')
     t.add_argument("--results", action="store_true", help="reported results instead of targets")
+    b = sub.add_parser("brief", help="a trainer's briefing on a topic, as Markdown or Word")
+    b.add_argument("topic", nargs="*", help='e.g. "môi trường", "chuyển đổi số", "an sinh xã hội"')
+    b.add_argument("--questions", metavar="FILE", help="one question per line, instead of a topic")
+    b.add_argument("--out", metavar="FILE", help="write .docx or .md (default: Markdown on stdout)")
+    b.add_argument("--doc", metavar="NAME", help="only this document (file name)")
     return parser
 
 
@@ -164,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "documents": cmd_documents, "targets": cmd_targets}
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "documents": cmd_documents, "targets": cmd_targets,
+                "brief": cmd_brief}
     try:
         return handlers.get(args.cmd, cmd_serve)(args)
     except InputError as exc:

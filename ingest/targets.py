@@ -69,7 +69,7 @@ _LEADS = ("trong đó có", "trong đó", "nổi bật là", "đồng thời", "
 _MAINTAIN = "duy trì"
 _DELIMS_RE = re.compile(r"[;:]|\btrong đó\b")
 _TARGET_MARK_RE = re.compile(r"^\(\d{1,3}\)\s*")
-_RESULT_PART_WORDS = ("ket qua", "danh gia", "tinh hinh")
+RESULT_PART_WORDS = ("ket qua", "danh gia", "tinh hinh")  # headings of a results part (folded)
 
 
 def parse_number(text: str) -> float:
@@ -257,7 +257,7 @@ def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
     if chunk.kind != "paragraph" or not chunk.period or chunk.period == target_year:
         return False
     head = fold(chunk.section.split(SECTION_SEP)[0])
-    return any(w in head for w in _RESULT_PART_WORDS)
+    return any(w in head for w in RESULT_PART_WORDS)
 
 
 def _result_records(chunk: Chunk) -> list[TargetRecord]:

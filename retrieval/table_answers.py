@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ingest.targets import TargetTable
 from retrieval.query import QueryInfo
-from retrieval.textnorm import fold, words
+from retrieval.textnorm import fold, topic_coverage, words
 from retrieval.types import Answer, Chunk, Citation, Measure, TargetRecord
 
 _COUNT_RE = re.compile(r"\b(?:bao nhieu|may|tong so|so luong|so) chi tieu\b|\bchi tieu\b.*\b(?:bao nhieu|may)\b")
@@ -40,17 +40,6 @@ def _fmt(x: float) -> str:
     if x == int(x):
         return f"{int(x):,}".replace(",", ".")
     return f"{x:,.2f}".rstrip("0").rstrip(".").replace(",", "X").replace(".", ",").replace("X", ".")
-
-
-def _coverage(topic: list[str], label: str) -> float:
-    """Share of the topic's syllables (bigrams counted double) found in the label."""
-    if not topic:
-        return 0.0
-    lw = words(label)
-    have = set(lw) | {f"{a}_{b}" for a, b in zip(lw, lw[1:])}
-    grams = topic + [f"{a}_{b}" for a, b in zip(topic, topic[1:])]
-    weight = {g: (2.0 if "_" in g else 1.0) for g in grams}
-    return sum(w for g, w in weight.items() if g in have) / sum(weight.values())
 
 
 class TableAnswerer:
@@ -135,7 +124,7 @@ class TableAnswerer:
 
     @staticmethod
     def _best(topic: list[str], records: list[TargetRecord]) -> tuple[TargetRecord, Measure] | None:
-        scored = [(_coverage(topic, m.label), -len(m.label), r, m) for r in records for m in r.values]
+        scored = [(topic_coverage(topic, m.label), -len(m.label), r, m) for r in records for m in r.values]
         scored = [s for s in scored if s[0] >= _MIN_COVERAGE]
         if not scored:
             return None

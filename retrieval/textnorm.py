@@ -112,6 +112,18 @@ def content_words(text: str) -> list[str]:
     return [w for w, stop in tagged_words(text) if not stop]
 
 
+def topic_coverage(topic: list[str], text: str) -> float:
+    """Share of a topic's folded words found in ``text``; its syllable bigrams count double,
+    so "môi trường" is covered by "bảo vệ môi trường" and only in part by "trường học"."""
+    if not topic:
+        return 0.0
+    tw = words(text)
+    have = set(tw) | {f"{a}_{b}" for a, b in zip(tw, tw[1:])}
+    grams = topic + [f"{a}_{b}" for a, b in zip(topic, topic[1:])]
+    weight = {g: (2.0 if "_" in g else 1.0) for g in grams}
+    return sum(w for g, w in weight.items() if g in have) / sum(weight.values())
+
+
 def sentence_case(heading: str) -> str:
     """'MỤC TIÊU, CHỈ TIÊU NĂM 2025' -> 'Mục tiêu, chỉ tiêu năm 2025' (only for all-caps text)."""
     letters = [c for c in heading if c.isalpha()]

@@ -183,3 +183,32 @@ class TargetRecord:
             "uncertain": self.uncertain,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass
+class BriefPoint:
+    """One point of a briefing: a target, a result or a task, quoted from the text and cited."""
+
+    text: str
+    citations: list[Citation]
+    values: str = ""  # for a target: its figures as the table reads them ("trên 95%")
+
+
+@dataclass
+class BriefSection:
+    heading: str
+    points: list[BriefPoint] = field(default_factory=list)
+
+
+@dataclass
+class Briefing:
+    """A trainer's briefing on a topic: sections of cited points, then the notes and sources."""
+
+    title: str
+    topic: str
+    sections: list[BriefSection] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)  # "title (file name)"
+
+    def numbered(self) -> list[Citation]:
+        """Every citation in reading order, numbered 1..n (points keep their own ``n``)."""
+        return [c for s in self.sections for p in s.points for c in p.citations]

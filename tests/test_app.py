@@ -62,6 +62,21 @@ def test_cli_targets_json_csv_and_xlsx(cli_env, tmp_path):
     assert r.returncode == 2 and "not in the index" in r.stderr
 
 
+def test_cli_brief_writes_a_docx_with_the_targets_and_their_citations(cli_env, tmp_path):
+    import docx
+
+    out = tmp_path / "b.docx"
+    r = run_cli("brief", "môi trường", "--out", str(out), env=cli_env)
+    assert r.returncode == 0, r.stderr
+    d = docx.Document(str(out))
+    text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
+    for number, value in (("(24)", "trên 95%"), ("(25)", "trên 52%"), ("(26)", "trên 89%"), ("(27)", "trên 72%")):
+        assert number in text and value in text
+    assert "[4] nghi-quyet-tinh-uy-ha-tinh-2025.txt › II. Mục tiêu, chỉ tiêu năm 2025" in text
+    r = run_cli("brief", env=cli_env)
+    assert r.returncode == 2 and "give a topic" in r.stderr
+
+
 def test_cli_ingest_and_remove(tmp_path):
     env = {"NQ_INDEX_DIR": str(tmp_path / "idx")}
     doc = tmp_path / "nq-test.md"

@@ -111,3 +111,14 @@ def test_targets_table_of_another_resolution(other):
 def test_refusals_on_another_resolution(other, question):
     a = other.ask(question)
     assert not a.found and not a.citations
+
+
+def test_briefing_on_another_resolution(other):
+    from briefing.builder import BriefingBuilder
+
+    b = BriefingBuilder(other).by_topic("y tế")
+    targets, results, tasks = b.sections
+    assert targets.heading == "Chỉ tiêu năm 2024" and results.heading == "Kết quả năm 2023"
+    assert [(p.text[:3], p.values) for p in targets.points] == [("(4)", "đạt 11,5 bác sĩ/vạn dân"), ("(5)", "đạt 90%"),
+                                                              ("(6)", "trên 97%")]
+    assert any("14 trạm y tế xã" in p.text for p in results.points)

@@ -1,0 +1,189 @@
+"""Build a trainer's briefing on a topic (or from a list of questions), deterministically, offline.
+
+For a topic ("môi trường", "chuyển đổi số", "an sinh xã hội", or free text) the briefing holds:
+
+1. the targets that concern it, with their values from the targets table: the whole group when
+   the topic names one ("môi trường" -> "Về môi trường"), else the targets whose text covers it;
+2. the reported results that relate: result clauses of the results part that cover the topic;
+3. the tasks and solutions: clauses of the tasks part ("nhiệm vụ", "giải pháp") that cover it.
+
+A clause "covers" the topic when most of the topic's words and syllable pairs are in it (accent
+folded, so "moi truong" works) and speaks of the topic itself, not only of a longer term that
+recurs in the text ("môi trường đầu tư kinh doanh" is not about the environment).
+When nothing in a part covers the topic word for word, the retriever's best passages of that
+part (dense + BM25) supply up to three points, so a topic worded unlike the text still gets its
+nearest passages. Every point is a quote with its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.chunker import clause_spans, sentence_spans
+from ingest.targets import RESULT_PART_WORDS
+from retrieval.chain import Assistant
+from retrieval.textnorm import content_words, fold, tagged_forms, topic_coverage, words
+from retrieval.types import SECTION_SEP, BriefPoint, BriefSection, Briefing, Chunk, Citation
+
+TASK_PART_WORDS = ("nhiem vu", "giai phap")
+_LINKS = {"doi", "nham", "gan", "thong", "bang"}  # "đối với", "nhằm", "gắn với", "thông qua", "bằng"
+# Phrases that frame a topic without naming it: "tài liệu sinh hoạt về …", "lĩnh vực …".
+_FRAME_RE = re.compile(r"\b(?:tai lieu sinh hoat|tai lieu|chu de|linh vuc|nghi quyet|ve)\b")
+MIN_COVERAGE = 0.6
+MAX_POINTS = 10
+FALLBACK_POINTS = 3
+
+
+_LEAD_RE = re.compile(r"^(?:tài liệu sinh hoạt|tài liệu|chủ đề|lĩnh vực)\s*(?:về\s+)?", re.I)
+
+
+def _topic(topic: str) -> list[str]:
+    kept = _FRAME_RE.sub(" ", " ".join(content_words(topic)))
+    return kept.split() or words(topic)
+
+
+def _next_words(tw: list[str], text: str) -> list[str | None]:
+    """The two words after each occurrence of the topic phrase ("dau tu kinh"); None where the
+    phrase ends at punctuation or at the end, or goes on with a function word ("… đối với …")."""
+    folded = fold(text)  # same length as the NFC text: offsets carry over
+    out: list[str | None] = []
+    for m in re.finditer(r"\b" + r"\W+".join(map(re.escape, tw)) + r"\b", folded):
+        nxt = re.match(r"\s*(\w+)(?:\s+(\w+))?", text[m.end():])
+        tagged = tagged_forms(nxt.group(0)) if nxt else []
+        if not tagged or tagged[0][2] or tagged[0][0] in _LINKS:
+            out.append(None)
+        else:
+            out.append(" ".join(f for f, _w, _s in tagged[:2]))
+    return out
+
+
+def _terms(tw: list[str], chunks: list[Chunk]) -> set[str]:
+    """Continuations that make the topic a recurring term of its own: "môi trường" + "đầu tư kinh
+    (doanh)" comes back in the text, so "môi trường đầu tư kinh doanh" is another subject."""
+    if not 1 < len(tw) <= 3:
+        return set()
+    counts = Counter(w for c in chunks for w in _next_words(tw, c.text) if w and " " in w)
+    return {w for w, n in counts.items() if n >= 2}
+
+
+def _about(tw: list[str], text: str, terms: set[str]) -> bool:
+    """The clause speaks of the topic itself at least once, not only of a longer term."""
+    nexts = _next_words(tw, text)
+    return not terms or not nexts or any(w not in terms for w in nexts)
+
+
+def _part(chunk: Chunk) -> str:
+    return fold(chunk.section.split(SECTION_SEP)[0])
+
+
+def _clauses(chunk: Chunk) -> list[tuple[int, int]]:
+    """(start, end) in the chunk's text of each sentence, or of each ';'-clause of a long sentence."""
+    out = []
+    for s, e in sentence_spans(chunk.text):
+        sentence = chunk.text[s:e]
+        pieces = clause_spans(sentence, s) if len(sentence) > 220 else [(s, e)]
+        for cs, ce in pieces:
+            piece = chunk.text[cs:ce].rstrip(" .;,")
+            if piece:
+                out.append((cs, cs + len(piece)))
+    return out
+
+
+def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
+    return Citation(n=0, doc=chunk.doc_id, section=chunk.section, text=chunk.text, quote=chunk.text[s:e],
+                    start=chunk.start + s, end=chunk.start + e, score=round(score, 4))
+
+
+class BriefingBuilder:
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def _chunks(self, doc: str | None) -> list[Chunk]:
+        chunks = self.assistant.retriever.bm25.chunks
+        return sorted((c for c in chunks if doc is None or c.doc_id == doc), key=lambda c: (c.doc_id, c.start))
+
+    def _documents(self, cites: list[Citation]) -> list[str]:
+        titles = {c.doc_id: c.doc_title for c in self.assistant.retriever.bm25.chunks}
+        return [f"{titles.get(d) or d} ({d})" for d in dict.fromkeys(c.doc for c in cites)]
+
+    def by_topic(self, topic: str, doc: str | None = None) -> Briefing:
+        topic = _LEAD_RE.sub("", " ".join(topic.split())) or topic.strip()
+        tw = _topic(topic)
+        table = self.assistant.table
+        groups = [g for g in table.groups(doc) if set(tw) <= set(words(g))]
+        if groups:
+            targets = [t for t in table.select(doc=doc) if t.group in groups]
+        else:
+            targets = [t for t in table.select(doc=doc) if topic_coverage(tw, t.text) >= MIN_COVERAGE]
+        by_id = self.assistant.retriever.bm25.by_id
+        target_points = []
+        for t in targets:
+            chunk = by_id.get(t.chunk_id)
+            cite = _citation(chunk, t.start - chunk.start, t.end - chunk.start) if chunk else None
+            values = "; ".join(f"{m.label}: {m.display()}" if len(t.values) > 1 else m.display() for m in t.values)
+            target_points.append(BriefPoint(text=t.text, citations=[cite] if cite else [], values=values))
+
+        chunks = self._chunks(doc)
+        # Only a topic the text never words this way falls back on the retriever's nearest passages.
+        terms = _terms(tw, chunks)
+        literal = any(topic_coverage(tw, c.text) >= MIN_COVERAGE for c in chunks)
+        results = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if any(w in _part(c) for w in RESULT_PART_WORDS)
+                                               and c.kind == "paragraph"])
+        tasks = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if any(w in _part(c) for w in TASK_PART_WORDS)
+                                             and c.kind in ("paragraph", "item")])
+        years = {t.year for t in table.select(doc=doc) if t.year}
+        target_year = f" năm {max(years)}" if years else ""
+        result_years = sorted({c.period for c in chunks if c.period and any(w in _part(c) for w in RESULT_PART_WORDS)})
+        result_year = f" năm {result_years[-1]}" if result_years else ""
+        sections = [
+            BriefSection(f"Chỉ tiêu{target_year}", target_points),
+            BriefSection(f"Kết quả{result_year}", results),
+            BriefSection(f"Nhiệm vụ, giải pháp{target_year}", tasks),
+        ]
+        return self._finish(Briefing(title=f"Tài liệu sinh hoạt: {topic[:1].upper()}{topic[1:]}", topic=topic,
+                                     sections=sections))
+
+    def _clauses_of(self, tw: list[str], topic: str, literal: bool, terms: set[str], pool: list[Chunk]) -> list[BriefPoint]:
+        points, seen = [], set()
+        for c in pool:
+            for s, e in _clauses(c):
+                cov = topic_coverage(tw, c.text[s:e])
+                if cov >= MIN_COVERAGE and (c.start + s) not in seen and _about(tw, c.text[s:e], terms):
+                    seen.add(c.start + s)
+                    points.append(BriefPoint(text=c.text[s:e], citations=[_citation(c, s, e, cov)]))
+        if points or literal or not pool:
+            return points[:MAX_POINTS]
+        # Nothing says the topic word for word: the retriever's nearest passages of this part.
+        ids = {c.id for c in pool}
+        ranked = [p for p in self.assistant.retriever.passages(topic, k=20) if p.chunk.id in ids]
+        for p in ranked[:FALLBACK_POINTS]:
+            s, e = max(_clauses(p.chunk), key=lambda se: topic_coverage(tw, p.chunk.text[se[0]:se[1]]))
+            points.append(BriefPoint(text=p.chunk.text[s:e], citations=[_citation(p.chunk, s, e, p.score)]))
+        return sorted(points, key=lambda pt: pt.citations[0].start)
+
+    def by_questions(self, questions: list[str], title: str = "Tài liệu sinh hoạt: Hỏi đáp") -> Briefing:
+        points = []
+        for q in questions:
+            if not q.strip():
+                continue
+            ans = self.assistant.ask(q)
+            text = re.sub(r"\s*\(xem thêm[^)]*\)", "", ans.answer)
+            points.append(BriefPoint(text=f"{q.strip()} — {text}", citations=list(ans.citations)))
+        return self._finish(Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)]))
+
+    def _finish(self, briefing: Briefing) -> Briefing:
+        """Number the citations 1..n in reading order and rewrite each point's markers to match."""
+        n = 0
+        for section in briefing.sections:
+            for point in section.points:
+                mapping = {}
+                for c in point.citations:
+                    n += 1
+                    mapping[c.n] = n
+                    c.n = n
+                if re.search(r"\[\d+\]", point.text):  # an answer's own [1], [2] -> the global numbers
+                    point.text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]",
+                                        point.text)
+        briefing.documents = self._documents(briefing.numbered())
+        return briefing

@@ -1,0 +1,152 @@
+"""Briefings and chat transcripts as Markdown and Word (.docx): every point carries numbered
+citation markers; the notes at the end give each citation's section path, offsets and quote."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from retrieval.types import Answer, BriefPoint, BriefSection, Briefing, Citation
+
+EMPTY = "(Văn bản không có nội dung liên quan.)"
+_MARK_RE = re.compile(r"\[\d+\]")
+_TARGET_NO_RE = re.compile(r"^\((\d{1,3})\)\s*")
+
+
+def transcript(answers: list[Answer], title: str = "Nội dung hỏi đáp") -> Briefing:
+    """A chat transcript (questions, answers, citations) in the briefing's shape, numbered 1..n."""
+    points, n = [], 0
+    for a in answers:
+        mapping = {}
+        cites = []
+        for c in a.citations:
+            n += 1
+            mapping[c.n] = n
+            cites.append(Citation(**{**c.__dict__, "n": n}))
+        text = _MARK_RE.sub(lambda m: f"[{mapping.get(int(m.group()[1:-1]), m.group()[1:-1])}]", a.answer)
+        points.append(BriefPoint(text=f"Hỏi: {a.question}\nĐáp: {text}", citations=cites))
+    docs = list(dict.fromkeys(c.doc for p in points for c in p.citations))
+    return Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)], documents=docs)
+
+
+def _marks(point: BriefPoint) -> str:
+    """The point's citation markers, unless its text already carries them (an answer's "[1]")."""
+    if _MARK_RE.search(point.text):
+        return ""
+    return " " + "".join(f"[{c.n}]" for c in point.citations)
+
+
+def _note(c: Citation) -> str:
+    return f"{c.doc} › {c.section} (ký tự {c.start}–{c.end}): «{c.quote}»"
+
+
+def _is_targets(section: BriefSection) -> bool:
+    return bool(section.points) and all(p.values or _TARGET_NO_RE.match(p.text) for p in section.points) \
+        and any(p.values for p in section.points)
+
+
+def to_markdown(b: Briefing) -> str:
+    out = [f"# {b.title}", ""]
+    if b.documents:
+        out += ["Văn bản: " + "; ".join(b.documents), ""]
+    for i, section in enumerate(b.sections, 1):
+        out += [f"## {i}. {section.heading}", ""]
+        if not section.points:
+            out += [EMPTY, ""]
+            continue
+        if _is_targets(section):
+            out += ["| Số | Chỉ tiêu | Giá trị | Nguồn |", "|---|---|---|---|"]
+            for p in section.points:
+                m = _TARGET_NO_RE.match(p.text)
+                number, body = (f"({m.group(1)})", p.text[m.end():]) if m else ("", p.text)
+                cells = [number, body, p.values or "", _marks(p).strip()]
+                out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            out.append("")
+            continue
+        for p in section.points:
+            lines = (p.text + _marks(p)).split("\n")
+            out.append("- " + lines[0])
+            out += [f"  {line}" for line in lines[1:]]
+        out.append("")
+    notes = b.numbered()
+    if notes:
+        out += ["## Ghi chú", ""] + [f"{c.n}. {_note(c)}" for c in notes] + [""]
+        out += ["## Nguồn", ""]
+        for section in dict.fromkeys((c.doc, c.section) for c in notes):
+            out.append(f"- {section[0]} › {section[1]}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _add_marked(paragraph, text: str) -> None:
+    """Text with its "[n]" markers set as superscript note references."""
+    pos = 0
+    for m in _MARK_RE.finditer(text):
+        paragraph.add_run(text[pos:m.start()])
+        paragraph.add_run(m.group()).font.superscript = True
+        pos = m.end()
+    paragraph.add_run(text[pos:])
+
+
+def to_docx(b: Briefing, path: str | Path) -> Path:
+    try:
+        from docx import Document
+        from docx.shared import Pt
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ImportError("python-docx is required: pip install -r requirements.txt") from exc
+
+    doc = Document()
+    doc.styles["Normal"].font.name = "Times New Roman"
+    doc.styles["Normal"].font.size = Pt(13)
+    doc.add_heading(b.title, level=1)
+    if b.documents:
+        doc.add_paragraph("Văn bản: " + "; ".join(b.documents)).italic = True
+    for i, section in enumerate(b.sections, 1):
+        doc.add_heading(f"{i}. {section.heading}", level=2)
+        if not section.points:
+            doc.add_paragraph(EMPTY)
+            continue
+        if _is_targets(section):
+            table = doc.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            for cell, head in zip(table.rows[0].cells, ("Số", "Chỉ tiêu", "Giá trị", "Nguồn")):
+                cell.text = head
+            for p in section.points:
+                m = _TARGET_NO_RE.match(p.text)
+                number, body = (f"({m.group(1)})", p.text[m.end():]) if m else ("", p.text)
+                row = table.add_row().cells
+                row[0].text, row[1].text, row[2].text = number, body, p.values or ""
+                _add_marked(row[3].paragraphs[0], _marks(p).strip())
+            continue
+        for p in section.points:
+            lines = (p.text + _marks(p)).split("\n")
+            para = doc.add_paragraph(style="List Bullet")
+            _add_marked(para, lines[0])
+            for line in lines[1:]:
+                para.add_run().add_break()
+                _add_marked(para, line)
+    notes = b.numbered()
+    if notes:
+        doc.add_heading("Ghi chú", level=2)
+        for c in notes:
+            para = doc.add_paragraph()
+            para.add_run(f"[{c.n}] ").font.superscript = True
+            para.add_run(f"{c.doc} › {c.section} (ký tự {c.start}–{c.end}): ")
+            para.add_run(f"«{c.quote}»").italic = True
+        doc.add_heading("Nguồn", level=2)
+        for d, s in dict.fromkeys((c.doc, c.section) for c in notes):
+            doc.add_paragraph(f"{d} › {s}", style="List Bullet")
+    path = Path(path)
+    doc.save(path)
+    return path
+
+
+def write(b: Briefing, path: str | Path) -> Path:
+    """Write by the file's extension: .md (Markdown) or .docx (Word)."""
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        return to_docx(b, path)
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        path.write_text(to_markdown(b), encoding="utf-8")
+        return path
+    raise ValueError(f"unsupported briefing format {path.suffix!r}: use .md or .docx")

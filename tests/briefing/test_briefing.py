@@ -1,0 +1,88 @@
+"""Briefings: the right targets with their values, related results and tasks, every point cited
+exactly; Markdown and Word exports; transcripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.builder import BriefingBuilder
+from briefing.export import to_docx, to_markdown, transcript, write
+
+ENV = "II. Mục tiêu, chỉ tiêu năm 2025 › 2. Chỉ tiêu chủ yếu › Về môi trường"
+
+
+@pytest.fixture(scope="module")
+def builder(assistant):
+    return BriefingBuilder(assistant)
+
+
+@pytest.fixture(scope="module")
+def environment(builder):
+    return builder.by_topic("môi trường")
+
+
+def test_topic_naming_a_group_gets_its_targets_with_values(environment, corpus_text):
+    targets, results, tasks = environment.sections
+    assert environment.title == "Tài liệu sinh hoạt: Môi trường"
+    assert targets.heading == "Chỉ tiêu năm 2025" and results.heading == "Kết quả năm 2024"
+    assert [p.text[:4] for p in targets.points] == ["(24)", "(25)", "(26)", "(27)"]
+    assert [p.values for p in targets.points][:3] == ["trên 95%", "duy trì trên 52%", "trên 89%"]
+    assert targets.points[3].values == ("tỷ lệ dân số nông thôn sử dụng nước hợp vệ sinh: duy trì 100%; "
+                                        "nước đạt tiêu chuẩn: trên 72%")
+    assert all(p.citations[0].section == ENV for p in targets.points)
+    assert any("ô nhiễm môi trường" in p.text for p in tasks.points)
+    # "môi trường đầu tư kinh doanh" recurs in the text: a term of its own, not the environment
+    assert not any("môi trường đầu tư" in p.text for s in environment.sections for p in s.points)
+
+
+def test_every_point_is_an_exact_cited_quote(builder, environment):
+    from ingest.clean import clean_text
+    from tests.conftest import CORPUS
+
+    text = clean_text(CORPUS.read_text(encoding="utf-8")).text
+    cites = environment.numbered()
+    assert [c.n for c in cites] == list(range(1, len(cites) + 1))
+    for c in cites:
+        assert text[c.start:c.end] == c.quote and c.quote in c.text
+
+
+def test_topic_without_diacritics_and_a_free_text_topic(builder):
+    plain = builder.by_topic("moi truong")
+    assert [p.text[:4] for p in plain.sections[0].points] == ["(24)", "(25)", "(26)", "(27)"]
+    digital = builder.by_topic("chuyển đổi số")
+    assert any("Chuyển đổi số được các cấp" in p.text for p in digital.sections[1].points)
+    assert any("chỉ số đánh giá chuyển đổi số cấp tỉnh (DTI)" in p.text for p in digital.sections[2].points)
+
+
+def test_markdown_and_docx_exports(environment, tmp_path):
+    md = to_markdown(environment)
+    assert "| (25) | Duy trì tỷ lệ che phủ rừng trên 52% | duy trì trên 52% | [2] |" in md
+    assert "## Ghi chú" in md and f"2. nghi-quyet-tinh-uy-ha-tinh-2025.txt › {ENV} (ký tự" in md
+    assert "## Nguồn" in md
+    path = to_docx(environment, tmp_path / "b.docx")
+    import docx
+
+    d = docx.Document(str(path))
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert rows[0] == ["Số", "Chỉ tiêu", "Giá trị", "Nguồn"]
+    assert rows[2] == ["(25)", "Duy trì tỷ lệ che phủ rừng trên 52%", "duy trì trên 52%", "[2]"]
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert "Tài liệu sinh hoạt: Môi trường" in body and "«(25) Duy trì tỷ lệ che phủ rừng trên 52%»" in body
+    with pytest.raises(ValueError, match="use .md or .docx"):
+        write(environment, tmp_path / "b.pdf")
+
+
+def test_briefing_from_questions_renumbers_citations(builder):
+    b = builder.by_questions(["Tỷ lệ che phủ rừng năm 2025?", "Ai ký nghị quyết?", "  "])
+    (section,) = b.sections
+    assert len(section.points) == 2 and "[1]" in section.points[0].text and "[2]" in section.points[1].text
+    assert [c.n for c in b.numbered()] == [1, 2]
+
+
+def test_transcript_of_a_chat(assistant):
+    answers = [assistant.ask("ty le ho ngheo nam 2024"), assistant.ask("Các chỉ tiêu về môi trường?")]
+    t = transcript(answers)
+    md = to_markdown(t)
+    assert "- Hỏi: ty le ho ngheo nam 2024" in md and "2,41% [1]" in md
+    assert "(24) Tỷ lệ chất thải rắn" in md and "[5]" in md  # the second answer's citations follow on
+    assert [c.n for c in t.numbered()] == list(range(1, 6))
