@@ -24,7 +24,14 @@ from ingest.chunker import clause_spans, sentence_spans
 from ingest.targets import RESULT_PART_WORDS
 from retrieval.chain import Assistant
 from retrieval.textnorm import content_words, fold, tagged_forms, topic_coverage, words
-from retrieval.types import SECTION_SEP, BriefPoint, BriefSection, Briefing, Chunk, Citation
+from retrieval.types import (
+    SECTION_SEP,
+    Briefing,
+    BriefPoint,
+    BriefSection,
+    Chunk,
+    Citation,
+)
 
 TASK_PART_WORDS = ("nhiem vu", "giai phap")
 _LINKS = {"doi", "nham", "gan", "thong", "bang"}  # "đối với", "nhằm", "gắn với", "thông qua", "bằng"

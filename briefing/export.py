@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from retrieval.types import Answer, BriefPoint, BriefSection, Briefing, Citation
+from retrieval.types import Answer, Briefing, BriefPoint, BriefSection, Citation
 
 EMPTY = "(Văn bản không có nội dung liên quan.)"
 _MARK_RE = re.compile(r"\[\d+\]")
