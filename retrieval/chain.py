@@ -1,7 +1,15 @@
 """The one core entry point: ``ask(question, history) -> Answer``.
 
-Underneath is a LangChain Runnable chain ``question -> retriever -> answerer``; the UI,
-the CLI, the HTTP API, ``eval`` and the tests all go through ``Assistant.ask``.
+Underneath is a LangChain Runnable chain. By default (NQ_LLM=none) it is
+``question -> retriever -> extractive answerer``. In LLM mode (NQ_LLM=openai|ollama) it is
+``question -> retriever -> prompt -> LLM -> parser``, and the generated text is verified
+(``retrieval.verify``) before it becomes the answer; a draft that fails verification, and an
+LLM that fails, times out or cannot be reached, give the extractive answer instead, with
+``mode: "extractive"`` and a warning saying why. A follow-up is condensed into a standalone
+question by the LLM (the extractive carry-over of the topic when that fails).
+
+The UI, the CLI, the HTTP API, ``eval`` and the tests all go through ``Assistant.ask``
+(``Assistant.ask_stream`` for the chat bubble that fills as the LLM writes).
 """
 
 from __future__ import annotations
@@ -9,12 +17,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 from threading import Lock
 from typing import Any
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-from errors import InputError
+from errors import InputError, LLMError, LLMTimeout, NQError
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from retrieval.extractive import ExtractiveAnswerer
@@ -22,7 +31,7 @@ from retrieval.hybrid import HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.table_answers import TableAnswerer
 from retrieval.textnorm import content_words
-from retrieval.types import Answer
+from retrieval.types import Answer, Passage
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,9 +79,13 @@ def validate_question(question: Any, max_chars: int) -> str:
 
 
 class Assistant:
-    """Store + retriever + answerer, loaded once per process."""
+    """Store + retriever + answerer, loaded once per process.
 
-    def __init__(self, settings: Settings | None = None, retriever_mode: str = "hybrid", store=None) -> None:
+    ``llm_model`` replaces the chat model NQ_LLM would build (tests pass LangChain's fake chat
+    models); giving one turns LLM mode on."""
+
+    def __init__(self, settings: Settings | None = None, retriever_mode: str = "hybrid", store=None,
+                 llm_model=None) -> None:
         from vectorstore.chroma_store import ChunkStore
 
         self.settings = settings or Settings.from_env()
@@ -89,6 +102,31 @@ class Assistant:
             | RunnablePassthrough.assign(docs=lambda x: self.retriever.invoke(x["search"]))
             | RunnableLambda(self._answer)
         )
+        self.llm = None
+        if self.settings.llm != "none" or llm_model is not None:
+            from langchain_core.runnables import RunnablePassthrough as Assign
+
+            from retrieval.generative import LLMAnswerer
+
+            self.llm = LLMAnswerer(self.settings, model=llm_model)
+            # question -> retriever -> (token budget) -> prompt -> LLM -> parser
+            self.llm_chain = (
+                Assign.assign(docs=RunnableLambda(self._retrieve))
+                | RunnableLambda(self._budget)
+                | Assign.assign(draft=self.llm.generate)
+            )
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.llm is not None else "extractive"
+
+    def _retrieve(self, x: dict) -> list[Passage]:
+        with self._lock:  # only the retrieval holds the lock; the LLM call does not
+            return [from_document(d) for d in self.retriever.invoke(x["question"])]
+
+    def _budget(self, x: dict) -> dict:
+        context, passages = self.llm.budget(x["question"], x["docs"])
+        return {"question": x["question"], "context": context, "passages": passages}
 
     def _answer(self, x: dict) -> Answer:
         self.answerer.bm25 = self.retriever.bm25
@@ -129,12 +167,98 @@ class Assistant:
     def ask(self, question: str, history: list | None = None, qid: str | None = None) -> Answer:
         t0 = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        search = contextualize(question, history)
-        with self._lock:  # the C embedder and bm25s are not re-entrant
-            answer: Answer = self.chain.invoke({"question": question, "search": search})
+        if self.llm is None:
+            answer = self._extractive(question, history)
+        else:
+            answer = None
+            for answer in self._ask_llm(question, history, stream=False):
+                pass
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         answer.id = qid
         return answer
+
+    def ask_stream(self, question: str, history: list | None = None) -> Iterator[str | Answer]:
+        """Like ``ask``, for a chat bubble: in LLM mode it yields the text generated so far (a str)
+        as it grows, then the final Answer (verified, or the extractive fallback). In extractive
+        mode it yields the Answer alone. Bad input raises InputError before anything is yielded."""
+        t0 = time.perf_counter()
+        question = validate_question(question, self.settings.max_question_chars)
+        if self.llm is None:
+            events: Iterator[str | Answer] = iter([self._extractive(question, history)])
+        else:
+            events = self._ask_llm(question, history, stream=True)
+        for event in events:
+            if isinstance(event, Answer):
+                event.latency_ms = (time.perf_counter() - t0) * 1000
+            yield event
+
+    def _extractive(self, question: str, history: list | None) -> Answer:
+        search = contextualize(question, history)
+        with self._lock:  # the C embedder and bm25s are not re-entrant
+            return self.chain.invoke({"question": question, "search": search})
+
+    def _fallback(self, question: str, history: list | None, warnings: list[str], notes_vi: list[str]) -> Answer:
+        answer = self._extractive(question, history)
+        answer.mode = "extractive"
+        answer.warnings = list(warnings)
+        answer.notes_vi = list(notes_vi)
+        return answer
+
+    def _ask_llm(self, question: str, history: list | None, stream: bool) -> Iterator[str | Answer]:
+        from retrieval.generative import Draft, history_turns, llm_failure
+
+        warnings: list[str] = []
+        notes_vi: list[str] = []
+        standalone = question
+        if history_turns(history):
+            try:
+                standalone = self.llm.condense(question, history)
+                log.info("follow-up condensed: %r -> %r", question, standalone)
+            except LLMTimeout as exc:  # the server is not answering: asking it again would only wait twice
+                log.warning("condensing failed, extractive answer: %s", exc)
+                yield self._fallback(question, history, [f"condensing the follow-up failed: {exc}"],
+                                     [exc.message_vi])
+                return
+            except LLMError as exc:
+                log.warning("condensing failed, topic carried over instead: %s", exc)
+                warnings.append(f"condensing the follow-up failed ({exc}); the previous question's topic was "
+                                f"carried over instead")
+                standalone = contextualize(question, history)
+        deadline = time.monotonic() + self.settings.llm_timeout
+        try:
+            if stream:
+                state: dict = {}
+                text = ""
+                for chunk in self.llm_chain.stream({"question": standalone}):
+                    if "draft" in chunk:
+                        text += chunk["draft"]
+                        yield text
+                    else:
+                        state.update(chunk)
+                    if time.monotonic() > deadline:
+                        raise LLMTimeout(f"the LLM did not finish within NQ_LLM_TIMEOUT={self.settings.llm_timeout:g} s")
+                state["draft"] = text
+            else:
+                state = self.llm_chain.invoke({"question": standalone})
+        except NQError as exc:
+            if not isinstance(exc, LLMError):  # the store, the input: not the LLM's doing
+                raise
+            log.warning("LLM answer failed, extractive answer: %s", exc)
+            yield self._fallback(question, history, warnings + [str(exc)], notes_vi + [exc.message_vi])
+            return
+        except Exception as exc:  # any failure of the LLM side: the extractive answer is the safety net
+            err = llm_failure(exc)
+            log.warning("LLM answer failed, extractive answer: %s", err)
+            yield self._fallback(question, history, warnings + [str(err)], notes_vi + [err.message_vi])
+            return
+        draft = Draft(question=standalone, passages=state.get("passages", []), text=state.get("draft", ""),
+                      warnings=warnings)
+        answer, check = self.llm.finish(question, draft)
+        if answer is None:
+            log.warning("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
+            yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi)
+            return
+        yield answer
 
 
 _assistant: Assistant | None = None

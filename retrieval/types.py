@@ -98,8 +98,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     mode: str = "extractive"
     latency_ms: float = 0.0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # why an LLM answer was not used (English)
     id: str | None = None
+    notes_vi: list[str] = field(default_factory=list)  # the same, in Vietnamese for the UI (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
