@@ -223,7 +223,7 @@ class Assistant:
                 log.warning("condensing failed, topic carried over instead: %s", exc)
                 warnings.append(f"condensing the follow-up failed ({exc}); the previous question's topic was "
                                 f"carried over instead")
-                standalone = contextualize(question, history)
+                standalone = " ".join(contextualize(question, history).split())
         deadline = time.monotonic() + self.settings.llm_timeout
         try:
             if stream:
