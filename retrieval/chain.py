@@ -110,11 +110,8 @@ class Assistant:
 
             self.llm = LLMAnswerer(self.settings, model=llm_model)
             # question -> retriever -> (token budget) -> prompt -> LLM -> parser
-            self.llm_chain = (
-                Assign.assign(docs=RunnableLambda(self._retrieve))
-                | RunnableLambda(self._budget)
-                | Assign.assign(draft=self.llm.generate)
-            )
+            self.llm_context = Assign.assign(docs=RunnableLambda(self._retrieve)) | RunnableLambda(self._budget)
+            self.llm_chain = self.llm_context | Assign.assign(draft=self.llm.generate)
 
     @property
     def mode(self) -> str:
@@ -227,16 +224,21 @@ class Assistant:
         deadline = time.monotonic() + self.settings.llm_timeout
         try:
             if stream:
-                state: dict = {}
+                # The same chain, its last step streamed: prompt -> LLM -> text, token by token.
+                # Closing the generator on the deadline closes the HTTP response at once.
+                state = self.llm_context.invoke({"question": standalone})
                 text = ""
-                for chunk in self.llm_chain.stream({"question": standalone}):
-                    if "draft" in chunk:
-                        text += chunk["draft"]
-                        yield text
-                    else:
-                        state.update(chunk)
-                    if time.monotonic() > deadline:
-                        raise LLMTimeout(f"the LLM did not finish within NQ_LLM_TIMEOUT={self.settings.llm_timeout:g} s")
+                tokens = self.llm.stream_text(state)
+                try:
+                    for delta in tokens:
+                        if delta:
+                            text += delta
+                            yield text
+                        if time.monotonic() > deadline:
+                            raise LLMTimeout(f"the LLM did not finish within NQ_LLM_TIMEOUT="
+                                             f"{self.settings.llm_timeout:g} s")
+                finally:
+                    tokens.close()
                 state["draft"] = text
             else:
                 state = self.llm_chain.invoke({"question": standalone})

@@ -101,7 +101,15 @@ class LLMAnswerer:
         self.model = model if model is not None else chat_model(settings)
         self.top_k = top_k or settings.top_k
         self.generate = ANSWER.template() | self.model | StrOutputParser()
+        # For streaming, the parser is applied chunk by chunk by ``stream_text``: a parser in the
+        # streamed chain would drain the whole HTTP stream when the caller stops early (timeout).
+        self.generate_messages = ANSWER.template() | self.model
         self.condense_chain = CONDENSE.template() | self.model | StrOutputParser()
+
+    def stream_text(self, state: dict):
+        """The answer's text deltas as the model writes them (a generator; close it to stop the request)."""
+        for chunk in self.generate_messages.stream(state):
+            yield chunk.text if hasattr(chunk, "text") else str(chunk.content)
 
     # -- prompt budget -------------------------------------------------------------------
 

@@ -12,8 +12,11 @@ from settings import Settings
 _PLACEHOLDER_KEY = "not-needed"
 
 
-def chat_model(settings: Settings, streaming: bool = False):
-    """A LangChain chat model for ``settings.llm`` ('openai' or 'ollama'), deterministic (temperature 0)."""
+def chat_model(settings: Settings):
+    """A LangChain chat model for ``settings.llm`` ('openai' or 'ollama'), deterministic (temperature 0).
+
+    ``streaming`` is left unset on purpose: ``invoke`` then makes one plain request and ``stream``
+    an SSE one (setting ``streaming=False`` would turn streaming off for ``stream`` too)."""
     if settings.llm == "openai":
         try:
             from langchain_openai import ChatOpenAI
@@ -27,7 +30,6 @@ def chat_model(settings: Settings, streaming: bool = False):
             max_retries=0,
             temperature=0,
             max_tokens=settings.llm_answer_tokens,
-            streaming=streaming,
         )
     if settings.llm == "ollama":
         try:
