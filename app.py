@@ -14,6 +14,8 @@ Examples:
   python app.py targets --xlsx chi-tieu.xlsx            # targets as an Excel workbook
   python app.py brief "môi trường" --out briefing.docx   # a trainer's briefing (.docx or .md)
   python app.py brief --questions cau-hoi.txt --out hoi-dap.md   # one cited answer per question
+  NQ_LLM=openai NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
+    python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"   # LLM answer, verified (README)
 
 Settings come from NQ_* environment variables (see README); flags override them.
 """
@@ -100,6 +102,8 @@ def cmd_ask(args) -> int:
     print(answer.answer)
     for c in answer.citations:
         print(f"\n[{c.n}] {c.doc} › {c.section}\n    «{c.quote}» (ký tự {c.start}-{c.end})")
+    for w in answer.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     return 0
 
 

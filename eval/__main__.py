@@ -5,8 +5,14 @@
       one model load for the whole batch; an empty index is first filled from data/.
   python -m eval run [--gold eval/gold.jsonl] [--report report.md] [--json metrics.json]
                      [--retriever hybrid|dense|bm25] [--embeddings SPEC] [--url http://host:port]
-                     [--baseline eval/baseline.json]
+                     [--llm none|openai|ollama] [--category followup] [--baseline eval/baseline.json]
       scores the gold set, prints the metrics table, exits 1 below the baseline.
+
+  LLM mode: --llm openai|ollama (or NQ_LLM) with NQ_LLM_MODEL, NQ_LLM_BASE_URL, NQ_LLM_API_KEY, e.g.
+      NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
+          python -m eval run --llm openai --category followup
+  The table then also counts the answers by mode: "llm" (generated and verified) or
+  "extractive" (the fallback, with a warning).
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def _answer_cmd(args: argparse.Namespace) -> int:
-    from retrieval.chain import Assistant
     from errors import NQError
+    from retrieval.chain import Assistant
+    from settings import Settings
 
-    assistant = Assistant()
+    assistant = Assistant(Settings.from_env(llm=args.llm))
     assistant.ensure_index()
     out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
     try:
@@ -49,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("answer", help="answer a JSONL file of questions")
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
+    a.add_argument("--llm", choices=["none", "openai", "ollama"], help="override NQ_LLM")
     r = sub.add_parser("run", help="score the gold set")
     r.add_argument("--gold", default=str(HERE / "gold.jsonl"))
     r.add_argument("--report", help="write a Markdown report here")
@@ -56,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
     r.add_argument("--embeddings", help="override NQ_EMBEDDINGS for this run")
     r.add_argument("--url", help="evaluate a running deployment through POST URL/api/ask")
+    r.add_argument("--llm", choices=["none", "openai", "ollama"],
+                   help="override NQ_LLM: answer with the LLM server set by NQ_LLM_MODEL/BASE_URL/API_KEY")
+    r.add_argument("--category", action="append", help="only the gold items of this category (repeatable)")
     r.add_argument("--baseline", default=str(HERE / "baseline.json"),
                    help="fail (exit 1) when a headline metric is below this file's figure ('' to skip)")
     args = parser.parse_args(argv)

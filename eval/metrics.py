@@ -52,9 +52,11 @@ class Metrics:
     latencies: list[float] = field(default_factory=list)
     per_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     misses: list[dict[str, Any]] = field(default_factory=list)
+    modes: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # "llm" / "extractive" answers
 
     def add(self, item: dict, ans: dict) -> None:
         self.n += 1
+        self.modes[str(ans.get("mode", "extractive"))] += 1
         self.latencies.append(float(ans.get("latency_ms", 0.0)))
         cat = item.get("category", "other")
         cites = ans.get("citations") or []
@@ -80,7 +82,8 @@ class Metrics:
         if not ok or not cite_ok:
             self.misses.append({"id": item["id"], "category": cat, "question": item["question"],
                                 "expect": item.get("expect", []), "answer": ans.get("answer", ""),
-                                "found": ans.get("found"), "citation_ok": cite_ok})
+                                "found": ans.get("found"), "citation_ok": cite_ok, "mode": ans.get("mode"),
+                                "warnings": ans.get("warnings", [])})
 
     def summary(self) -> dict[str, float]:
         def pct(a: int, b: int) -> float:

@@ -31,11 +31,11 @@ def _http_answerer(url: str) -> Callable[[dict], dict]:
     return answer
 
 
-def _local_answerer(retriever: str, embeddings: str | None) -> Callable[[dict], dict]:
+def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = None) -> Callable[[dict], dict]:
     from retrieval.chain import Assistant
     from settings import Settings
 
-    settings = Settings.from_env(embeddings=embeddings)
+    settings = Settings.from_env(embeddings=embeddings, llm=llm)
     assistant = Assistant(settings, retriever_mode=retriever)
     assistant.ensure_index()
     assistant.warm_up()
@@ -59,8 +59,10 @@ def markdown(m: Metrics, title: str) -> str:
     lines += ["", f"## Misses ({len(m.misses)})", ""]
     for miss in m.misses:
         lines.append(f"- **{miss['id']}** ({miss['category']}) {miss['question']}  ")
-        lines.append(f"  expected {miss['expect']}; found={miss['found']}, citation_ok={miss['citation_ok']}; "
-                     f"answer: {miss['answer'][:300]}")
+        lines.append(f"  expected {miss['expect']}; found={miss['found']}, citation_ok={miss['citation_ok']}, "
+                     f"mode={miss.get('mode')}; answer: {miss['answer'][:300]}")
+        if miss.get("warnings"):
+            lines.append(f"  warnings: {'; '.join(miss['warnings'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -71,16 +73,23 @@ def below_baseline(summary: dict, baseline: dict) -> list[str]:
 
 def run_eval(args) -> int:
     gold = load_jsonl(Path(args.gold))
-    answer = _http_answerer(args.url) if args.url else _local_answerer(args.retriever, args.embeddings)
+    categories = getattr(args, "category", None)
+    if categories:
+        gold = [item for item in gold if item.get("category") in categories]
+    llm = getattr(args, "llm", None)
+    answer = _http_answerer(args.url) if args.url else _local_answerer(args.retriever, args.embeddings, llm)
     m = evaluate(gold, answer)
     s = m.summary()
     title = f"Evaluation: {Path(args.gold).name}, retriever={args.retriever}" + (f", url={args.url}" if args.url else "")
+    title += f", llm={llm}" if llm else ""
+    title += f", categories={','.join(categories)}" if categories else ""
     print(markdown(m, title).split("## Misses")[0].rstrip())
     print(f"\nmisses: {len(m.misses)} (see --report for the list)")
+    print("answers by mode: " + ", ".join(f"{k}={v}" for k, v in sorted(m.modes.items())))
     if args.report:
         Path(args.report).write_text(markdown(m, title), encoding="utf-8")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps(s, indent=2), encoding="utf-8")
+        Path(args.json_out).write_text(json.dumps({**s, "modes": dict(m.modes)}, indent=2), encoding="utf-8")
     if args.baseline and Path(args.baseline).exists():
         failures = below_baseline(s, json.loads(Path(args.baseline).read_text()))
         if failures:

@@ -118,8 +118,21 @@ class Assistant:
         return "llm" if self.llm is not None else "extractive"
 
     def _retrieve(self, x: dict) -> list[Passage]:
+        """The retriever's passages, with the extractive answerer's evidence moved to the front:
+        it reads the document's structure (the signature block, a target by its number, a whole
+        group of targets), which a ranking of passages alone can miss ("người ký giữ chức vụ gì")."""
         with self._lock:  # only the retrieval holds the lock; the LLM call does not
-            return [from_document(d) for d in self.retriever.invoke(x["question"])]
+            passages = [from_document(d) for d in self.retriever.invoke(x["question"])]
+            self.answerer.bm25 = self.retriever.bm25
+            evidence = self.answerer.answer(x["question"], passages, q=analyse(x["question"])).citations
+        chunks = self.retriever.bm25.chunks
+        first: list[Passage] = []
+        for c in evidence:
+            chunk = next((ch for ch in chunks if ch.doc_id == c.doc and ch.start <= c.start and c.end <= ch.end), None)
+            if chunk is not None and all(p.chunk.id != chunk.id for p in first):
+                ranked = next((p for p in passages if p.chunk.id == chunk.id), None)
+                first.append(ranked or Passage(chunk, c.score))
+        return first + [p for p in passages if all(p.chunk.id != f.chunk.id for f in first)]
 
     def _budget(self, x: dict) -> dict:
         context, passages = self.llm.budget(x["question"], x["docs"])
@@ -212,12 +225,12 @@ class Assistant:
                 standalone = self.llm.condense(question, history)
                 log.info("follow-up condensed: %r -> %r", question, standalone)
             except LLMTimeout as exc:  # the server is not answering: asking it again would only wait twice
-                log.warning("condensing failed, extractive answer: %s", exc)
+                log.info("condensing failed, extractive answer: %s", exc)
                 yield self._fallback(question, history, [f"condensing the follow-up failed: {exc}"],
                                      [exc.message_vi])
                 return
             except LLMError as exc:
-                log.warning("condensing failed, topic carried over instead: %s", exc)
+                log.info("condensing failed, topic carried over instead: %s", exc)
                 warnings.append(f"condensing the follow-up failed ({exc}); the previous question's topic was "
                                 f"carried over instead")
                 standalone = " ".join(contextualize(question, history).split())
@@ -245,19 +258,19 @@ class Assistant:
         except NQError as exc:
             if not isinstance(exc, LLMError):  # the store, the input: not the LLM's doing
                 raise
-            log.warning("LLM answer failed, extractive answer: %s", exc)
+            log.info("LLM answer failed, extractive answer: %s", exc)
             yield self._fallback(question, history, warnings + [str(exc)], notes_vi + [exc.message_vi])
             return
         except Exception as exc:  # any failure of the LLM side: the extractive answer is the safety net
             err = llm_failure(exc)
-            log.warning("LLM answer failed, extractive answer: %s", err)
+            log.info("LLM answer failed, extractive answer: %s", err)
             yield self._fallback(question, history, warnings + [str(err)], notes_vi + [err.message_vi])
             return
         draft = Draft(question=standalone, passages=state.get("passages", []), text=state.get("draft", ""),
                       warnings=warnings)
         answer, check = self.llm.finish(question, draft)
         if answer is None:
-            log.warning("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
+            log.info("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
             yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi)
             return
         yield answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 from pathlib import Path
 
@@ -70,14 +71,33 @@ def build_ui(assistant: Assistant):
     import gradio as gr
 
     def respond(message: str, history: list):
+        """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
+        the answer is verified, and a draft that fails verification is replaced by the extractive
+        answer with a note saying why. In extractive mode it yields once."""
         history = list(history or [])
+        # earlier turns, answers included: the LLM condenses a follow-up with them
+        turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
+                 for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
         try:
-            answer = assistant.ask(message, _history_questions(history))
+            events = assistant.ask_stream(message, turns)
+            first = next(events)
         except NQError as exc:
             log.info("question rejected: %s", exc)
             raise gr.Error(exc.message_vi) from exc
-        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}]
-        return history, citations_html(answer), ""
+        pending = "<p><i>Đang soạn câu trả lời và kiểm tra trích dẫn…</i></p>"
+        for event in itertools.chain([first], events):
+            if isinstance(event, str):  # the draft so far
+                yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": event}], \
+                    pending, ""
+                continue
+            answer: Answer = event
+            cites = citations_html(answer)
+            if answer.notes_vi:
+                notes = "; ".join(html.escape(n) for n in answer.notes_vi)
+                cites = (f'<p class="llm-note">⚠️ Câu trả lời do mô hình ngôn ngữ soạn không được dùng ({notes}); '
+                         f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
+            yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], \
+                cites, ""
 
     def ingest(files, progress=gr.Progress()):
         from ingest.pipeline import ingest_paths
