@@ -38,6 +38,7 @@ _TOKENIZER_MARGIN = 0.9
 # Condensing sees at most this many earlier turns.
 _CONDENSE_TURNS = 6
 _SPLIT_RE = re.compile(r"(?<=[.;!?\n])\s+")
+_THINK_RE = re.compile(r"<think>.*?(?:</think>|$)", re.S)
 
 
 def llm_failure(exc: BaseException) -> LLMError:
@@ -179,6 +180,8 @@ class LLMAnswerer:
 
     def finish(self, question: str, draft: Draft) -> tuple[Answer | None, Verification]:
         """The verified Answer (mode "llm"), or None and the failed verification."""
+        # Reasoning models (Qwen3, DeepSeek-R1 distills) may prefix their answer with a <think> block.
+        draft.text = _THINK_RE.sub("", draft.text).strip()
         v = verify(draft.text, draft.passages, question=f"{draft.question} {question}")
         if not v.ok:
             return None, v

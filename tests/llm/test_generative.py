@@ -152,3 +152,8 @@ def test_context_budget_fits_the_window(llm_assistant, assistant):
     total = sum(count_tokens(m.content) for m in prompt) + 32
     assert total + 256 <= 1400
     assert used == passages[:len(used)]  # the best passages, whole, in rank order
+
+
+def test_reasoning_block_is_dropped(llm_assistant):
+    ans = llm_assistant(chat("<think>Có thể là 60%? Không, đoạn [1] ghi 52%.</think>\nTỷ lệ che phủ rừng trên 52% [1]")).ask(FOREST_Q)
+    assert ans.mode == "llm" and ans.answer == "Tỷ lệ che phủ rừng trên 52% [1]"
