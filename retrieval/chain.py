@@ -104,18 +104,13 @@ class Assistant:
         )
         self.llm = None
         if self.settings.llm != "none" or llm_model is not None:
-            from langchain_core.runnables import RunnablePassthrough as Assign
-
             from retrieval.generative import LLMAnswerer
 
             self.llm = LLMAnswerer(self.settings, model=llm_model)
             # question -> retriever -> (token budget) -> prompt -> LLM -> parser
-            self.llm_context = Assign.assign(docs=RunnableLambda(self._retrieve)) | RunnableLambda(self._budget)
-            self.llm_chain = self.llm_context | Assign.assign(draft=self.llm.generate)
-
-    @property
-    def mode(self) -> str:
-        return "llm" if self.llm is not None else "extractive"
+            self.llm_context = (RunnablePassthrough.assign(docs=RunnableLambda(self._retrieve))
+                                | RunnableLambda(self._budget))
+            self.llm_chain = self.llm_context | RunnablePassthrough.assign(draft=self.llm.generate)
 
     def _retrieve(self, x: dict) -> list[Passage]:
         """The retriever's passages, with the extractive answerer's evidence moved to the front:

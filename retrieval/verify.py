@@ -5,9 +5,9 @@ Two rules, both strict:
    non-refusal answer cites at least one;
 2. every figure in the answer (numbers, percentages, dates, document numbers such as
    11-NQ/TU) appears in one of the passages it cites. Vietnamese number formats are
-   compared in canonical form (``textnorm.number_token``: "17.800" = "17800", "7,3%" =
-   "7.3%"; "17,8 nghìn" = "17.800"); a year may also come from the question or from the
-   cited passage's section heading ("năm 2025" heads the 2025 targets).
+   compared in canonical form, through ``textnorm.words`` and its ``number_token``
+   ("17.800" = "17800", "7,3%" = "7.3%", "17,8 nghìn" = "17.800"); a year may also come from
+   the question or from the cited passage's section heading ("năm 2025" heads the 2025 targets).
 
 A refusal ("Văn bản không có thông tin …") passes when it states no figure. The verifier
 says which rule failed and on which figure; the assistant then falls back to the
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from prompts import REFUSAL
-from retrieval.textnorm import fold, nfc, number_token, words
+from retrieval.textnorm import fold, nfc, words
 from retrieval.types import Passage
 
 # "[1]", "[1, 3]", "[1][2]", "[1-2]"
