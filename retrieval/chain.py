@@ -113,13 +113,13 @@ class Assistant:
             self.llm_chain = self.llm_context | RunnablePassthrough.assign(draft=self.llm.generate)
 
     def _retrieve(self, x: dict) -> list[Passage]:
-        """The retriever's passages, with the extractive answerer's evidence moved to the front:
-        it reads the document's structure (the signature block, a target by its number, a whole
-        group of targets), which a ranking of passages alone can miss ("người ký giữ chức vụ gì")."""
+        """The retriever's passages, with the extractive answer's evidence moved to the front: it
+        reads the document's structure (the signature block, a target by its number, a whole group
+        of targets, the targets table), which a ranking of passages alone can miss ("người ký giữ
+        chức vụ gì")."""
         with self._lock:  # only the retrieval holds the lock; the LLM call does not
             passages = [from_document(d) for d in self.retriever.invoke(x["question"])]
-            self.answerer.bm25 = self.retriever.bm25
-            evidence = self.answerer.answer(x["question"], passages, q=analyse(x["question"])).citations
+            evidence = self._answer_from(x["question"], analyse(x["question"]), passages).citations
         chunks = self.retriever.bm25.chunks
         first: list[Passage] = []
         for c in evidence:
@@ -134,13 +134,16 @@ class Assistant:
         return {"question": x["question"], "context": context, "passages": passages}
 
     def _answer(self, x: dict) -> Answer:
+        return self._answer_from(x["question"], x["query"], [from_document(d) for d in x["docs"]])
+
+    def _answer_from(self, question: str, query, passages: list[Passage]) -> Answer:
+        """The extractive answer: from the targets table when it answers, else from the passages."""
         self.answerer.bm25 = self.retriever.bm25
-        passages = [from_document(d) for d in x["docs"]]
         doc = passages[0].chunk.doc_id if passages else None
-        from_table = self.table_answerer.answer(x["question"], x["query"], doc)
+        from_table = self.table_answerer.answer(question, query, doc)
         if from_table is not None:
             return from_table
-        return self.answerer.answer(x["question"], passages, q=x["query"])
+        return self.answerer.answer(question, passages, q=query)
 
     def _chunk(self, chunk_id: str):
         return self.retriever.bm25.by_id.get(chunk_id)
