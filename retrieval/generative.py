@@ -26,7 +26,7 @@ from ingest.chunker import _encoding, count_tokens
 from prompts import ANSWER, CONDENSE, REFUSAL
 from retrieval.extractive import _spans_of, _unit_forms
 from retrieval.types import SECTION_SEP, Answer, Citation, Passage
-from retrieval.verify import CITE_RE, Verification, evidence, figures, verify
+from retrieval.verify import CITE_RE, Verification, cited_numbers, evidence, figures, verify
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -196,15 +196,11 @@ class LLMAnswerer:
 
     @staticmethod
     def _renumbered(marker: str, renumber: dict[int, int]) -> str:
-        from retrieval.verify import cited_numbers
-
         return "".join(f"[{renumber[n]}]" for n in cited_numbers(marker) if n in renumber)
 
     @staticmethod
     def _citing_segments(text: str, n: int) -> str:
         """The sentences/clauses of the answer that cite passage ``n`` (the whole answer if none is found)."""
-        from retrieval.verify import cited_numbers
-
         segs = [s for s in _SPLIT_RE.split(text) if n in cited_numbers(s)]
         return " ".join(segs) or text
 
