@@ -24,28 +24,83 @@ EXAMPLES = [
 ]
 
 CSS = """
-.cite {border-left: 3px solid #2563eb; padding: 6px 10px; margin: 8px 0; background: #f8fafc;}
+.cite {border-left: 3px solid #2563eb; padding: 6px 10px; margin: 8px 0; background: #f8fafc;
+       overflow-wrap: anywhere;}
 .cite .section {color: #475569; font-size: 0.9em;}
+.cite .offsets {color: #64748b; font-size: 0.8em;}
 .cite mark {background: #fde68a; padding: 0 2px;}
-.cite .passage {white-space: pre-wrap;}
+.cite .quote {margin: 4px 0;}
+.cite details summary {cursor: pointer; color: #2563eb; font-size: 0.9em;}
+.cite .passage {white-space: pre-wrap; margin-top: 4px;}
+#busy {min-height: 1.5em;}
+#busy p {color: #b45309; font-weight: 600; margin: 0;}
+/* narrow screens: the answer and its citations stack, nothing wider than the screen */
+@media (max-width: 768px) {
+  #qa-row {flex-direction: column;}
+  #qa-row > div {min-width: 100% !important;}
+}
 """
+
+# Gradio has no Vietnamese locale and falls back to English; these override its built-in strings
+# (frontend i18n keys) for the components this UI uses, for both locales.
+GRADIO_STRINGS_VI = {
+    "chatbot.copy_message": "Sao chép câu trả lời",
+    "chatbot.copied_message": "Đã sao chép",
+    "chatbot.clear": "Xóa hội thoại",
+    "common.clear": "Xóa",
+    "common.download": "Tải xuống",
+    "common.download_all": "Tải xuống tất cả",
+    "common.empty": "Trống",
+    "common.error": "Lỗi",
+    "common.loading": "Đang tải",
+    "common.remove": "Gỡ bỏ",
+    "common.settings": "Cài đặt",
+    "common.upload": "Tải lên",  # missing from Gradio's own English strings: shown as the raw key
+    "common.share": "Chia sẻ",
+    "common.submit": "Gửi",
+    "common.built_with_gradio": "Xây dựng bằng Gradio",
+    "common.built_with": "xây dựng bằng",
+    "common.or": "hoặc",
+    "common.runs": "Lịch sử",
+    "common.language": "Ngôn ngữ",
+    "common.display_theme": "Giao diện",
+    "upload_text.click_to_upload": "Bấm để chọn tệp",
+    "upload_text.drop_file": "Kéo thả tệp vào đây",
+    "file.uploading": "Đang tải lên...",
+    "errors.use_via_api": "Dùng qua API",
+    "errors.use_via_api_or_mcp": "Dùng qua API hoặc MCP",
+    "errors.connection_can_break": "Trên điện thoại, kết nối có thể bị ngắt nếu bạn rời khỏi trang.",
+    "errors.waiting_for_inputs": "Đang chờ tải tệp lên xong, vui lòng thử lại.",
+}
+BUSY_TEXT = "Đang xử lý…"
+
+
+def _highlight(text: str, quote: str) -> str:
+    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>."""
+    i = text.find(quote) if quote else -1
+    if i < 0:
+        return html.escape(text)
+    return (html.escape(text[:i]) + "<mark>" + html.escape(quote) + "</mark>"
+            + html.escape(text[i + len(quote):]))
 
 
 def citations_html(answer: Answer) -> str:
+    """One block per citation: number, document › section path, offsets, the answering span
+    highlighted, and (when the passage is longer than the span) a <details> that expands to the
+    whole passage with the span highlighted in place."""
     if not answer.citations:
         return "<p><i>Không có trích dẫn: văn bản không có thông tin để trả lời câu hỏi này.</i></p>"
     parts = []
     for c in answer.citations:
-        i = c.text.find(c.quote)
-        if i >= 0:
-            body = (html.escape(c.text[:i]) + "<mark>" + html.escape(c.quote) + "</mark>"
-                    + html.escape(c.text[i + len(c.quote):]))
-        else:
-            body = html.escape(c.text)
-        parts.append(
-            f'<div class="cite"><b>[{c.n}]</b> <span class="section">{html.escape(c.doc)} › '
-            f'{html.escape(c.section)}</span><div class="passage">{body}</div></div>'
-        )
+        where = " › ".join(html.escape(x) for x in (c.doc, c.section) if x)
+        quote = c.quote.strip()
+        head = (f'<b>[{c.n}]</b> <span class="section">{where}</span>'
+                f' <span class="offsets">(ký tự {c.start}–{c.end})</span>')
+        body = f'<div class="quote"><mark>{html.escape(c.quote)}</mark></div>' if quote else ""
+        if c.text.strip() != quote:
+            body += ('<details><summary>Xem toàn văn đoạn trích</summary>'
+                     f'<div class="passage">{_highlight(c.text, c.quote)}</div></details>')
+        parts.append(f'<div class="cite">{head}{body}</div>')
     return "\n".join(parts)
 
 
@@ -127,29 +182,35 @@ def build_ui(assistant: Assistant):
         gr.Markdown("## Hỏi đáp Nghị quyết\nĐặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu). "
                     "Mỗi câu trả lời kèm trích dẫn nguyên văn và vị trí trong văn bản.")
         with gr.Tab("Hỏi đáp"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Trò chuyện", height=420)
+            with gr.Row(elem_id="qa-row"):
+                with gr.Column(scale=3, min_width=300):
+                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"],
+                                      placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
+                    busy = gr.Markdown(elem_id="busy", show_label=False)
                     box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
                                      lines=1, max_lines=4)
                     with gr.Row():
-                        send = gr.Button("Gửi", variant="primary")
-                        clear = gr.Button("Xóa hội thoại")
+                        send = gr.Button("Gửi", variant="primary", min_width=120)
+                        clear = gr.Button("Xóa hội thoại", min_width=120)
                     gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, min_width=300):
                     gr.Markdown("### Trích dẫn")
                     cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>")
-            send.click(respond, [box, chat], [chat, cites, box], api_name="ask")
-            box.submit(respond, [box, chat], [chat, cites, box], api_name=False)
-            clear.click(lambda: ([], "", ""), None, [chat, cites, box], api_name=False)
+            # The busy text is set in the browser (no round trip) before the question is sent, and
+            # cleared after the answer (or an error) arrives; `ask` itself keeps its API signature.
+            for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
+                (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
+                 .then(respond, [box, chat], [chat, cites, box], api_name=api_name)
+                 .then(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden"))
+            clear.click(lambda: ([], "", "", ""), None, [chat, cites, box, busy], api_name=False)
         with gr.Tab("Chỉ tiêu") as targets_tab:
             build_targets_tab(assistant, demo, targets_tab)
         with gr.Tab("Tài liệu"):
             docs = gr.Dataframe(headers=["Tệp", "Tiêu đề", "Số đoạn"], value=lambda: documents_table(assistant),
-                                label="Tài liệu đã lập chỉ mục", interactive=False)
+                                label="Tài liệu đã lập chỉ mục", interactive=False, elem_id="documents")
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
-                             file_types=[".txt", ".md", ".docx", ".pdf"])
+                             file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
-            status = gr.Markdown()
+            status = gr.Markdown(elem_id="ingest-status")
             go.click(ingest, [upload], [status, docs], api_name="ingest")
     return demo

@@ -22,7 +22,7 @@ class AskRequest(BaseModel):
 def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
-    from ui.chat import CSS, build_ui
+    from ui.chat import CSS, GRADIO_STRINGS_VI, build_ui
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url="/api/docs", openapi_url="/api/openapi.json")
 
@@ -41,7 +41,8 @@ def create_app(assistant: Assistant) -> FastAPI:
     def health():
         return {"status": "ok", "chunks": assistant.store.count()}
 
-    return gr.mount_gradio_app(api, build_ui(assistant), path="/", css=CSS, show_error=True)
+    i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
+    return gr.mount_gradio_app(api, build_ui(assistant), path="/", css=CSS, show_error=True, i18n=i18n)
 
 
 def serve(assistant: Assistant) -> None:
