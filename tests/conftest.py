@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,29 @@ def wait_for_http(url: str, proc, timeout: float = 120) -> None:
             time.sleep(0.3)
     proc.kill()
     pytest.fail(f"{url} did not answer within {timeout:.0f} s")
+
+
+@contextmanager
+def running_app(index_dir: Path, log_path: Path | None = None, **env: str) -> Iterator[str]:
+    """Run ``python app.py`` (UI + API) on a free 127.0.0.1 port with ``NQ_INDEX_DIR=index_dir``.
+
+    Yields the base URL once /api/health answers (an empty index is built from data/ first).
+    The server's output goes to ``log_path`` when given, so a failing test can show it.
+    """
+    port = free_port()
+    env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port), **env}
+    out = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/api/health", proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log_path:
+            out.close()

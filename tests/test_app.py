@@ -10,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for_http
+from tests.conftest import ROOT, running_app
 
 
 def run_cli(*args, env=None, timeout=120):
@@ -100,15 +100,8 @@ def test_cli_bad_setting():
 
 @pytest.fixture(scope="module")
 def server(index_dir, assistant):
-    port = free_port()
-    env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/api/health", proc)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with running_app(index_dir) as url:
+        yield url
 
 
 def test_api_ask(server):
