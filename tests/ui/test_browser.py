@@ -1,0 +1,105 @@
+"""End-to-end: the real app (subprocess, own index) in headless Chromium, as a user uses it.
+
+Each step saves a screenshot in tests/artifacts/ (git-ignored). Steps are independent tests
+sharing one app (`ui_server`) and a fresh browser context each (`open_page`); add new steps as
+new tests with `ChatPage` methods.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.ui.conftest import MOBILE
+
+FOREST = "(25) Duy trì tỷ lệ che phủ rừng trên 52%"
+
+
+def test_ask_shows_processing_answer_and_highlighted_citation(chat_page):
+    page = chat_page.page
+    question = "Chỉ tiêu tỷ lệ che phủ rừng năm 2025 là bao nhiêu?"
+    # Hold the question's request so the "processing" state can be seen (answers take ~30 ms).
+    held = []
+    page.route("**/gradio_api/queue/join*",
+               lambda route: held.append(route) if question in (route.request.post_data or "")
+               else route.continue_())
+    chat_page.ask(question, wait=False)
+    expect(chat_page.busy).to_contain_text("Đang xử lý")
+    chat_page.screenshot("01-processing")
+    # still responsive while the answer is pending: the other tab opens and comes back
+    chat_page.tab("Tài liệu")
+    chat_page.tab("Hỏi đáp")
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/gradio_api/queue/join*")
+
+    answer = chat_page.bot_messages.last
+    expect(answer).to_contain_text("52%")
+    expect(chat_page.busy).not_to_contain_text("Đang xử lý")
+    first = chat_page.citations.first
+    expect(first.locator("mark").first).to_have_text(FOREST)
+    expect(first).to_contain_text("Về môi trường")
+    expect(first).to_contain_text("[1]")
+    # a copy button on the answer (Gradio's per-message copy, labelled in Vietnamese)
+    expect(page.get_by_role("button", name="Sao chép câu trả lời").last).to_be_visible()
+    chat_page.screenshot("01-ask-answer-citation")
+
+
+def test_ask_without_diacritics_and_expand_passage(chat_page):
+    answer = chat_page.ask("ty le ho ngheo nam 2024")
+    expect(answer).to_contain_text("2,41%")
+    first = chat_page.citations.first
+    expect(first.locator(".quote mark")).to_contain_text("tỷ lệ hộ nghèo giảm còn 2,41%")
+    passage = first.locator("details .passage")
+    expect(passage).to_be_hidden()
+    first.get_by_text("Xem toàn văn đoạn trích").click()
+    expect(passage).to_be_visible()
+    expect(passage.locator("mark")).to_contain_text("2,41%")
+    # the whole passage is longer than the highlighted span
+    assert len(passage.inner_text()) > len(passage.locator("mark").inner_text())
+    chat_page.screenshot("02-ask-without-diacritics")
+
+
+def test_upload_docx_then_ask_about_it(chat_page, tmp_path):
+    docx = pytest.importorskip("docx")
+    path = tmp_path / "nghi-quyet-quan-trac.docx"
+    d = docx.Document()
+    d.add_paragraph("NGHỊ QUYẾT VỀ MẠNG LƯỚI QUAN TRẮC")
+    d.add_paragraph("II. CHỈ TIÊU NĂM 2025")
+    d.add_paragraph("Về khí tượng: (1) Lắp đặt mới 128 trạm đo mưa tự động.")
+    d.save(path)
+
+    chat_page.tab("Tài liệu")
+    chat_page.upload(path)
+    chat_page.page.get_by_role("button", name="Nạp vào chỉ mục").click()
+    expect(chat_page.page.locator("#ingest-status")).to_contain_text(f"Đã nạp: {path.name}")
+    # the documents table lists it
+    expect(chat_page.page.locator("#documents").get_by_text(path.name).first).to_be_visible()
+    chat_page.screenshot("03-upload-docx")
+
+    chat_page.tab("Hỏi đáp")
+    answer = chat_page.ask("lắp đặt mới bao nhiêu trạm đo mưa tự động?")
+    expect(answer).to_contain_text("128 trạm đo mưa")
+    expect(chat_page.citations.first).to_contain_text(path.name)
+    chat_page.screenshot("03-ask-uploaded-document")
+
+
+def test_mobile_chat_is_usable(open_page):
+    chat_page = open_page(MOBILE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    expect(chat_page.question_box).to_be_visible()
+    expect(chat_page.send_button).to_be_visible()
+    assert chat_page.horizontal_overflow() <= 0
+
+    answer = chat_page.ask("ty le che phu rung nam 2025")
+    expect(answer).to_contain_text("52%")
+    expect(chat_page.citations.first.locator("mark").first).to_have_text(FOREST)
+    # the citations column is stacked under the chat, not squeezed beside it
+    chat_box = chat_page.page.get_by_test_id("bot").last.bounding_box()
+    cite_box = chat_page.citations.first.bounding_box()
+    assert cite_box["y"] > chat_box["y"] and cite_box["width"] > MOBILE["width"] * 0.7
+    assert chat_page.horizontal_overflow() <= 0
+    chat_page.screenshot("04-mobile-chat")
+
+    chat_page.tab("Tài liệu")
+    assert chat_page.horizontal_overflow() <= 0
+    chat_page.screenshot("04-mobile-documents")
