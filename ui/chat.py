@@ -32,7 +32,8 @@ CSS = """
 .cite .quote {margin: 4px 0;}
 .cite details summary {cursor: pointer; color: #2563eb; font-size: 0.9em;}
 .cite .passage {white-space: pre-wrap; margin-top: 4px;}
-#busy {min-height: 1.5em;}
+/* one reserved line, so the layout does not jump when the processing text appears */
+#busy {min-height: 1.5em; padding: 0 !important; margin: -8px 0 !important;}
 #busy p {color: #b45309; font-weight: 600; margin: 0;}
 /* narrow screens: the answer and its citations stack, nothing wider than the screen */
 @media (max-width: 768px) {
@@ -197,11 +198,14 @@ def build_ui(assistant: Assistant):
                     gr.Markdown("### Trích dẫn")
                     cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>")
             # The busy text is set in the browser (no round trip) before the question is sent, and
-            # cleared after the answer (or an error) arrives; `ask` itself keeps its API signature.
+            # cleared after the answer or the error (Gradio 6 runs no .then() after an error, hence
+            # .success + .failure); `ask` itself keeps its API signature.
             for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
-                (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
-                 .then(respond, [box, chat], [chat, cites, box], api_name=api_name)
-                 .then(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden"))
+                answered = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
+                            .then(respond, [box, chat], [chat, cites, box], api_name=api_name,
+                                  show_progress="minimal"))
+                for after in (answered.success, answered.failure):
+                    after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
             clear.click(lambda: ([], "", "", ""), None, [chat, cites, box, busy], api_name=False)
         with gr.Tab("Chỉ tiêu") as targets_tab:
             build_targets_tab(assistant, demo, targets_tab)

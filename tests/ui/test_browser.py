@@ -29,7 +29,11 @@ def test_ask_shows_processing_answer_and_highlighted_citation(chat_page):
     # still responsive while the answer is pending: the other tab opens and comes back
     chat_page.tab("Tài liệu")
     chat_page.tab("Hỏi đáp")
-    assert len(held) == 1
+    for _ in range(200):  # the route callback runs while Playwright waits: poll up to ~10 s
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "the question's request was not sent"
     held[0].continue_()
     page.unroute("**/gradio_api/queue/join*")
 
@@ -40,9 +44,12 @@ def test_ask_shows_processing_answer_and_highlighted_citation(chat_page):
     expect(first.locator("mark").first).to_have_text(FOREST)
     expect(first).to_contain_text("Về môi trường")
     expect(first).to_contain_text("[1]")
-    # a copy button on the answer (Gradio's per-message copy, labelled in Vietnamese)
-    expect(page.get_by_role("button", name="Sao chép câu trả lời").last).to_be_visible()
     chat_page.screenshot("01-ask-answer-citation")
+    # the answer's copy button (Gradio's per-message copy, labelled in Vietnamese) copies it
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Sao chép câu trả lời").last.click()  # the last message is the answer
+    expect(page.get_by_role("button", name="Đã sao chép")).to_be_visible()
+    assert "52%" in page.evaluate("navigator.clipboard.readText()")
 
 
 def test_ask_without_diacritics_and_expand_passage(chat_page):
@@ -103,3 +110,11 @@ def test_mobile_chat_is_usable(open_page):
     chat_page.tab("Tài liệu")
     assert chat_page.horizontal_overflow() <= 0
     chat_page.screenshot("04-mobile-documents")
+
+
+def test_empty_question_gets_a_vietnamese_error_and_the_ui_recovers(chat_page):
+    chat_page.ask("   ", wait=False)
+    expect(chat_page.page.get_by_text("Vui lòng nhập câu hỏi").first).to_be_visible()
+    expect(chat_page.busy).not_to_contain_text("Đang xử lý")  # cleared after the error too
+    chat_page.screenshot("05-empty-question")
+    expect(chat_page.ask("Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?")).to_contain_text("7,3%")
