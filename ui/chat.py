@@ -196,7 +196,7 @@ def build_ui(assistant: Assistant):
                     gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
                 with gr.Column(scale=2, min_width=300):
                     gr.Markdown("### Trích dẫn")
-                    cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>")
+                    cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>", elem_id="citations")
             # The busy text is set in the browser (no round trip) before the question is sent, and
             # cleared after the answer or the error (Gradio 6 runs no .then() after an error, hence
             # .success + .failure); `ask` itself keeps its API signature.

@@ -101,7 +101,7 @@ class ChatPage:
 
     @property
     def citations(self):
-        return self.page.locator(".cite")
+        return self.page.locator("#citations .cite")
 
     def ask(self, question: str, *, wait: bool = True):
         """Type and send ``question``; with ``wait``, return the new answer once it is shown."""
