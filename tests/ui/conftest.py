@@ -134,6 +134,15 @@ class ChatPage:
             row = upload.locator("tr", has=self.page.locator(f'td[aria-label="{p.name}"]'))
             expect(row.get_by_test_id("download-link")).to_be_visible()
 
+    def download(self, button_name: str) -> Path:
+        """Click a download button (e.g. gr.DownloadButton "Tải CSV") and save the file in
+        tests/artifacts/ under its suggested name."""
+        with self.page.expect_download() as info:
+            self.page.get_by_role("button", name=button_name, exact=True).click()
+        path = ARTIFACTS / info.value.suggested_filename
+        info.value.save_as(path)
+        return path
+
     def screenshot(self, name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
