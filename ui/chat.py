@@ -29,6 +29,7 @@ CSS = """
 .cite .section {color: #475569; font-size: 0.9em;}
 .cite .offsets {color: #64748b; font-size: 0.8em;}
 .cite mark {background: #fde68a; padding: 0 2px;}
+.llm-note {color: #b45309; font-size: 0.9em;}
 .cite .quote {margin: 4px 0;}
 .cite details summary {cursor: pointer; color: #2563eb; font-size: 0.9em;}
 .cite .passage {white-space: pre-wrap; margin-top: 4px;}

@@ -113,7 +113,9 @@ class ChatPage:
         if not wait:
             return None
         expect(self.bot_messages).to_have_count(before + 1)
-        expect(self.question_box).to_have_value("")  # the answer event has completed
+        # the whole answer is in (a streamed LLM answer fills the bubble first): the busy text is gone
+        expect(self.busy).not_to_contain_text("Đang xử lý")
+        expect(self.question_box).to_have_value("")
         return self.bot_messages.last
 
     # --- tabs and files
@@ -161,16 +163,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def open_page(browser, ui_server, request):
-    """Factory: a fresh browser context (own cookies/storage) with a ChatPage on the app.
+def open_page(browser, request):
+    """Factory: a fresh browser context (own cookies/storage) with a ChatPage on the app
+    (`ui_server`, started on first use, or ``url``).
     A failing test leaves `FAILED-<test>-<n>.png` in tests/artifacts/."""
     contexts = []
 
-    def make(viewport: dict = DESKTOP, **context_options) -> ChatPage:
+    def make(viewport: dict = DESKTOP, url: str | None = None, **context_options) -> ChatPage:
         context = browser.new_context(viewport=viewport, locale="vi-VN", **context_options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return ChatPage(context.new_page(), ui_server).open()
+        return ChatPage(context.new_page(), url or request.getfixturevalue("ui_server")).open()
 
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.conftest import MOBILE
+from tests.conftest import running_app
+from tests.ui.conftest import ARTIFACTS, MOBILE
 
 FOREST = "(25) Duy trì tỷ lệ che phủ rừng trên 52%"
 
@@ -122,3 +123,34 @@ def test_empty_question_gets_a_vietnamese_error_and_the_ui_recovers(chat_page):
     expect(chat_page.busy).not_to_contain_text("Đang xử lý")  # cleared after the error too
     chat_page.screenshot("05-empty-question")
     expect(chat_page.ask("Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?")).to_contain_text("7,3%")
+
+
+@pytest.fixture(scope="module")
+def llm_ui_server(browser, index_dir, assistant):
+    """The app in LLM mode (NQ_LLM=openai) on the session index, answered by the scripted server
+    of tests/llm, which streams its reply a word every 0.25 s."""
+    from tests.llm.fake_llm import Reply, ScriptedLLM, passages
+
+    def script(messages):
+        n = next(n for n, t in passages(messages).items() if t.startswith("(25)"))
+        return Reply(f"Theo nghị quyết, tỷ lệ che phủ rừng được duy trì trên 52% [{n}].", chunk_delay=0.25)
+
+    with ScriptedLLM(script) as llm, running_app(
+            index_dir, log_path=ARTIFACTS / "browser-llm-app.log", NQ_LLM="openai", NQ_LLM_MODEL="fake-model",
+            NQ_LLM_BASE_URL=llm.openai_url, NQ_LLM_TIMEOUT="10") as url:
+        yield url
+
+
+def test_llm_answer_streams_under_the_processing_text(open_page, llm_ui_server):
+    chat_page = open_page(url=llm_ui_server)
+    chat_page.ask("chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu", wait=False)
+    # while the draft streams: the processing text, a partial bubble, citations not yet shown
+    expect(chat_page.busy).to_contain_text("Đang xử lý")
+    expect(chat_page.bot_messages.last).to_contain_text("Theo nghị quyết")
+    expect(chat_page.page.locator("#citations")).to_contain_text("Đang soạn câu trả lời")
+    chat_page.screenshot("06-llm-streaming")
+    # then the verified answer with its highlighted citation, and the processing text is gone
+    expect(chat_page.bot_messages.last).to_have_text("Theo nghị quyết, tỷ lệ che phủ rừng được duy trì trên 52% [1].")
+    expect(chat_page.busy).not_to_contain_text("Đang xử lý")
+    expect(chat_page.citations.first.locator("mark").first).to_have_text(FOREST)
+    chat_page.screenshot("06-llm-answer")
