@@ -10,6 +10,7 @@ from pathlib import Path
 from errors import NQError
 from retrieval.chain import Assistant
 from retrieval.types import Answer
+from ui.briefing_tab import build_briefing_tab
 from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def documents_table(assistant: Assistant) -> list[list]:
 def build_ui(assistant: Assistant):
     import gradio as gr
 
-    def respond(message: str, history: list):
+    def respond(message: str, history: list, answers: list | None = None):
         """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
         the answer is verified, and a draft that fails verification is replaced by the extractive
         answer with a note saying why. In extractive mode it yields once."""
@@ -145,7 +146,7 @@ def build_ui(assistant: Assistant):
         for event in itertools.chain([first], events):
             if isinstance(event, str):  # the draft so far
                 yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": event}], \
-                    pending, ""
+                    pending, "", answers
                 continue
             answer: Answer = event
             cites = citations_html(answer)
@@ -153,8 +154,10 @@ def build_ui(assistant: Assistant):
                 notes = "; ".join(html.escape(n) for n in answer.notes_vi)
                 cites = (f'<p class="llm-note">⚠️ Câu trả lời do mô hình ngôn ngữ soạn không được dùng ({notes}); '
                          f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
+            # the session's answers, citations included, for the transcript export
+            answers = list(answers or []) + [answer.to_dict()]
             yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], \
-                cites, ""
+                cites, "", answers
 
     def ingest(files, progress=gr.Progress()):
         from ingest.pipeline import ingest_paths
@@ -181,6 +184,7 @@ def build_ui(assistant: Assistant):
         return "\n\n".join(lines), documents_table(assistant)
 
     with gr.Blocks(title="Hỏi đáp Nghị quyết") as demo:
+        answers = gr.State([])  # this session's answers (dicts), for the transcript export
         gr.Markdown("## Hỏi đáp Nghị quyết\nĐặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu). "
                     "Mỗi câu trả lời kèm trích dẫn nguyên văn và vị trí trong văn bản.")
         with gr.Tab("Hỏi đáp"):
@@ -203,16 +207,18 @@ def build_ui(assistant: Assistant):
             # .success + .failure); `ask` itself keeps its API signature.
             for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
                 answered = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
-                            .then(respond, [box, chat], [chat, cites, box], api_name=api_name,
+                            .then(respond, [box, chat, answers], [chat, cites, box, answers], api_name=api_name,
                                   show_progress="minimal"))
                 for after in (answered.success, answered.failure):
                     after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
-            clear.click(lambda: ([], "", "", ""), None, [chat, cites, box, busy], api_name=False)
+            clear.click(lambda: ([], "", "", "", []), None, [chat, cites, box, busy, answers], api_name=False)
         with gr.Tab("Chỉ tiêu") as targets_tab:
             build_targets_tab(assistant, demo, targets_tab)
         with gr.Tab("Tài liệu"):
+            build_briefing_tab(assistant, answers)
+        with gr.Tab("Văn bản"):
             docs = gr.Dataframe(headers=["Tệp", "Tiêu đề", "Số đoạn"], value=lambda: documents_table(assistant),
-                                label="Tài liệu đã lập chỉ mục", interactive=False, elem_id="documents")
+                                label="Văn bản đã lập chỉ mục", interactive=False, elem_id="documents")
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
                              file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")

@@ -8,6 +8,8 @@ import logging
 import tempfile
 from pathlib import Path
 
+import gradio as gr  # at module level: the select handler's gr.SelectData hint must resolve
+
 from ingest.targets import to_csv, to_xlsx
 from retrieval.chain import Assistant
 from retrieval.types import TargetRecord
@@ -65,7 +67,6 @@ def export_files(records: list[TargetRecord], kind: str) -> tuple[str, str]:
 def build_targets_tab(assistant: Assistant, demo, tab) -> None:
     """Build the tab's components inside ``tab`` (the current context); the table is filled when the
     page loads and again whenever the tab is opened (documents may have been added meanwhile)."""
-    import gradio as gr
 
     def groups() -> list[str]:
         return [ALL] + assistant.table.groups()

@@ -127,7 +127,7 @@ class ChatPage:
         expect(tab).to_have_attribute("aria-selected", "true")
 
     def upload(self, *paths: Path) -> None:
-        """Choose files in the "Tài liệu" tab and wait until Gradio has uploaded them."""
+        """Choose files in the "Văn bản" tab and wait until Gradio has uploaded them."""
         from playwright.sync_api import expect
 
         upload = self.page.locator("#upload")

@@ -77,7 +77,7 @@ def test_upload_docx_then_ask_about_it(chat_page, tmp_path):
     d.add_paragraph("Về khí tượng: (1) Lắp đặt mới 128 trạm đo mưa tự động.")
     d.save(path)
 
-    chat_page.tab("Tài liệu")
+    chat_page.tab("Văn bản")
     chat_page.upload(path)
     chat_page.page.get_by_role("button", name="Nạp vào chỉ mục").click()
     expect(chat_page.page.locator("#ingest-status")).to_contain_text(f"Đã nạp: {path.name}")
@@ -110,7 +110,7 @@ def test_mobile_chat_is_usable(open_page):
 
     # every other tab fits the screen too (wide tables scroll inside themselves)
     tabs = [t.strip() for t in chat_page.page.get_by_role("tab").filter(visible=True).all_inner_texts()]
-    assert "Tài liệu" in tabs
+    assert {"Chỉ tiêu", "Tài liệu", "Văn bản"} <= set(tabs)
     for i, name in enumerate(t for t in tabs if t != "Hỏi đáp"):
         chat_page.tab(name)
         chat_page.screenshot(f"04-mobile-tab-{i + 1}")  # also gives the tab's content time to render
@@ -154,3 +154,49 @@ def test_llm_answer_streams_under_the_processing_text(open_page, llm_ui_server):
     expect(chat_page.busy).not_to_contain_text("Đang xử lý")
     expect(chat_page.citations.first.locator("mark").first).to_have_text(FOREST)
     chat_page.screenshot("06-llm-answer")
+
+
+def test_targets_tab_filter_select_and_download(chat_page):
+    page = chat_page.page
+    chat_page.tab("Chỉ tiêu")
+    table = page.locator("#targets-table")
+    expect(table).to_contain_text("(1)")  # filled when the page loads
+    page.get_by_label("Tìm kiếm").fill("che phu rung")  # no diacritics
+    row = page.get_by_test_id("cell-0-2").get_by_text("(25) Duy trì tỷ lệ che phủ rừng trên 52%")
+    expect(row).to_be_visible()
+    expect(table).not_to_contain_text("(24)")
+    chat_page.screenshot("07-targets-filtered")
+    row.click()
+    source = page.locator("#target-source")
+    expect(source.locator("mark")).to_have_text("Duy trì tỷ lệ che phủ rừng trên 52%")
+    expect(source).to_contain_text("Về môi trường")
+    chat_page.screenshot("07-targets-source")
+    csv_path = chat_page.download("Tải CSV")
+    assert "tỷ lệ che phủ rừng,duy trì trên,52" in csv_path.read_text(encoding="utf-8-sig")
+    xlsx_path = chat_page.download("Tải Excel (.xlsx)")
+    from openpyxl import load_workbook
+
+    assert list(load_workbook(xlsx_path).active.values)[1][5] == "tỷ lệ che phủ rừng"
+
+
+def test_briefing_built_and_downloaded(chat_page):
+    import docx
+
+    page = chat_page.page
+    chat_page.ask("ty le ho ngheo nam 2024")  # a turn for the transcript
+    chat_page.tab("Tài liệu")
+    page.locator("#brief-build").click()
+    preview = page.locator("#brief-preview")
+    expect(preview).to_contain_text("Tài liệu sinh hoạt: Môi trường")
+    expect(preview).to_contain_text("Duy trì tỷ lệ che phủ rừng trên 52%")
+    chat_page.screenshot("08-briefing-preview")
+    path = chat_page.download("Tải Word (.docx)")
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    assert "(25)" in cells and "duy trì trên 52%" in cells
+    page.locator("#transcript-build").click()
+    with page.expect_download() as info:
+        page.locator("#transcript-md").click()
+    text = open(info.value.path(), encoding="utf-8").read()
+    assert "Hỏi: ty le ho ngheo nam 2024" in text and "2,41%" in text and "## Ghi chú" in text
+    chat_page.screenshot("08-transcript")

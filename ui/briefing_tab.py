@@ -1,0 +1,92 @@
+"""The "Tài liệu" tab: build a trainer's briefing on a topic (or from questions), preview it, and
+download it as Word or Markdown; download the current chat as a transcript."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from briefing.builder import BriefingBuilder
+from briefing.export import to_docx, to_markdown, transcript
+from retrieval.chain import Assistant
+from retrieval.types import Answer, Briefing
+
+log = logging.getLogger(__name__)
+
+TOPICS = ["môi trường", "chuyển đổi số", "an sinh xã hội", "kinh tế", "cải cách hành chính"]
+
+
+def _slug(text: str) -> str:
+    from retrieval.textnorm import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "tai-lieu"
+
+
+def export_files(briefing: Briefing, stem: str) -> tuple[str, str]:
+    folder = Path(tempfile.mkdtemp(prefix="nq-brief-"))
+    md = folder / f"{stem}.md"
+    md.write_text(to_markdown(briefing), encoding="utf-8")
+    docx = to_docx(briefing, folder / f"{stem}.docx")
+    return str(docx), str(md)
+
+
+def build_briefing(assistant: Assistant, topic: str, questions: str) -> tuple[Briefing, str]:
+    builder = BriefingBuilder(assistant)
+    lines = [q for q in (questions or "").splitlines() if q.strip()]
+    if lines:
+        return builder.by_questions(lines), "hoi-dap"
+    return builder.by_topic(topic), f"tai-lieu-{_slug(topic)}"
+
+
+def build_briefing_tab(assistant: Assistant, answers_state) -> None:
+    """Build the tab's components in the current context. ``answers_state`` is the chat's
+    ``gr.State`` holding the answers (as dicts) of the conversation, for the transcript."""
+    import gradio as gr
+
+    from errors import NQError
+
+    def make(topic: str, questions: str):
+        topic = (topic or "").strip()
+        if not topic and not (questions or "").strip():
+            raise gr.Error("Vui lòng nhập chủ đề hoặc danh sách câu hỏi.")
+        try:
+            briefing, stem = build_briefing(assistant, topic, questions)
+        except NQError as exc:
+            log.info("briefing rejected: %s", exc)
+            raise gr.Error(exc.message_vi) from exc
+        docx, md = export_files(briefing, stem)
+        return to_markdown(briefing), gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
+
+    def chat_transcript(answers: list[dict] | None):
+        if not answers:
+            raise gr.Error("Chưa có câu hỏi nào trong cuộc trò chuyện.")
+        from retrieval.types import Citation
+
+        turns = [Answer(question=a["question"], answer=a["answer"], found=a["found"],
+                        citations=[Citation(**c) for c in a["citations"]]) for a in answers]
+        docx, md = export_files(transcript(turns), "hoi-dap-tro-chuyen")
+        return gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
+
+    gr.Markdown("### Soạn tài liệu sinh hoạt\nNhập một chủ đề (hoặc danh sách câu hỏi, mỗi dòng một câu). "
+                "Tài liệu gồm các chỉ tiêu kèm giá trị, kết quả liên quan, nhiệm vụ, giải pháp; "
+                "mỗi ý có trích dẫn và danh mục nguồn ở cuối.")
+    with gr.Row():
+        topic = gr.Dropdown(TOPICS, value=TOPICS[0], allow_custom_value=True, label="Chủ đề", scale=2,
+                            elem_id="brief-topic")
+        questions = gr.Textbox(label="Hoặc danh sách câu hỏi", lines=3, scale=3, elem_id="brief-questions",
+                               placeholder="Mỗi dòng một câu hỏi")
+    go = gr.Button("Soạn tài liệu", variant="primary", elem_id="brief-build")
+    with gr.Row():
+        docx_btn = gr.DownloadButton("Tải Word (.docx)", visible=False, elem_id="brief-docx")
+        md_btn = gr.DownloadButton("Tải Markdown (.md)", visible=False, elem_id="brief-md")
+    preview = gr.Markdown(elem_id="brief-preview")
+    go.click(make, [topic, questions], [preview, docx_btn, md_btn], api_name="brief")
+
+    gr.Markdown("### Xuất nội dung hỏi đáp\nTải toàn bộ câu hỏi, câu trả lời và trích dẫn của cuộc trò chuyện hiện tại.")
+    export = gr.Button("Xuất hội thoại", elem_id="transcript-build")
+    with gr.Row():
+        t_docx = gr.DownloadButton("Tải Word (.docx)", visible=False, elem_id="transcript-docx")
+        t_md = gr.DownloadButton("Tải Markdown (.md)", visible=False, elem_id="transcript-md")
+    export.click(chat_transcript, [answers_state], [t_docx, t_md], api_name="transcript")
