@@ -489,9 +489,9 @@ class ExtractiveAnswerer:
         doc = self._doc_of(passages)
         in_doc = [c for c in self._all_chunks() if c.doc_id == doc] if doc else []
         if _SIGNATURE_RE.search(q.folded):
-            return [_whole(c) for c in in_doc if c.kind == "signature"][:1]
+            return [_whole(c) for c in self._closing(passages, "signature")][:1]
         if _RECIPIENTS_RE.search(q.folded):
-            rec = next((c for c in in_doc if c.kind == "recipients"), None)
+            rec = next(iter(self._closing(passages, "recipients")), None)
             return self._recipient_items(q, rec) if rec else []
         if "chi tieu" in q.folded or "muc tieu" in q.folded:
             groups = {c.group for c in in_doc if c.kind == "target" and c.group}
@@ -502,6 +502,16 @@ class ExtractiveAnswerer:
                     if q.years and not any(c.period in q.years for c in members):
                         return []
                     return [_whole(c) for c in members]
+        return []
+
+    def _closing(self, passages: list[Passage], kind: str) -> list[Chunk]:
+        """The signature (or recipients) block of the best-ranked document that has one: a second
+        document without a signature block must not hide the first one's signer."""
+        docs = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+        for doc in docs:
+            found = [c for c in self._all_chunks() if c.doc_id == doc and c.kind == kind]
+            if found:
+                return found
         return []
 
     def _cited_documents(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:

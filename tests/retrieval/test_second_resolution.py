@@ -122,3 +122,13 @@ def test_briefing_on_another_resolution(other):
     assert [(p.text[:3], p.values) for p in targets.points] == [("(4)", "đạt 11,5 bác sĩ/vạn dân"), ("(5)", "đạt 90%"),
                                                               ("(6)", "trên 97%")]
     assert any("14 trạm y tế xã" in p.text for p in results.points)
+
+
+def test_signer_found_when_a_document_without_signature_ranks_first(tmp_path):
+    settings = Settings.from_env(index_dir=tmp_path / "idx")
+    assistant = Assistant(settings)
+    ingest_upload(RESOLUTION.encode("utf-8"), "nghi-quyet-binh-minh.txt", assistant.store, settings)
+    note = "BÁO CÁO NHANH\n\nNghị quyết được ký ngày 10/01/2024. Ai ký nghị quyết thì do văn phòng theo dõi.\n"
+    ingest_upload(note.encode("utf-8"), "bao-cao.txt", assistant.store, settings)
+    a = assistant.ask("Ai ký nghị quyết?")
+    assert a.found and "Trần Thị Bích" in a.answer and a.citations[0].section == "Chữ ký"
