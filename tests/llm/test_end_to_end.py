@@ -14,7 +14,7 @@ import pytest
 
 from eval.metrics import norm
 from eval.report import evaluate, load_jsonl
-from tests.conftest import ROOT, free_port, wait_for_http
+from tests.conftest import ROOT, running_app
 from tests.llm.conftest import FOREST_Q, FOREST_QUOTE
 from tests.llm.fake_llm import Reply, ScriptedLLM, asked, is_condense, passages
 
@@ -135,18 +135,9 @@ def chat_script(messages):
 
 @pytest.fixture(scope="module")
 def llm_app(index_dir, assistant):
-    with ScriptedLLM(chat_script) as llm:
-        port = free_port()
-        env = llm_env(index_dir, llm, NQ_PORT=str(port))
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_http(f"{url}/api/health", proc)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with ScriptedLLM(chat_script) as llm, running_app(index_dir, NQ_LLM="openai", NQ_LLM_MODEL="fake-model",
+                                                      NQ_LLM_BASE_URL=llm.openai_url, NQ_LLM_TIMEOUT="10") as url:
+        yield url
 
 
 def test_chat_streams_then_shows_verified_citations(llm_app):
