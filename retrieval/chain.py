@@ -232,6 +232,13 @@ class Assistant:
                 warnings.append(f"condensing the follow-up failed ({exc}); the previous question's topic was "
                                 f"carried over instead")
                 standalone = " ".join(contextualize(question, history).split())
+        # A question naming what the documents never mention ("Nghệ An", "CPI") is refused as the
+        # extractive answerer refuses it: a model would answer from the nearest passages anyway,
+        # and a wrong answer with no figure in it would pass the figure check.
+        self.answerer.bm25 = self.retriever.bm25
+        if self.answerer.unknown_name(standalone):
+            yield self._fallback(question, history, warnings, notes_vi)
+            return
         deadline = time.monotonic() + self.settings.llm_timeout
         try:
             if stream:

@@ -362,7 +362,7 @@ class ExtractiveAnswerer:
             spans = [sp for sp in spans if _PERSON_RE.search(sp.text)]
         else:
             needs_figure = False
-        unknown = self._unknown_name(q.text)
+        unknown = self.unknown_name(q.text)
         if spans and len(q.compare_years) > 1 and not unknown:
             per_year = self._per_year(q, spans)
             if per_year:
@@ -603,7 +603,7 @@ class ExtractiveAnswerer:
                 out.append(x)
         return [_whole(x, best.passage.score) for x in out]  # most relevant first
 
-    def _unknown_name(self, question: str) -> bool:
+    def unknown_name(self, question: str) -> bool:
         """A proper name or acronym the documents never mention ("Nghệ An", "CPI"): not answerable here."""
         if self.bm25 is None:
             return False

@@ -157,3 +157,10 @@ def test_context_budget_fits_the_window(llm_assistant, assistant):
 def test_reasoning_block_is_dropped(llm_assistant):
     ans = llm_assistant(chat("<think>Có thể là 60%? Không, đoạn [1] ghi 52%.</think>\nTỷ lệ che phủ rừng trên 52% [1]")).ask(FOREST_Q)
     assert ans.mode == "llm" and ans.answer == "Tỷ lệ che phủ rừng trên 52% [1]"
+
+
+def test_a_name_the_documents_never_mention_is_refused_without_asking_the_model(llm_assistant):
+    model = chat("Tỉnh Nghệ An duy trì tỷ lệ che phủ rừng trên 52% [{n:(25)}].")
+    ans = llm_assistant(model).ask("Tỉnh Nghệ An đặt chỉ tiêu che phủ rừng bao nhiêu?")
+    assert not ans.found and ans.mode == "extractive" and not ans.citations
+    assert model.seen == []  # the model was not asked
