@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from briefing.export import number_citations
 from ingest.chunker import clause_spans, sentence_spans
-from ingest.targets import RESULT_PART_WORDS
+from ingest.targets import RESULT_PART_WORDS, in_part
 from retrieval.chain import Assistant
 from retrieval.textnorm import content_words, fold, tagged_forms, topic_coverage, words
 from retrieval.types import (
-    SECTION_SEP,
     Briefing,
     BriefPoint,
     BriefSection,
@@ -80,10 +80,6 @@ def _about(tw: list[str], text: str, terms: set[str]) -> bool:
     return not terms or not nexts or any(w not in terms for w in nexts)
 
 
-def _part(chunk: Chunk) -> str:
-    return fold(chunk.section.split(SECTION_SEP)[0])
-
-
 def _clauses(chunk: Chunk) -> list[tuple[int, int]]:
     """(start, end) in the chunk's text of each sentence, or of each ';'-clause of a long sentence."""
     out = []
@@ -135,13 +131,13 @@ class BriefingBuilder:
         # Only a topic the text never words this way falls back on the retriever's nearest passages.
         terms = _terms(tw, chunks)
         literal = any(topic_coverage(tw, c.text) >= MIN_COVERAGE for c in chunks)
-        results = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if any(w in _part(c) for w in RESULT_PART_WORDS)
+        results = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if in_part(c, RESULT_PART_WORDS)
                                                and c.kind == "paragraph"])
-        tasks = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if any(w in _part(c) for w in TASK_PART_WORDS)
+        tasks = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if in_part(c, TASK_PART_WORDS)
                                              and c.kind in ("paragraph", "item")])
         years = {t.year for t in table.select(doc=doc) if t.year}
         target_year = f" năm {max(years)}" if years else ""
-        result_years = sorted({c.period for c in chunks if c.period and any(w in _part(c) for w in RESULT_PART_WORDS)})
+        result_years = sorted({c.period for c in chunks if c.period and in_part(c, RESULT_PART_WORDS)})
         result_year = f" năm {result_years[-1]}" if result_years else ""
         sections = [
             BriefSection(f"Chỉ tiêu{target_year}", target_points),
@@ -180,17 +176,6 @@ class BriefingBuilder:
         return self._finish(Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)]))
 
     def _finish(self, briefing: Briefing) -> Briefing:
-        """Number the citations 1..n in reading order and rewrite each point's markers to match."""
-        n = 0
-        for section in briefing.sections:
-            for point in section.points:
-                mapping = {}
-                for c in point.citations:
-                    n += 1
-                    mapping[c.n] = n
-                    c.n = n
-                if re.search(r"\[\d+\]", point.text):  # an answer's own [1], [2] -> the global numbers
-                    point.text = re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]",
-                                        point.text)
+        number_citations(briefing)
         briefing.documents = self._documents(briefing.numbered())
         return briefing

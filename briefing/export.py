@@ -4,6 +4,7 @@ citation markers; the notes at the end give each citation's section path, offset
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from retrieval.types import Answer, Briefing, BriefPoint, BriefSection, Citation
@@ -13,20 +14,28 @@ _MARK_RE = re.compile(r"\[\d+\]")
 _TARGET_NO_RE = re.compile(r"^\((\d{1,3})\)\s*")
 
 
+def number_citations(b: Briefing) -> Briefing:
+    """Number the citations 1..n in reading order and rewrite each point's own markers (an
+    answer's [1], [2]) to the new numbers. Citations are changed in place."""
+    n = 0
+    for section in b.sections:
+        for point in section.points:
+            mapping = {}
+            for c in point.citations:
+                n += 1
+                mapping[c.n], c.n = n, n
+            point.text = _MARK_RE.sub(lambda m, mp=mapping: f"[{mp.get(int(m.group()[1:-1]), m.group()[1:-1])}]",
+                                      point.text)
+    return b
+
+
 def transcript(answers: list[Answer], title: str = "Nội dung hỏi đáp") -> Briefing:
     """A chat transcript (questions, answers, citations) in the briefing's shape, numbered 1..n."""
-    points, n = [], 0
-    for a in answers:
-        mapping = {}
-        cites = []
-        for c in a.citations:
-            n += 1
-            mapping[c.n] = n
-            cites.append(Citation(**{**c.__dict__, "n": n}))
-        text = _MARK_RE.sub(lambda m: f"[{mapping.get(int(m.group()[1:-1]), m.group()[1:-1])}]", a.answer)
-        points.append(BriefPoint(text=f"Hỏi: {a.question}\nĐáp: {text}", citations=cites))
+    points = [BriefPoint(text=f"Hỏi: {a.question}\nĐáp: {a.answer}", citations=[replace(c) for c in a.citations])
+              for a in answers]  # copies: numbering must not change the caller's answers
     docs = list(dict.fromkeys(c.doc for p in points for c in p.citations))
-    return Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)], documents=docs)
+    return number_citations(Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)],
+                                     documents=docs))
 
 
 def _marks(point: BriefPoint) -> str:

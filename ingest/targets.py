@@ -253,11 +253,16 @@ def _flag_sequence(records: list[TargetRecord]) -> list[TargetRecord]:
     return out
 
 
+def in_part(chunk: Chunk, part_words: tuple[str, ...]) -> bool:
+    """The chunk's part heading (folded) names one of ``part_words`` ("ket qua", "nhiem vu", ...)."""
+    head = fold(chunk.section.split(SECTION_SEP)[0])
+    return any(w in head for w in part_words)
+
+
 def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
     if chunk.kind != "paragraph" or not chunk.period or chunk.period == target_year:
         return False
-    head = fold(chunk.section.split(SECTION_SEP)[0])
-    return any(w in head for w in RESULT_PART_WORDS)
+    return in_part(chunk, RESULT_PART_WORDS)
 
 
 def _result_records(chunk: Chunk) -> list[TargetRecord]:

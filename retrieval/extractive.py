@@ -419,7 +419,8 @@ class ExtractiveAnswerer:
         leaves the question's topic ("hạn chế về đất đai") uncovered: the sentence of the same
         paragraph that covers the most of what the opening leaves out answers better, if any does."""
         c = best.passage.chunk
-        if c.kind != "paragraph" or c.id in self._paragraph_leads():
+        leads = self._paragraph_leads()
+        if c.kind != "paragraph" or c.id in leads:
             return None
         first = sentence_spans(c.text)
         if not first or best.start >= c.start + first[0][1]:
@@ -430,7 +431,6 @@ class ExtractiveAnswerer:
         covered = set(_units(lead))
         exact = {u: f for u, f in _unit_forms(q.current).items() if not f.isascii()}
         missing = {u: w for u, w in weights.items() if u not in covered}
-        leads = self._paragraph_leads()
 
         heads = {u: f.split("_")[0] for u, f in exact.items() if "_" in u and u in missing}
 

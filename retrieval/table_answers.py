@@ -42,6 +42,12 @@ def _fmt(x: float) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".").replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+def _is_change(m: Measure) -> bool:
+    """"giảm 0,5-0,6%" states a change; "giảm còn 2,41%" (down to) and "đạt 7%" state levels."""
+    words_ = m.comparator.split()
+    return any(w in words_ for w in _CHANGE) and "còn" not in words_
+
+
 class TableAnswerer:
     def __init__(self, table: Callable[[], TargetTable], chunk: Callable[[str], Chunk | None]) -> None:
         self._table = table
@@ -137,8 +143,7 @@ class TableAnswerer:
         the units differ, a figure is a range, or either is a change ("giảm 0,5%") rather than a level."""
         if a.unit != b.unit or a.is_range or b.is_range or a.low is None or b.low is None:
             return None
-        if any(w in m.comparator.split() for m in (a, b) for w in _CHANGE) and not all(
-                "còn" in m.comparator.split() or not any(w in m.comparator.split() for w in _CHANGE) for m in (a, b)):
+        if _is_change(a) or _is_change(b):
             return None
         gap = round(a.low - b.low, 6)
         unit = "điểm phần trăm" if a.unit == "%" else a.unit

@@ -116,11 +116,6 @@ def message_text(content) -> str:
     return ""
 
 
-def _history_questions(history: list) -> list[dict]:
-    return [{"question": message_text(m.get("content"))} for m in history or []
-            if isinstance(m, dict) and m.get("role") == "user"]
-
-
 def documents_table(assistant: Assistant) -> list[list]:
     return [[d["doc_id"], d["title"], d["chunks"]] for d in assistant.store.documents()]
 

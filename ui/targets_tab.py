@@ -3,6 +3,7 @@ with the source passage of a selected row highlighted, and CSV / Excel downloads
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import tempfile
@@ -55,12 +56,20 @@ def source_html(assistant: Assistant, record: TargetRecord) -> str:
             f' (ký tự {record.start}–{record.end})</span><div class="passage">{"".join(out)}</div></div>')
 
 
+_EXPORTS = Path(tempfile.mkdtemp(prefix="nq-targets-"))  # one folder per process
+
+
 def export_files(records: list[TargetRecord], kind: str) -> tuple[str, str]:
-    folder = Path(tempfile.mkdtemp(prefix="nq-targets-"))
+    """CSV and Excel files of the rows shown. The table refilters as the user types, so a file is
+    named after its content and written once: the same rows reuse the files already written."""
+    text = to_csv(records)
     stem = "chi-tieu" if KINDS.get(kind, "targets") == "targets" else "ket-qua"
+    folder = _EXPORTS / hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
-    csv_path.write_text(to_csv(records), encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
-    to_xlsx(records, xlsx_path)
+    if not xlsx_path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        csv_path.write_text(text, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
+        to_xlsx(records, xlsx_path)
     return str(csv_path), str(xlsx_path)
 
 
