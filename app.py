@@ -50,7 +50,7 @@ def _progress_bar():
 
 
 def _assistant(args, rebuild: bool = False):
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
     from retrieval.embeddings import get_embeddings
     from settings import Settings
     from vectorstore.chroma_store import ChunkStore

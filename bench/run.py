@@ -26,7 +26,7 @@ import time, sys
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from settings import Settings
-from retrieval.chain import Assistant
+from answering.chain import Assistant
 from pathlib import Path
 a = Assistant(Settings.from_env(index_dir=Path({idx!r})))
 ans = a.ask("chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?")
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from ingest.pipeline import ingest_paths
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
     from settings import Settings
 
     idx = tempfile.mkdtemp(prefix="nq-bench-")

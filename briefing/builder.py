@@ -21,11 +21,11 @@ import re
 from collections import Counter
 
 from briefing.export import number_citations
-from ingest.chunker import clause_spans, sentence_spans
+from core.text import clause_spans, sentence_spans
 from ingest.targets import RESULT_PART_WORDS, in_part
-from retrieval.chain import Assistant
-from retrieval.textnorm import content_words, fold, tagged_forms, topic_coverage, words
-from retrieval.types import (
+from answering.chain import Assistant
+from core.text import content_words, fold, tagged_forms, topic_coverage, words
+from core.types import (
     Briefing,
     BriefPoint,
     BriefSection,

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from retrieval.types import Answer, Briefing, BriefPoint, BriefSection, Citation
+from core.types import Answer, Briefing, BriefPoint, BriefSection, Citation
 
 EMPTY = "(Văn bản không có nội dung liên quan.)"
 _MARK_RE = re.compile(r"\[\d+\]")

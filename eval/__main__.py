@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 
 def _answer_cmd(args: argparse.Namespace) -> int:
     from errors import NQError
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
     from settings import Settings
 
     assistant = Assistant(Settings.from_env(llm=args.llm))

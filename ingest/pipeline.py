@@ -17,7 +17,7 @@ from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, RawDocument, load_bytes, load_file
-from retrieval.types import Chunk
+from core.types import Chunk
 from settings import Settings
 from vectorstore.chroma_store import ChunkStore
 

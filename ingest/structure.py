@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.clean import CleanDocument
-from retrieval.textnorm import sentence_case
+from core.text import sentence_case
 
 _PART_RE = re.compile(r"^([IVXLC]+)\.\s+(\S.*)$")
 _ITEM_RE = re.compile(r"^(\d{1,2})\.\s+(\S.*)$", re.S)

@@ -22,9 +22,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ingest.chunker import sentence_spans
-from retrieval.textnorm import fold
-from retrieval.types import SECTION_SEP, Chunk, Measure, TargetRecord
+from core.text import sentence_spans
+from core.vn import parse_number
+from core.text import fold
+from core.types import SECTION_SEP, Chunk, Measure, TargetRecord
 
 # --- figures -------------------------------------------------------------------------------
 
@@ -70,13 +71,6 @@ _MAINTAIN = "duy trì"
 _DELIMS_RE = re.compile(r"[;:]|\btrong đó\b")
 _TARGET_MARK_RE = re.compile(r"^\(\d{1,3}\)\s*")
 RESULT_PART_WORDS = ("ket qua", "danh gia", "tinh hinh")  # headings of a results part (folded)
-
-
-def parse_number(text: str) -> float:
-    """'17.800' -> 17800, '2,5' -> 2.5, '93,5' -> 93.5, '7.3' -> 7.3 (a dot before 1-2 digits)."""
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
-        return float(text.replace(".", "").replace(",", "."))
-    return float(text.replace(",", "."))
 
 
 def _strip_chain(prefix: str) -> tuple[str, list[str]]:

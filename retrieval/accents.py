@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from retrieval.textnorm import fold, nfc
+from core.text import fold, nfc
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 # How questions are phrased: documents rarely contain these, so their spelling is given here

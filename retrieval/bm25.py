@@ -12,8 +12,8 @@ from collections import Counter
 
 from ingest.chunker import index_text
 from retrieval.accents import AccentRestorer
-from retrieval.textnorm import tokens
-from retrieval.types import Chunk
+from core.text import tokens
+from core.types import Chunk
 
 
 class BM25Index:

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from retrieval.bm25 import BM25Index
 from retrieval.query import expand_abbreviations
-from retrieval.types import Chunk, Passage
+from core.types import Chunk, Passage
 
 MODES = ("hybrid", "dense", "bm25")
 

@@ -9,64 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.textnorm import fold, words
+from core.text import fold, words
+from core.vn import ABBREVIATIONS, RANGE_RE, YEAR_RE, covered_years, strip_ranges
 
-# Folded abbreviation -> expansion (as written in documents).
-ABBREVIATIONS: dict[str, str] = {
-    "grdp": "tổng sản phẩm trên địa bàn",
-    "gdp": "tổng sản phẩm quốc nội",
-    "bhyt": "bảo hiểm y tế",
-    "bhxh": "bảo hiểm xã hội",
-    "bhtn": "bảo hiểm thất nghiệp",
-    "ubnd": "Ủy ban nhân dân",
-    "hdnd": "Hội đồng nhân dân",
-    "mttq": "Mặt trận Tổ quốc",
-    "kt-xh": "kinh tế - xã hội",
-    "ktxh": "kinh tế - xã hội",
-    "ntm": "nông thôn mới",
-    "qp-an": "quốc phòng, an ninh",
-    "qpan": "quốc phòng, an ninh",
-    "pci": "năng lực cạnh tranh cấp tỉnh",
-    "dti": "chuyển đổi số cấp tỉnh",
-    "pii": "đổi mới sáng tạo",
-    "par index": "cải cách hành chính",
-    "ocop": "mỗi xã một sản phẩm",
-    "cntt": "công nghệ thông tin",
-    "khcn": "khoa học công nghệ",
-    "kh-cn": "khoa học công nghệ",
-    "dntn": "doanh nghiệp tư nhân",
-    "fdi": "đầu tư trực tiếp nước ngoài",
-    "oda": "hỗ trợ phát triển chính thức",
-    "tthc": "thủ tục hành chính",
-    "dvc": "dịch vụ công",
-    "xnk": "xuất nhập khẩu",
-    "bq": "bình quân",
-    "nsnn": "ngân sách nhà nước",
-    "tw": "Trung ương",
-    "nq": "Nghị quyết",
-    "kkt": "khu kinh tế",
-    "kcn": "khu công nghiệp",
-    "ccn": "cụm công nghiệp",
-    "ctr": "chất thải rắn",
-    "ubtvqh": "Ủy ban Thường vụ Quốc hội",
-    "ubkt": "Ủy ban Kiểm tra",
-    "cchc": "cải cách hành chính",
-    "cds": "chuyển đổi số",
-    "gpmb": "giải phóng mặt bằng",
-    "usd": "đô la Mỹ",
-    "tu": "Tỉnh ủy",
-    "btv": "Ban Thường vụ",
-    "bch": "Ban Chấp hành",
-    "thcs": "trung học cơ sở",
-    "thpt": "trung học phổ thông",
-}
 # Short keys ("tw", "bq") are Vietnamese syllables when folded ("tư", "bà"...): they count only
 # when typed in capitals; longer ones are recognised in any case.
 ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
                       + r")(?![\w-])")
 _EXPANSIONS = {fold(v): k for k, v in ABBREVIATIONS.items() if len(k) > 2}
-_YEAR_RE = re.compile(r"\b(19\d{2}|20\d{2})\b")
-RANGE_RE = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
 # "năm 2024" results vs "mục tiêu/chỉ tiêu/kế hoạch" (targets) when no year is given.
 _TARGET_HINTS = ("muc tieu", "chi tieu", "ke hoach", "phan dau", "dat bao nhieu", "nam toi", "nam nay",
                  "can lam gi", "phai lam gi", "can lam", "can phai", "nhiem vu", "giai phap")
@@ -106,13 +56,13 @@ def expand_abbreviations(question: str) -> str:
 def analyse(question: str, current: str | None = None) -> QueryInfo:
     """``question`` may carry a follow-up's context; ``current`` is what was typed this turn."""
     folded = " ".join(words(question))
-    years = tuple(dict.fromkeys(_YEAR_RE.findall(question)))
+    years = tuple(dict.fromkeys(m.group() for m in YEAR_RE.finditer(question)))
     return QueryInfo(
         text=question,
         current=current or question,
         folded=folded,
         years=years,
-        compare_years=tuple(sorted(set(_YEAR_RE.findall(RANGE_RE.sub(" ", question))))),
+        compare_years=tuple(sorted({m.group() for m in YEAR_RE.finditer(strip_ranges(question))})),
         wants_results=any(h in folded for h in _RESULT_HINTS),
         wants_targets=any(h in folded for h in _TARGET_HINTS),
     )

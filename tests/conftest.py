@@ -47,7 +47,7 @@ def settings(index_dir):
 
 @pytest.fixture(scope="session")
 def assistant(settings):
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
 
     a = Assistant(settings)
     a.ensure_index()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from briefing.builder import BriefingBuilder
 from briefing.export import to_docx, to_markdown, transcript
-from retrieval.chain import Assistant
-from retrieval.types import Answer, Briefing
+from answering.chain import Assistant
+from core.types import Answer, Briefing
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ TOPICS = ["môi trường", "chuyển đổi số", "an sinh xã hội", "kinh t
 
 
 def _slug(text: str) -> str:
-    from retrieval.textnorm import fold
+    from core.text import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40] or "tai-lieu"
 
@@ -62,7 +62,7 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
     def chat_transcript(answers: list[dict] | None):
         if not answers:
             raise gr.Error("Chưa có câu hỏi nào trong cuộc trò chuyện.")
-        from retrieval.types import Citation
+        from core.types import Citation
 
         turns = [Answer(question=a["question"], answer=a["answer"], found=a["found"],
                         citations=[Citation(**c) for c in a["citations"]]) for a in answers]

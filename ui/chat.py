@@ -8,8 +8,8 @@ import logging
 from pathlib import Path
 
 from errors import NQError
-from retrieval.chain import Assistant
-from retrieval.types import Answer
+from answering.chain import Assistant
+from core.types import Answer
 from ui.briefing_tab import build_briefing_tab
 from ui.targets_tab import build_targets_tab
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from errors import InputError, NQError
-from retrieval.chain import Assistant
+from answering.chain import Assistant
 
 log = logging.getLogger(__name__)
 

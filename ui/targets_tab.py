@@ -12,8 +12,8 @@ from pathlib import Path
 import gradio as gr  # at module level: the select handler's gr.SelectData hint must resolve
 
 from ingest.targets import to_csv, to_xlsx
-from retrieval.chain import Assistant
-from retrieval.types import TargetRecord
+from answering.chain import Assistant
+from core.types import TargetRecord
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections import Counter
 from langchain_core.embeddings import Embeddings
 
 from errors import IndexMismatch, StoreUnavailable
-from retrieval.types import Chunk
+from core.types import Chunk
 from settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,8 @@ import pytest
 
 from ingest.chunker import build_chunks
 from ingest.clean import clean_text
-from ingest.targets import TargetTable, parse_measures, parse_number, to_csv
+from core.vn import parse_number
+from ingest.targets import TargetTable, parse_measures, to_csv
 from tests.conftest import CORPUS
 
 DOC = CORPUS.name

@@ -16,7 +16,7 @@ def llm_assistant(assistant, settings):
 
     With ``model`` (a LangChain fake chat model) that model answers; without, NQ_LLM=openai|ollama
     in the overrides builds the real client."""
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
 
     def make(model=None, **overrides):
         s = dataclasses.replace(settings, **overrides).validated()

@@ -52,7 +52,7 @@ def test_chat_clients_are_built_as_configured(env):
     from langchain_ollama import ChatOllama
     from langchain_openai import ChatOpenAI
 
-    from retrieval.llm import chat_model
+    from answering.llm import chat_model
 
     m = chat_model(env(**OK, NQ_LLM_TIMEOUT="3"))
     assert isinstance(m, ChatOpenAI)

@@ -80,7 +80,7 @@ def test_model_error_falls_back_with_a_warning(llm_assistant):
 
 
 def test_stream_yields_growing_text_then_the_answer(llm_assistant):
-    from retrieval.types import Answer
+    from core.types import Answer
 
     events = list(llm_assistant(chat("Tỷ lệ che phủ rừng đạt trên 52% [1]")).ask_stream(FOREST_Q))
     texts = [e for e in events if isinstance(e, str)]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from retrieval.types import Answer
+from core.types import Answer
 from tests.conftest import free_port
 from tests.llm.conftest import FOREST_Q, FOREST_QUOTE, openai_settings
 from tests.llm.fake_llm import Reply, ScriptedLLM, asked, is_condense, passages

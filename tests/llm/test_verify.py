@@ -1,11 +1,11 @@
-"""retrieval.verify: citation markers and figures of a generated answer against its passages."""
+"""answering.verify: citation markers and figures of a generated answer against its passages."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.types import Chunk, Passage
-from retrieval.verify import cited_numbers, evidence, figures, is_refusal, verify
+from core.types import Chunk, Passage
+from answering.verify import cited_numbers, evidence, figures, is_refusal, verify
 
 ENV = "II. Mục tiêu, chỉ tiêu năm 2025 › 2. Chỉ tiêu chủ yếu › Về môi trường"
 

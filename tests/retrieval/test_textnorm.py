@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from retrieval.accents import AccentRestorer
 from retrieval.query import analyse, expand_abbreviations
-from retrieval.textnorm import fold, number_token, tokens
+from core.text import fold, tokens
+from core.vn import number_token
 
 
 def test_fold_and_tokens():
@@ -37,7 +38,7 @@ def test_accent_restoration_uses_the_documents_spelling():
 
 
 def test_stopwords_respect_diacritics():
-    from retrieval.textnorm import content_words
+    from core.text import content_words
 
     assert content_words("còn nước sạch đô thị thì sao?") == ["nuoc", "sach", "do", "thi"]  # "đô thị" is content
     assert content_words("con nuoc sach thi sao") == ["nuoc", "sach"]  # typed bare, the folded list decides

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.types import Answer, Citation
+from core.types import Answer, Citation
 from ui.chat import EXAMPLES, citations_html
 
 # a figure (or name) each example's answer must contain

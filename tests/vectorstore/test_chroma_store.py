@@ -99,7 +99,7 @@ def chroma_server(tmp_path_factory):
 
 
 def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
-    from retrieval.chain import Assistant
+    from answering.chain import Assistant
 
     settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused")
     assistant = Assistant(settings)

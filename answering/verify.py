@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from prompts import REFUSAL
-from retrieval.textnorm import fold, nfc, words
-from retrieval.types import Passage
+from core.text import fold, nfc, words
+from core.types import Passage
 
 # "[1]", "[1, 3]", "[1][2]", "[1-2]"
 CITE_RE = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import ingest_upload
-from retrieval.chain import Assistant
+from answering.chain import Assistant
 from settings import Settings
 
 RESOLUTION = """NGHỊ QUYẾT

@@ -1,12 +1,12 @@
 """LLM mode: passages -> Vietnamese prompt -> chat model -> text, then verified into an Answer.
 
-The pieces the assistant's LLM chain is made of (``retrieval.chain`` composes them into
+The pieces the assistant's LLM chain is made of (``answering.chain`` composes them into
 ``question -> retriever -> prompt -> LLM -> parser``):
 
 - ``budget``: the numbered passages that fit the model's window, counted in cl100k tokens
   with tiktoken's offline encoding (the one chunking uses; nothing is downloaded);
 - ``condense``: a follow-up rewritten as a standalone question with the CONDENSE prompt;
-- ``finish``: the generated draft checked by ``retrieval.verify``; a verified draft becomes
+- ``finish``: the generated draft checked by ``answering.verify``; a verified draft becomes
   an Answer with mode "llm" whose citations are the passages it cited, each with its best
   matching span, renumbered in order of first citation.
 
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from errors import LLMError, LLMTimeout
 from ingest.chunker import _encoding, count_tokens
 from prompts import ANSWER, CONDENSE, REFUSAL
-from retrieval.extractive import _spans_of, _unit_forms
-from retrieval.types import SECTION_SEP, Answer, Citation, Passage
-from retrieval.verify import CITE_RE, Verification, cited_numbers, evidence, figures, verify
+from answering.extractive import _spans_of, _unit_forms
+from core.types import SECTION_SEP, Answer, Citation, Passage
+from answering.verify import CITE_RE, Verification, cited_numbers, evidence, figures, verify
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class LLMAnswerer:
     def __init__(self, settings: Settings, model=None, top_k: int | None = None) -> None:
         from langchain_core.output_parsers import StrOutputParser
 
-        from retrieval.llm import chat_model
+        from answering.llm import chat_model
 
         self.settings = settings
         self.model = model if model is not None else chat_model(settings)

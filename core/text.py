@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from core.vn import SCALE_WORDS, number_token
+
 _SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
 
@@ -47,23 +49,12 @@ STOPWORDS_VI = frozenset(
 STOPWORDS = frozenset(fold(w) for w in STOPWORDS_VI)
 
 
-def number_token(tok: str) -> str:
-    """Canonical form of a Vietnamese number: '17.800' -> '17800', '7,3' -> '7.3'."""
-    pct = tok.endswith("%")
-    core = tok.rstrip("%")
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", core):
-        core = core.replace(".", "")
-    elif re.fullmatch(r"\d+,\d+", core):
-        core = core.replace(",", ".")
-    return core + ("%" if pct else "")
-
-
 def words(text: str) -> list[str]:
     """Folded word tokens (syllables and canonical numbers), in order."""
     return [w for w, _ in tagged_words(text)]
 
 
-_SCALES = {"nghin": 1000, "ngan": 1000}
+_SCALES = SCALE_WORDS
 
 
 def _scaled(number: str, scale: int) -> str:
@@ -131,3 +122,28 @@ def sentence_case(heading: str) -> str:
         return heading
     low = heading.lower()
     return low[:1].upper() + low[1:]
+
+
+# A sentence ends at . ! ? … followed by space and an upper-case letter, a digit or an opening mark.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\d]|[^\W\d_](?<=[A-ZÀ-ỸĐ]))")
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, shifted by ``offset``."""
+    spans, pos = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        spans.append((offset + pos, offset + m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((offset + pos, offset + len(text)))
+    return spans
+
+
+def clause_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each ';'-separated clause of ``text`` (the separator is left out)."""
+    spans, pos = [], 0
+    for m in re.finditer(r";\s+", text):
+        spans.append((offset + pos, offset + m.start()))
+        pos = m.end()
+    spans.append((offset + pos, offset + len(text)))
+    return [(s, e) for s, e in spans if e > s]

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.chunker import clause_spans, sentence_spans
+from core.text import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
 from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
-from retrieval.textnorm import STOPWORDS, fold, tagged_forms, words
-from retrieval.types import Answer, Chunk, Citation, Passage
+from core.text import STOPWORDS, fold, tagged_forms, words
+from core.types import Answer, Chunk, Citation, Passage
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from ingest.targets import TargetTable
 from retrieval.query import QueryInfo
-from retrieval.textnorm import fold, topic_coverage, words
-from retrieval.types import Answer, Chunk, Citation, Measure, TargetRecord
+from core.text import fold, topic_coverage, words
+from core.types import Answer, Chunk, Citation, Measure, TargetRecord
 
 _COUNT_RE = re.compile(r"\b(?:bao nhieu|may|tong so|so luong|so) chi tieu\b|\bchi tieu\b.*\b(?:bao nhieu|may)\b")
 _COMPARE_RE = re.compile(r"\bso sanh\b|\bso voi\b|\bchenh lech\b|\bcao hon\b|\bthap hon\b")

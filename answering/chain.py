@@ -3,7 +3,7 @@
 Underneath is a LangChain Runnable chain. By default (NQ_LLM=none) it is
 ``question -> retriever -> extractive answerer``. In LLM mode (NQ_LLM=openai|ollama) it is
 ``question -> retriever -> prompt -> LLM -> parser``, and the generated text is verified
-(``retrieval.verify``) before it becomes the answer; a draft that fails verification, and an
+(``answering.verify``) before it becomes the answer; a draft that fails verification, and an
 LLM that fails, times out or cannot be reached, give the extractive answer instead, with
 ``mode: "extractive"`` and a warning saying why. A follow-up is condensed into a standalone
 question by the LLM (the extractive carry-over of the topic when that fails).
@@ -26,12 +26,12 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from errors import InputError, LLMError, LLMTimeout, NQError
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
-from retrieval.extractive import ExtractiveAnswerer
+from answering.extractive import ExtractiveAnswerer
 from retrieval.hybrid import HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
-from retrieval.table_answers import TableAnswerer
-from retrieval.textnorm import content_words
-from retrieval.types import Answer, Passage
+from answering.table_answers import TableAnswerer
+from core.text import content_words
+from core.types import Answer, Passage
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class Assistant:
         )
         self.llm = None
         if self.settings.llm != "none" or llm_model is not None:
-            from retrieval.generative import LLMAnswerer
+            from answering.generative import LLMAnswerer
 
             self.llm = LLMAnswerer(self.settings, model=llm_model)
             # question -> retriever -> (token budget) -> prompt -> LLM -> parser
@@ -213,7 +213,7 @@ class Assistant:
         return answer
 
     def _ask_llm(self, question: str, history: list | None, stream: bool) -> Iterator[str | Answer]:
-        from retrieval.generative import Draft, history_turns, llm_failure
+        from answering.generative import Draft, history_turns, llm_failure
 
         warnings: list[str] = []
         notes_vi: list[str] = []
