@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench clean
+DEV_CORPUS ?= ../shared/corpus/dev
+
+.PHONY: run test eval eval-dev bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,8 +23,12 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m eval run --report report.md --json metrics.json
 
+# The dev corpus (outside the project, never committed): its own index in storage-eval/, per-document table.
+eval-dev: $(STAMP)
+	$(BIN)/python -m eval run --data $(DEV_CORPUS) --baseline eval/baseline_dev.json --report report-dev.md
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf storage .pytest_cache
+	rm -rf storage storage-eval .pytest_cache

@@ -7,6 +7,7 @@ Examples:
   python app.py ingest --rebuild data/   # drop the index and build it again (e.g. new embedding model)
   python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
   python app.py ask --json "ty le ho ngheo nam 2024"
+  python app.py ask --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt "ai ký nghị quyết"   # only this document
   python app.py documents                # what is indexed
   python app.py targets                  # the numbered targets as a table
   python app.py targets --json --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt
@@ -95,7 +96,7 @@ def cmd_ingest(args) -> int:
 def cmd_ask(args) -> int:
     assistant = _assistant(args)
     assistant.ensure_index()
-    answer = assistant.ask(" ".join(args.question))
+    answer = assistant.ask(" ".join(args.question), docs=args.doc)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("ask", help="answer one question")
     a.add_argument("question", nargs="+")
     a.add_argument("--json", action="store_true", help="print the answer JSON")
+    a.add_argument("--doc", action="append", metavar="ID",
+                   help="answer only from this document (its file name, see `documents`); repeatable")
     sub.add_parser("documents", help="list indexed documents")
     t = sub.add_parser("targets", help="the numbered targets (or reported results) as a table")
     fmt = t.add_mutually_exclusive_group()

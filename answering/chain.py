@@ -10,6 +10,11 @@ question by the LLM (the extractive carry-over of the topic when that fails).
 
 The UI, the CLI, the HTTP API, ``eval`` and the tests all go through ``Assistant.ask``
 (``Assistant.ask_stream`` for the chat bubble that fills as the LLM writes).
+
+``ask(..., docs=[doc ids])`` scopes a question to those documents: the chain's input carries
+``docs``, the retriever searches only their chunks, and the answerer (its structural lookups,
+IDF weights, the names it knows, the targets table) reads only their BM25 index. An unknown id
+is an InputError ("Không tìm thấy văn bản: …").
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from threading import Lock
 from typing import Any
 
@@ -99,7 +104,7 @@ class Assistant:
         self._table_source: object | None = None
         self.chain = (
             RunnablePassthrough.assign(query=lambda x: analyse(x["search"], current=x["question"]))
-            | RunnablePassthrough.assign(docs=lambda x: self.retriever.invoke(x["search"]))
+            | RunnablePassthrough.assign(retrieved=lambda x: self.retriever.invoke(x["search"], docs=x.get("docs")))
             | RunnableLambda(self._answer)
         )
         self.llm = None
@@ -108,7 +113,7 @@ class Assistant:
 
             self.llm = LLMAnswerer(self.settings, model=llm_model)
             # question -> retriever -> (token budget) -> prompt -> LLM -> parser
-            self.llm_context = (RunnablePassthrough.assign(docs=RunnableLambda(self._retrieve))
+            self.llm_context = (RunnablePassthrough.assign(retrieved=RunnableLambda(self._retrieve))
                                 | RunnableLambda(self._budget))
             self.llm_chain = self.llm_context | RunnablePassthrough.assign(draft=self.llm.generate)
 
@@ -117,10 +122,11 @@ class Assistant:
         reads the document's structure (the signature block, a target by its number, a whole group
         of targets, the targets table), which a ranking of passages alone can miss ("người ký giữ
         chức vụ gì")."""
+        scope = x.get("docs")
         with self._lock:  # only the retrieval holds the lock; the LLM call does not
-            passages = [from_document(d) for d in self.retriever.invoke(x["question"])]
-            evidence = self._answer_from(x["question"], analyse(x["question"]), passages).citations
-        chunks = self.retriever.bm25.chunks
+            passages = [from_document(d) for d in self.retriever.invoke(x["question"], docs=scope)]
+            evidence = self._answer_from(x["question"], analyse(x["question"]), passages, scope).citations
+            chunks = self.retriever.index(scope).chunks
         first: list[Passage] = []
         for c in evidence:
             chunk = next((ch for ch in chunks if ch.doc_id == c.doc and ch.start <= c.start and c.end <= ch.end), None)
@@ -130,16 +136,18 @@ class Assistant:
         return first + [p for p in passages if all(p.chunk.id != f.chunk.id for f in first)]
 
     def _budget(self, x: dict) -> dict:
-        context, passages = self.llm.budget(x["question"], x["docs"])
+        context, passages = self.llm.budget(x["question"], x["retrieved"])
         return {"question": x["question"], "context": context, "passages": passages}
 
     def _answer(self, x: dict) -> Answer:
-        return self._answer_from(x["question"], x["query"], [from_document(d) for d in x["docs"]])
+        return self._answer_from(x["question"], x["query"], [from_document(d) for d in x["retrieved"]], x.get("docs"))
 
-    def _answer_from(self, question: str, query, passages: list[Passage]) -> Answer:
-        """The extractive answer: from the targets table when it answers, else from the passages."""
-        self.answerer.bm25 = self.retriever.bm25
-        doc = passages[0].chunk.doc_id if passages else None
+    def _answer_from(self, question: str, query, passages: list[Passage],
+                     scope: frozenset[str] | None = None) -> Answer:
+        """The extractive answer: from the targets table when it answers, else from the passages.
+        Both read only the scoped documents."""
+        self.answerer.bm25 = self.retriever.index(scope)
+        doc = passages[0].chunk.doc_id if passages else (min(scope) if scope else None)
         from_table = self.table_answerer.answer(question, query, doc)
         if from_table is not None:
             return from_table
@@ -172,47 +180,58 @@ class Assistant:
         self.store.embeddings.embed_query("khởi động")
         _ = self.retriever.bm25
 
-    def ask(self, question: str, history: list | None = None, qid: str | None = None) -> Answer:
+    def ask(self, question: str, history: list | None = None, qid: str | None = None,
+            docs: Sequence[str] | None = None) -> Answer:
+        """Answer one question; ``docs`` (document ids, i.e. file names) limits it to those documents."""
         t0 = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
+        scope = self._scope(docs)
         if self.llm is None:
-            answer = self._extractive(question, history)
+            answer = self._extractive(question, history, scope)
         else:
             answer = None
-            for answer in self._ask_llm(question, history, stream=False):
+            for answer in self._ask_llm(question, history, stream=False, scope=scope):
                 pass
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         answer.id = qid
         return answer
 
-    def ask_stream(self, question: str, history: list | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, history: list | None = None,
+                   docs: Sequence[str] | None = None) -> Iterator[str | Answer]:
         """Like ``ask``, for a chat bubble: in LLM mode it yields the text generated so far (a str)
         as it grows, then the final Answer (verified, or the extractive fallback). In extractive
         mode it yields the Answer alone. Bad input raises InputError before anything is yielded."""
         t0 = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
+        scope = self._scope(docs)
         if self.llm is None:
-            events: Iterator[str | Answer] = iter([self._extractive(question, history)])
+            events: Iterator[str | Answer] = iter([self._extractive(question, history, scope)])
         else:
-            events = self._ask_llm(question, history, stream=True)
+            events = self._ask_llm(question, history, stream=True, scope=scope)
         for event in events:
             if isinstance(event, Answer):
                 event.latency_ms = (time.perf_counter() - t0) * 1000
             yield event
 
-    def _extractive(self, question: str, history: list | None) -> Answer:
+    def _scope(self, docs: Sequence[str] | None) -> frozenset[str] | None:
+        with self._lock:  # may rebuild the BM25 index
+            return self.retriever.scope(docs)
+
+    def _extractive(self, question: str, history: list | None, scope: frozenset[str] | None = None) -> Answer:
         search = contextualize(question, history)
         with self._lock:  # the C embedder and bm25s are not re-entrant
-            return self.chain.invoke({"question": question, "search": search})
+            return self.chain.invoke({"question": question, "search": search, "docs": scope})
 
-    def _fallback(self, question: str, history: list | None, warnings: list[str], notes_vi: list[str]) -> Answer:
-        answer = self._extractive(question, history)
+    def _fallback(self, question: str, history: list | None, warnings: list[str], notes_vi: list[str],
+                  scope: frozenset[str] | None = None) -> Answer:
+        answer = self._extractive(question, history, scope)
         answer.mode = "extractive"
         answer.warnings = list(warnings)
         answer.notes_vi = list(notes_vi)
         return answer
 
-    def _ask_llm(self, question: str, history: list | None, stream: bool) -> Iterator[str | Answer]:
+    def _ask_llm(self, question: str, history: list | None, stream: bool,
+                 scope: frozenset[str] | None = None) -> Iterator[str | Answer]:
         from answering.generative import Draft, history_turns, llm_failure
 
         warnings: list[str] = []
@@ -225,7 +244,7 @@ class Assistant:
             except LLMTimeout as exc:  # the server is not answering: asking it again would only wait twice
                 log.info("condensing failed, extractive answer: %s", exc)
                 yield self._fallback(question, history, [f"condensing the follow-up failed: {exc}"],
-                                     [exc.message_vi])
+                                     [exc.message_vi], scope)
                 return
             except LLMError as exc:
                 log.info("condensing failed, topic carried over instead: %s", exc)
@@ -235,16 +254,18 @@ class Assistant:
         # A question naming what the documents never mention ("Nghệ An", "CPI") is refused as the
         # extractive answerer refuses it: a model would answer from the nearest passages anyway,
         # and a wrong answer with no figure in it would pass the figure check.
-        self.answerer.bm25 = self.retriever.bm25
-        if self.answerer.unknown_name(standalone):
-            yield self._fallback(question, history, warnings, notes_vi)
+        with self._lock:
+            self.answerer.bm25 = self.retriever.index(scope)
+            unknown = self.answerer.unknown_name(standalone)
+        if unknown:
+            yield self._fallback(question, history, warnings, notes_vi, scope)
             return
         deadline = time.monotonic() + self.settings.llm_timeout
         try:
             if stream:
                 # The same chain, its last step streamed: prompt -> LLM -> text, token by token.
                 # Closing the generator on the deadline closes the HTTP response at once.
-                state = self.llm_context.invoke({"question": standalone})
+                state = self.llm_context.invoke({"question": standalone, "docs": scope})
                 text = ""
                 tokens = self.llm.stream_text(state)
                 try:
@@ -259,24 +280,24 @@ class Assistant:
                     tokens.close()
                 state["draft"] = text
             else:
-                state = self.llm_chain.invoke({"question": standalone})
+                state = self.llm_chain.invoke({"question": standalone, "docs": scope})
         except NQError as exc:
             if not isinstance(exc, LLMError):  # the store, the input: not the LLM's doing
                 raise
             log.info("LLM answer failed, extractive answer: %s", exc)
-            yield self._fallback(question, history, warnings + [str(exc)], notes_vi + [exc.message_vi])
+            yield self._fallback(question, history, warnings + [str(exc)], notes_vi + [exc.message_vi], scope)
             return
         except Exception as exc:  # any failure of the LLM side: the extractive answer is the safety net
             err = llm_failure(exc)
             log.info("LLM answer failed, extractive answer: %s", err)
-            yield self._fallback(question, history, warnings + [str(err)], notes_vi + [err.message_vi])
+            yield self._fallback(question, history, warnings + [str(err)], notes_vi + [err.message_vi], scope)
             return
         draft = Draft(question=standalone, passages=state.get("passages", []), text=state.get("draft", ""),
                       warnings=warnings)
         answer, check = self.llm.finish(question, draft)
         if answer is None:
             log.info("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
-            yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi)
+            yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi, scope)
             return
         yield answer
 

@@ -3,10 +3,18 @@
   python -m eval answer --questions Q.jsonl --out A.jsonl
       one answer JSON line per question line ({"id","question"[, "history"]}), same order,
       one model load for the whole batch; an empty index is first filled from data/.
+      an input line may carry "docs": [doc ids] to answer from those documents only.
   python -m eval run [--gold eval/gold.jsonl] [--report report.md] [--json metrics.json]
                      [--retriever hybrid|dense|bm25] [--embeddings SPEC] [--url http://host:port]
                      [--llm none|openai|ollama] [--category followup] [--baseline eval/baseline.json]
-      scores the gold set, prints the metrics table, exits 1 below the baseline.
+      scores the gold set, prints the metrics table (overall, per category, per document),
+      exits 1 below the baseline.
+  python -m eval run --data DIR [--gold FILE ...] [--baseline eval/baseline_dev.json]
+      evaluates any folder: indexes exactly DIR's supported files in storage-eval/<key>
+      (reused while nothing changed) and asks each gold item about its own document
+      ("doc", or "docs"; no "doc" means the bundled resolution). The default gold is
+      eval/gold_dev/*.jsonl plus eval/gold.jsonl, keeping the items whose document is in DIR.
+      Example: python -m eval run --data ../shared/corpus/dev --baseline eval/baseline_dev.json
 
   LLM mode: --llm openai|ollama (or NQ_LLM) with NQ_LLM_MODEL, NQ_LLM_BASE_URL, NQ_LLM_API_KEY, e.g.
       NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
@@ -25,6 +33,7 @@ from pathlib import Path
 from eval.report import load_jsonl, run_eval
 
 HERE = Path(__file__).resolve().parent
+BUNDLED_BASELINE = HERE / "baseline.json"
 
 
 def _answer_cmd(args: argparse.Namespace) -> int:
@@ -38,7 +47,8 @@ def _answer_cmd(args: argparse.Namespace) -> int:
     try:
         for item in load_jsonl(Path(args.questions)):
             try:
-                ans = assistant.ask(item.get("question", ""), item.get("history"), qid=item.get("id")).to_dict()
+                ans = assistant.ask(item.get("question", ""), item.get("history"), qid=item.get("id"),
+                                    docs=item.get("docs")).to_dict()
             except NQError as exc:
                 ans = {"id": item.get("id"), "question": item.get("question", ""), "answer": exc.message_vi,
                        "found": False, "citations": [], "mode": "extractive", "latency_ms": 0.0, "error": str(exc)}
@@ -58,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
     a.add_argument("--llm", choices=["none", "openai", "ollama"], help="override NQ_LLM")
     r = sub.add_parser("run", help="score the gold set")
-    r.add_argument("--gold", default=str(HERE / "gold.jsonl"))
+    r.add_argument("--gold", action="append",
+                   help="a gold JSONL file (repeatable; default eval/gold.jsonl, or with --data every "
+                        "eval/gold_dev/*.jsonl and eval/gold.jsonl)")
+    r.add_argument("--data", metavar="DIR",
+                   help="evaluate this folder's documents on their own index (storage-eval/), per document")
     r.add_argument("--report", help="write a Markdown report here")
     r.add_argument("--json", dest="json_out", help="write the metrics as JSON here")
     r.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
@@ -67,11 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--llm", choices=["none", "openai", "ollama"],
                    help="override NQ_LLM: answer with the LLM server set by NQ_LLM_MODEL/BASE_URL/API_KEY")
     r.add_argument("--category", action="append", help="only the gold items of this category (repeatable)")
-    r.add_argument("--baseline", default=str(HERE / "baseline.json"),
-                   help="fail (exit 1) when a headline metric is below this file's figure ('' to skip)")
+    r.add_argument("--baseline",
+                   help="fail (exit 1) when an overall metric is below this file's figure ('' to skip; "
+                        "default eval/baseline.json without --data, none with it)")
     args = parser.parse_args(argv)
     if args.cmd == "answer":
         return _answer_cmd(args)
+    if args.data and args.url:
+        parser.error("--data builds a local index; it cannot be combined with --url")
+    if args.data and not Path(args.data).is_dir():
+        parser.error(f"--data {args.data}: not a directory")
+    if args.baseline is None:
+        args.baseline = "" if args.data else str(BUNDLED_BASELINE)
     return run_eval(args)
 
 

@@ -1,4 +1,8 @@
-"""Scoring of answers against the gold set: facts, citations, refusals, latency."""
+"""Scoring of answers against the gold set: facts, citations, refusals, latency.
+
+"Tight" is a correct answer short enough to read at a glance (at most TIGHT_CHARS characters),
+unless the gold item asks for a list (``"list": true``), where correct is enough.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+TIGHT_CHARS = 600  # longest answer that still counts as tight (list questions excepted)
 
 
 def norm(text: str) -> str:
@@ -44,6 +50,7 @@ class Metrics:
     answerable: int = 0
     unanswerable: int = 0
     correct: int = 0
+    tight: int = 0
     hit1: int = 0
     hit3: int = 0
     rr: float = 0.0
@@ -64,6 +71,7 @@ class Metrics:
             self.answerable += 1
             ok = bool(ans.get("found")) and all(has_fact(ans.get("answer", ""), f) for f in item.get("expect", []))
             self.correct += ok
+            self.tight += ok and (bool(item.get("list")) or len(ans.get("answer", "")) <= TIGHT_CHARS)
             if not ans.get("found"):
                 self.false_refusals += 1
             quotes = gold_quotes(item)
@@ -94,6 +102,7 @@ class Metrics:
         return {
             "questions": self.n,
             "answer_accuracy": pct(self.correct, self.answerable),
+            "answer_tight": pct(self.tight, self.answerable),
             "citation_hit_at_1": pct(self.hit1, self.answerable),
             "citation_hit_at_3": pct(self.hit3, self.answerable),
             "citation_mrr": round(self.rr / self.answerable, 3) if self.answerable else 0.0,
@@ -101,4 +110,18 @@ class Metrics:
             "false_refusal_rate": pct(self.false_refusals, self.answerable),
             "latency_p50_ms": round(statistics.median(lat), 1),
             "latency_p95_ms": round(p95, 1),
+        }
+
+    def row(self) -> dict[str, float | int | None]:
+        """The per-document figures; None where the item kind is absent (no unanswerable items...)."""
+        def pct(a: int, b: int) -> float | None:
+            return round(100.0 * a / b, 1) if b else None
+
+        return {
+            "n": self.n,
+            "answer_accuracy": pct(self.correct, self.answerable),
+            "answer_tight": pct(self.tight, self.answerable),
+            "citation_hit_at_3": pct(self.hit3, self.answerable),
+            "refusal_accuracy": pct(self.refused_ok, self.unanswerable),
+            "false_refusal_rate": pct(self.false_refusals, self.answerable),
         }

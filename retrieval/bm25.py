@@ -1,7 +1,8 @@
 """BM25 (bm25s) over accent-folded Vietnamese syllables and syllable bigrams.
 
 Derived from the collection's stored chunks, never stored on its own, so the lexical
-and the dense index can never disagree.
+and the dense index can never disagree. An index of some documents only (``subset``) is how a
+question scoped to those documents is searched and answered: as if nothing else were indexed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class BM25Index:
 
         self.chunks = chunks
         self.by_id = {c.id: c for c in chunks}
+        self.doc_ids = frozenset(c.doc_id for c in chunks)
         texts = [index_text(c) for c in chunks]
         self._docs = [tokens(t) for t in texts]
         self.restorer = AccentRestorer(texts)  # derived from the same chunks, rebuilt with them
@@ -31,6 +33,10 @@ class BM25Index:
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if chunks:
             self._bm25.index(self._docs, show_progress=False)
+
+    def subset(self, docs: frozenset[str]) -> "BM25Index":
+        """The index of these documents' chunks only (their own IDF, accent forms and lookups)."""
+        return BM25Index([c for c in self.chunks if c.doc_id in docs])
 
     def idf(self, token: str) -> float:
         n = len(self.chunks)

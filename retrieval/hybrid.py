@@ -3,10 +3,17 @@
 A LangChain ``BaseRetriever``: ``invoke(question)`` returns Documents whose metadata carry
 the chunk and its scores; ``passages(question)`` returns the same as typed Passages.
 ``mode`` selects "dense", "bm25" or "hybrid" (for ablations).
+
+Document scoping is a filter, not a hint: ``invoke(question, docs=[doc ids])`` (or
+``passages(..., docs=...)``) searches only those documents' chunks, densely with a Chroma
+``where`` on the chunk metadata and lexically in a BM25 index of those documents alone
+(``index(docs)``), which the answerer then reads too. ``scope`` validates the ids.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -14,11 +21,13 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from errors import InputError
 from retrieval.bm25 import BM25Index
 from retrieval.query import expand_abbreviations
 from core.types import Chunk, Passage
 
 MODES = ("hybrid", "dense", "bm25")
+SCOPED_INDEXES = 16  # BM25 indexes of document subsets kept (one per distinct scope, most recent)
 
 
 class HybridRetriever(BaseRetriever):
@@ -34,6 +43,7 @@ class HybridRetriever(BaseRetriever):
 
     _bm25: BM25Index | None = PrivateAttr(default=None)
     _seen: tuple[int, int] | None = PrivateAttr(default=None)
+    _scoped: OrderedDict[frozenset[str], BM25Index] = PrivateAttr(default_factory=OrderedDict)
 
     def model_post_init(self, context: Any) -> None:
         if self.mode not in MODES:
@@ -46,10 +56,46 @@ class HybridRetriever(BaseRetriever):
         if self._bm25 is None or state != self._seen:
             self._bm25 = BM25Index(self.store.all_chunks())
             self._seen = state
+            self._scoped.clear()
         return self._bm25
 
-    def passages(self, question: str, k: int | None = None) -> list[Passage]:
+    def scope(self, docs: Any) -> frozenset[str] | None:
+        """Validated document ids to search (None: all documents). An empty list means all;
+        anything but a list of strings, or an id that is not indexed, is an InputError."""
+        if docs is None:
+            return None
+        if not isinstance(docs, (list, tuple, set, frozenset)) or not all(isinstance(d, str) for d in docs):
+            raise InputError(f"docs must be a list of document ids (strings), got {docs!r}",
+                             "Danh sách văn bản (docs) phải là danh sách mã văn bản.")
+        wanted = frozenset(d.strip() for d in docs if d.strip())
+        if not wanted:
+            return None
+        unknown = sorted(wanted - self.bm25.doc_ids)
+        if unknown:
+            raise InputError(f"document not found: {', '.join(unknown)}",
+                             f"Không tìm thấy văn bản: {', '.join(unknown)}.")
+        return wanted
+
+    def index(self, docs: Iterable[str] | None = None) -> BM25Index:
+        """The BM25 index of these documents (all documents when None)."""
+        full = self.bm25
+        docs = frozenset(docs) if docs is not None else None
+        if not docs or docs >= full.doc_ids:
+            return full
+        sub = self._scoped.get(docs)
+        if sub is None:
+            sub = self._scoped[docs] = full.subset(docs)
+            while len(self._scoped) > SCOPED_INDEXES:
+                self._scoped.popitem(last=False)
+        self._scoped.move_to_end(docs)
+        return sub
+
+    def passages(self, question: str, k: int | None = None, docs: Sequence[str] | None = None) -> list[Passage]:
+        """The k best passages, only from ``docs`` when given (validated by ``scope``)."""
         k = k or self.k
+        scope = self.scope(docs)
+        index = self.index(scope)
+        where = {"doc_id": {"$in": sorted(scope)}} if scope is not None else None
         query = expand_abbreviations(question)
         fused: dict[str, Passage] = {}
 
@@ -62,18 +108,19 @@ class HybridRetriever(BaseRetriever):
 
         if self.mode in ("hybrid", "dense"):
             # e5 reads accent-less Vietnamese poorly: embed the question as the documents spell it.
-            vector = self.store.embeddings.embed_query(self.bm25.restorer.restore(query))
-            for rank, (chunk, sim) in enumerate(self.store.dense_search(vector, self.candidates), 1):
+            vector = self.store.embeddings.embed_query(index.restorer.restore(query))
+            for rank, (chunk, sim) in enumerate(self.store.dense_search(vector, self.candidates, where=where), 1):
                 p = add(rank, chunk, self.dense_weight)
                 p.dense_rank, p.dense_score = rank, sim
         if self.mode in ("hybrid", "bm25"):
-            for rank, (chunk, _score) in enumerate(self.bm25.search(query, self.candidates), 1):
+            for rank, (chunk, _score) in enumerate(index.search(query, self.candidates), 1):
                 add(rank, chunk, self.bm25_weight).bm25_rank = rank
         ranked = sorted(fused.values(), key=lambda p: -p.score)
         return ranked[:k]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [to_document(p) for p in self.passages(query)]
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                docs: Sequence[str] | None = None) -> list[Document]:
+        return [to_document(p) for p in self.passages(query, docs=docs)]
 
 
 def to_document(p: Passage) -> Document:

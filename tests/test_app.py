@@ -119,6 +119,28 @@ def test_api_bad_questions_keep_serving(server, payload):
     assert httpx.post(f"{server}/api/ask", json={"question": "ai ký nghị quyết"}, timeout=30).status_code == 200
 
 
+def test_api_ask_scoped_to_documents(server):
+    doc = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    r = httpx.post(f"{server}/api/ask", json={"question": "ai ký nghị quyết", "docs": [doc]}, timeout=30)
+    assert r.status_code == 200
+    ans = r.json()
+    assert ans["found"] and "Hoàng Trung Dũng" in ans["answer"] and {c["doc"] for c in ans["citations"]} == {doc}
+    r = httpx.post(f"{server}/api/ask", json={"question": "ai ký nghị quyết", "docs": ["khong-co.txt"]}, timeout=30)
+    assert r.status_code == 400 and r.json()["message"] == "Không tìm thấy văn bản: khong-co.txt."
+    for bad in (doc, [1, 2], {"doc": doc}):
+        r = httpx.post(f"{server}/api/ask", json={"question": "ai ký nghị quyết", "docs": bad}, timeout=30)
+        assert r.status_code == 400 and r.json()["message"], bad
+
+
+def test_cli_ask_scoped_to_a_document(cli_env):
+    r = run_cli("ask", "--json", "--doc", "nghi-quyet-tinh-uy-ha-tinh-2025.txt", "ai ký nghị quyết", env=cli_env)
+    assert r.returncode == 0, r.stderr
+    ans = json.loads(r.stdout)
+    assert ans["found"] and {c["doc"] for c in ans["citations"]} == {"nghi-quyet-tinh-uy-ha-tinh-2025.txt"}
+    r = run_cli("ask", "--doc", "khong-co.txt", "ai ký nghị quyết", env=cli_env)
+    assert r.returncode == 2 and "document not found: khong-co.txt" in r.stderr
+
+
 def test_ui_through_gradio_client(server, tmp_path):
     from gradio_client import Client, handle_file
 
@@ -208,3 +230,16 @@ def test_eval_answer_contract(cli_env, tmp_path):
     assert [row["id"] for row in rows] == ["q1", "q2", "q3"]
     assert rows[1]["found"] is False and rows[1]["citations"] == []
     assert rows[2]["found"] and "2,41%" in rows[2]["answer"]
+
+
+def test_eval_answer_honours_docs(cli_env, tmp_path):
+    q = tmp_path / "q.jsonl"
+    q.write_text('{"id": "a", "question": "ty le che phu rung", "docs": ["nghi-quyet-tinh-uy-ha-tinh-2025.txt"]}\n'
+                 '{"id": "b", "question": "ty le che phu rung", "docs": ["khong-co.txt"]}\n', encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    r = subprocess.run([sys.executable, "-m", "eval", "answer", "--questions", str(q), "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, env={**os.environ, **cli_env})
+    assert r.returncode == 0, r.stderr
+    a, b = [json.loads(line) for line in out.read_text().splitlines()]
+    assert a["found"] and "52%" in a["answer"]
+    assert b["found"] is False and b["error"] == "document not found: khong-co.txt"

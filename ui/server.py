@@ -1,8 +1,13 @@
-"""One process serves the Gradio chat at / and the JSON API at /api/ask."""
+"""One process serves the Gradio chat at / and the JSON API at /api/ask.
+
+``POST /api/ask`` takes ``{"question", "history"?, "docs"?: [doc ids]}``; bad input (an empty
+question, ``docs`` not a list of strings, an unknown document) is HTTP 400 ``{"error", "message"}``.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -17,6 +22,7 @@ log = logging.getLogger(__name__)
 class AskRequest(BaseModel):
     question: str | None = None
     history: list | None = None
+    docs: Any = None  # checked by the assistant, so a bad value is a 400 with a Vietnamese message
 
 
 def create_app(assistant: Assistant) -> FastAPI:
@@ -29,7 +35,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     @api.post("/api/ask")
     def api_ask(req: AskRequest):
         try:
-            return assistant.ask(req.question or "", req.history).to_dict()
+            return assistant.ask(req.question or "", req.history, docs=req.docs).to_dict()
         except InputError as exc:
             log.info("rejected question: %s", exc)
             return JSONResponse(status_code=400, content={"error": str(exc), "message": exc.message_vi})

@@ -117,12 +117,13 @@ class ChunkStore:
         self.delete_ids(ids)
         return len(ids)
 
-    def dense_search(self, query_vector: list[float], k: int) -> list[tuple[Chunk, float]]:
-        """Top-k chunks by cosine similarity (1 - cosine distance)."""
+    def dense_search(self, query_vector: list[float], k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by cosine similarity (1 - cosine distance); ``where`` filters on chunk
+        metadata first, e.g. ``{"doc_id": {"$in": ["a.txt", "b.txt"]}}``."""
         n = self.count()
         if n == 0:
             return []
-        res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n),
+        res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where,
                                     include=["documents", "metadatas", "distances"])
         return [(Chunk.from_record(i, d, m), 1.0 - float(dist))
                 for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
