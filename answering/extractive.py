@@ -25,8 +25,9 @@ from retrieval.bm25 import BM25Index
 from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
-from core.text import STOPWORDS, fold, tagged_forms, words
-from core.types import Answer, Chunk, Citation, Passage
+from core.text import STOPWORDS, content_words, fold, tagged_forms, words
+from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
+from core.vn import MEASURE_UNITS, all_place_names
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 
@@ -48,6 +49,23 @@ _RECIPIENTS_RE = re.compile(r"\bnoi nhan\b|\bgui (?:toi|den|cho|nhung|cac)\b|\bd
 # The document's own metadata ("nghị quyết này ban hành ngày nào", "số hiệu của văn bản này").
 _SELF_META_RE = re.compile(r"\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b.*\b(?:ban hanh|so hieu|ngay ky|ky ngay|so may|ngay nao)\b"
                            r"|\b(?:ban hanh|so hieu|ngay ky)\b.*\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b")
+# What a question asks about the document itself: its number, its date, who issued it.
+_META_ASK: dict[str, re.Pattern] = {
+    "number": re.compile(r"\bso hieu\b|\bso may\b|\bmang so\b|\bso ky hieu\b"),
+    "date": re.compile(r"\b(?:ban hanh|thong qua|ky|phe duyet|ky ban hanh)\b(?: \w+){0,3} (?:ngay nao|khi nao|vao ngay nao"
+                       r"|vao thoi gian nao|ngay may)\b|\bngay ban hanh\b|\bngay ky\b|\bngay thong qua\b"),
+    "issuer": re.compile(r"\bco quan nao ban hanh\b|\bdo (?:co quan |cap )?(?:nao|ai) ban hanh\b|\bai ban hanh\b"
+                         r"|\bcap nao ban hanh\b|\bco quan ban hanh\b"),
+}
+# Where the header states each: "Số: 182/KH-UBND", "Đồng Nai, ngày 20 tháng 11 năm 2025", the issuer lines.
+_META_FIND: dict[str, re.Pattern] = {
+    "number": re.compile(r"^Số\s*:?\s*\S+", re.M),
+    "date": re.compile(r"^[^\n]{0,60}ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.M),
+    "issuer": re.compile(r"\A(?:[^\na-zà-ỹđ]+\n)*?[^\na-zà-ỹđ]+(?=\n-{2,}|\nCỘNG HÒA|\nĐẢNG CỘNG SẢN)"),
+}
+# A document stating its own adoption: "Nghị quyết này được Quốc hội … thông qua ngày 19 tháng 02 năm 2025."
+_SELF_ADOPTED_RE = re.compile(r"(?:Nghị quyết|Quyết định|Kế hoạch|Văn bản|Chỉ thị|Kết luận) này[^.]{0,200}?"
+                              r"(?:thông qua|ban hành|ký)[^.]{0,40}?ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
 _WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
@@ -74,6 +92,7 @@ _PERSON_RE = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-�
 # Where a target splits into parts, and where a recipients list into items.
 _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
 _ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
+PLACE_NAMES = sorted(all_place_names(), key=len, reverse=True)
 
 
 def has_quantity(text: str) -> bool:
@@ -84,7 +103,7 @@ def has_quantity(text: str) -> bool:
     return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
 
 
-def _quantity_fits(q: QueryInfo, text: str) -> bool:
+def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -> bool:
     """'bao nhiêu bệnh viện' is not answered by '32 giường bệnh', nor 'bao nhiêu ha' by
     '102 triệu đồng/ha', nor a head count by a rate ('dân số ... bao nhiêu' by 'tỷ lệ dân số ... 89%')."""
     folded = words(_CODE_RE.sub(" ", text))
@@ -95,17 +114,73 @@ def _quantity_fits(q: QueryInfo, text: str) -> bool:
         unit = []
     if unit[:2] == ["phan", "tram"]:
         return "%" in text
+    if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
+        return bool(set(unit) & row_units)
     if unit:
+        # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
+        wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
         for i, w in enumerate(folded):
             if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%")):
                 after = folded[i + 1:i + 1 + len(unit) + 1]
-                if any(after[j:j + len(unit)] == unit for j in range(2)):
+                if any(after[j:j + len(u)] == u for u in wanted for j in range(2)):
                     return True
         return False
     rate_only = all(n.endswith("%") for n in _NUMBER_RE.findall(text) if not _YEAR_OR_DATE_RE.match(n))
     if rate_only and "ty le" in " ".join(folded) and not any(h in q.folded for h in _RATE_WORDS):
         return False
     return True
+
+
+_IDENTITY_CACHE: dict[DocumentInfo, dict[str, str]] = {}
+
+
+def identity_units(info: DocumentInfo) -> dict[str, str]:
+    """Folded unit -> written form of the words that name a document: its number, its province
+    and place, and the place names and codes of its title ("Lào Cai", "5G")."""
+    got = _IDENTITY_CACHE.get(info)
+    if got is None:
+        names = [info.number, info.province, info.place]
+        names += [p for p in PLACE_NAMES if p in info.title]
+        names += re.findall(r"\b\w*\d\w*\b", info.title)
+        got = _IDENTITY_CACHE[info] = _unit_forms(" ; ".join(n for n in names if n))
+    return got
+
+
+def _row_units(chunk: Chunk) -> set[str] | None:
+    """The folded words of a table row, its headers and its labels (None for other chunks)."""
+    if chunk.kind != "row":
+        return None
+    return set(words(" ".join((chunk.text, chunk.headers, chunk.section))))
+
+
+def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
+    """A table row read with its column headers: 'Cà Phê › Diện tích – Ha: Năm 2027: 27.500'.
+    The cell the question names (by a year or a header's words) alone when one is named."""
+    headers = [h.strip() for h in chunk.headers.split("|")]
+    cells = [c.strip() for c in chunk.text.split("|")]
+    if len(headers) < 2 or len(cells) != len(headers):
+        return None
+    label = " › ".join(chunk.section.split(SECTION_SEP)[-2:]) if chunk.section else ""
+    ordinal = re.compile(r"(?:STT|TT|Số TT|Số thứ tự)\.?", re.I)
+    pairs = [(h, c) for i, (h, c) in enumerate(zip(headers, cells)) if c and c not in ("-", "–", "+")
+             and not (i == 0 and (ordinal.fullmatch(h) or re.fullmatch(r"[IVXLC]+|\d{1,3}", c)))]
+    asked = set(words(q.current)) - STOPWORDS
+    named = [(h, c) for h, c in pairs if any(y in h for y in q.years)] if q.years else []
+    if not named:
+        scored = [(len(asked & (set(words(h)) - STOPWORDS)), h, c) for h, c in pairs if _DIGIT_RE.search(c)]
+        top = max((n for n, _, _ in scored), default=0)
+        named = [(h, c) for n, h, c in scored if top and n == top]
+    shown = named if 0 < len(named) < len(pairs) else pairs
+    body = "; ".join(f"{h}: {c}" for h, c in shown)
+    return f"{label}: {body}" if label else body
+
+
+def render_span(sp: "Span", q: QueryInfo) -> str:
+    """What the answer says for a span: the quote itself, or a table row read with its headers."""
+    c = sp.passage.chunk
+    if c.kind == "row" and c.headers and sp.text == c.text:
+        return render_row(c, q) or sp.text
+    return sp.text
 
 
 @dataclass
@@ -246,22 +321,25 @@ class ExtractiveAnswerer:
                 out.append((w, sum(w.values()) or 1.0, exact))
             return out
 
-        def cov(variants, span: dict[str, str], section_units: set[str]) -> float:
+        def cov(variants, span: dict[str, str], section_units: set[str], ident: dict[str, str]) -> float:
             written = set(span.values())
             best = 0.0
             for weights, total, exact in variants:
                 got = 0.0
                 for u, w in weights.items():
+                    if u in ident and (u not in exact or exact[u] == ident[u]):
+                        total -= w  # names the document ("Lào Cai", "182/KH-UBND"): it selects, it need not be covered
+                        continue
                     if u in span:
                         got += w if u not in exact or exact[u] in written else 0.6 * w
                     elif u in section_units:
                         got += 0.5 * w
-                best = max(best, got / total)
+                best = max(best, got / total if total > 1e-9 else 0.0)
             return best
 
         whole = parts(q.text)
         if q.current == q.text:
-            return lambda su, se: cov(whole, su, se)
+            return lambda su, se, ident: cov(whole, su, se, ident)
         context = q.text.replace(q.current, " ", 1)
         now, before = parts(q.current), parts(context)
         # A pronoun ("nó", "ông ấy") or a light question ("ban hành ngày nào?") leans on the earlier topic.
@@ -276,7 +354,7 @@ class ExtractiveAnswerer:
         else:
             leans = now[0][1] < 0.5 * before[0][1]
         alpha = 0.4 if leans else 0.75
-        return lambda su, se: alpha * cov(now, su, se) + (1 - alpha) * cov(before, su, se)
+        return lambda su, se, ident: alpha * cov(now, su, se, ident) + (1 - alpha) * cov(before, su, se, ident)
 
     def score_spans(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
         coverage = self._coverage_fn(q)
@@ -289,15 +367,22 @@ class ExtractiveAnswerer:
         status = re.compile(rf"\b(?:chua|khong|da) {yes_no.group(1)}\b") if yes_no else None
         leads = self._paragraph_leads()
         for rank, p in enumerate(passages):
+            if p.chunk.kind == "title":
+                continue  # the header answers questions about the document itself, nothing else
             section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
+            row_units = set(_units(p.chunk.headers)) if p.chunk.headers else set()
+            ident = identity_units(p.chunk.info)
             for sp in _spans_of(p):
-                sp.coverage = coverage(_unit_forms(sp.text), section_units)
+                forms = _unit_forms(sp.text)
+                for u in row_units:  # a table row is read with its column headers
+                    forms.setdefault(u, u)
+                sp.coverage = coverage(forms, section_units, ident)
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
                 if q.years:
                     if period and period in q.years:
                         score += 0.15
-                    elif any(y in sp.text for y in q.years):
+                    elif any(y in sp.text for y in q.years) or any(int(y) in p.chunk.years for y in q.years):
                         score += 0.1
                     elif period:
                         score -= 0.15
@@ -343,8 +428,13 @@ class ExtractiveAnswerer:
         by_number = self._target_by_number(q.folded)
         if by_number is not None:
             return self._compose(question, by_number) if by_number else refuse
+        asked = next((k for k, rx in _META_ASK.items() if rx.search(q.folded)), None)
+        if asked and self._asks_about_itself(q, passages):
+            return self._header_answer(question, asked, passages)
         if _SELF_META_RE.search(q.folded):
             return self._self_metadata(question, q, passages)
+        if _SIGNATURE_RE.search(q.folded) and not self._closing(passages, "signature"):
+            return refuse  # the document has no signature block: nobody to name
         cited = self._cited_documents(q, passages)
         if cited:
             return self._compose(question, cited)
@@ -355,7 +445,8 @@ class ExtractiveAnswerer:
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
         if any(h in q.folded for h in _NEEDS_QUANTITY):
-            spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text) and _quantity_fits(q, sp.text)]
+            spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
+                     and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
         elif _WHO_RE.search(" ".join(words(q.current))):  # "… là ai?": only a person's name answers
@@ -387,8 +478,8 @@ class ExtractiveAnswerer:
                            and p.dense_rank is not None and p.dense_rank <= 2]
                 return self._compose(question, listed + [_whole(p.chunk, p.score) for p in nearest])
         best = spans[0]
-        if best.passage.chunk.kind == "footnote":
-            return self._compose(question, [_whole(best.passage.chunk, best.passage.score)])
+        if best.passage.chunk.kind == "footnote":  # the whole note, every chunk of it
+            return self._compose(question, [_whole(c, best.passage.score) for c in self._unit_of(best.passage.chunk)])
         if wants_list:
             listed = self._list_items(best, spans)
             if listed:
@@ -409,7 +500,7 @@ class ExtractiveAnswerer:
             if sp.score >= 0.75 * best.score and sp.coverage >= self.min_coverage:
                 chosen.append(sp)
         citations = [self._cite(i + 1, sp) for i, sp in enumerate(chosen)]
-        text = f"{best.text} [1]"
+        text = f"{render_span(best, q)} [1]"
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
@@ -491,7 +582,7 @@ class ExtractiveAnswerer:
         if _SIGNATURE_RE.search(q.folded):
             return [_whole(c) for c in self._closing(passages, "signature")][:1]
         if _RECIPIENTS_RE.search(q.folded):
-            rec = next(iter(self._closing(passages, "recipients")), None)
+            rec = self._closing(passages, "recipients")
             return self._recipient_items(q, rec) if rec else []
         if "chi tieu" in q.folded or "muc tieu" in q.folded:
             groups = {c.group for c in in_doc if c.kind == "target" and c.group}
@@ -533,23 +624,30 @@ class ExtractiveAnswerer:
                         out.append(sp)
         return out
 
-    def _recipient_items(self, q: QueryInfo, rec: Chunk) -> list[Span]:
+    def _unit_of(self, chunk: Chunk) -> list[Chunk]:
+        """Every chunk of the unit ``chunk`` was cut from (a long footnote or list spans several)."""
+        same = [c for c in self._all_chunks() if c.doc_id == chunk.doc_id and c.kind == chunk.kind
+                and c.section == chunk.section and c.number == chunk.number]
+        return same or [chunk]
+
+    def _recipient_items(self, q: QueryInfo, recs: list[Chunk]) -> list[Span]:
         """The list items the question names best ("các huyện ủy", "Trung ương"), or the whole list."""
         intent = {"noi", "nhan", "gui", "toi", "den", "luu", "ban", "nghi", "quyet", "co", "quan", "duoc", "cac"}
         weights = {u: w for u, w in self._weights(q.current).items()
                    if "_" not in u and u not in intent}
-        p = Passage(rec, 1.0)
-        scored, pos = [], 0
-        for m in list(_ITEM_SPLIT_RE.finditer(rec.text)) + [None]:
-            end = m.start() if m else len(rec.text)
-            sp = _sub(p, pos, end)
-            if sp:
-                item_units = set(_units(sp.text))
-                scored.append((sum(w for u, w in weights.items() if u in item_units), sp))
-            pos = m.end() if m else end
+        scored = []
+        for rec in recs:
+            p, pos = Passage(rec, 1.0), 0
+            for m in list(_ITEM_SPLIT_RE.finditer(rec.text)) + [None]:
+                end = m.start() if m else len(rec.text)
+                sp = _sub(p, pos, end)
+                if sp:
+                    item_units = set(_units(sp.text))
+                    scored.append((sum(w for u, w in weights.items() if u in item_units), sp))
+                pos = m.end() if m else end
         top = max((score for score, _ in scored), default=0.0)
         items = [sp for score, sp in scored if top > 0 and score >= 0.75 * top]
-        return items or [_whole(rec)]
+        return items or [_whole(rec) for rec in recs]
 
     def _self_metadata(self, question: str, q: QueryInfo, passages: list[Passage]) -> Answer:
         """The document's own number or date is read from its title or signature block, never from
@@ -558,6 +656,52 @@ class ExtractiveAnswerer:
         for c in self._all_chunks():
             if c.doc_id == doc and c.kind in ("title", "signature") and _DOC_META_RE.search(c.text):
                 return self._compose(question, [_whole(c)])
+        return Answer(question=question, answer=NOT_FOUND, found=False)
+
+    def _asks_about_itself(self, q: QueryInfo, passages: list[Passage]) -> bool:
+        """'Kế hoạch phòng, chống ma túy của Đồng Nai số mấy?' asks about the document itself;
+        'Nghị quyết 09-NQ/TU do cơ quan nào ban hành?' about a document it cites. The question is
+        about the document when it says so ('… này'), or when what it names is the document's own
+        title, issuer or number, and no other document number."""
+        doc = passages[0].chunk.info if passages else None
+        if doc is None:
+            return False
+        own = fold(doc.number)
+        for m in _CODE_RE.finditer(q.text):
+            if fold(m.group()) != own:
+                return False
+        for m in re.finditer(r"\b(?:nghi quyet|quyet dinh|ke hoach|thong bao|ket luan|chi thi)\s+(\d+)\b", q.folded):
+            if not own.startswith(m.group(1)):
+                return False
+        if re.search(r"\b(?:van ban|nghi quyet|quyet dinh|ke hoach) nay\b", q.folded):
+            return True
+        meta_words = {"so", "hieu", "may", "ngay", "nao", "ban", "hanh", "ky", "co", "quan", "thong", "qua", "phe",
+                      "duyet", "khi", "ai", "do", "cap", "mang", "van", "nghi", "quyet", "dinh", "ke", "hoach", "la"}
+        asked = [w for w in content_words(q.text) if w not in meta_words]
+        if not asked:
+            return True
+        known = set(words(" ".join((doc.title, doc.issuer, doc.province, doc.number, doc.place))))
+        return sum(w in known for w in asked) >= 0.6 * len(asked)
+
+    def _header_answer(self, question: str, asked: str, passages: list[Passage]) -> Answer:
+        """The document's own number, date or issuer, quoted from its header block (or, for the
+        date, from the sentence in which the document states its own adoption); never a number or
+        date of another document cited in the body. A header that does not state it: a refusal."""
+        doc = self._doc_of(passages)
+        chunks = [c for c in self._all_chunks() if c.doc_id == doc]
+        for c in chunks:
+            if c.kind != "title":
+                continue
+            m = _META_FIND[asked].search(c.text)
+            if m:
+                return self._compose(question, [Span(Passage(c, 1.0), c.start + m.start(), c.start + m.end(),
+                                                     m.group().strip())])
+        if asked == "date":
+            for c in chunks:
+                m = _SELF_ADOPTED_RE.search(c.text)
+                if m:
+                    return self._compose(question, [Span(Passage(c, 1.0), c.start + m.start(), c.start + m.end(),
+                                                         m.group())])
         return Answer(question=question, answer=NOT_FOUND, found=False)
 
     def _per_subject(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
@@ -619,10 +763,11 @@ class ExtractiveAnswerer:
 
     def _compose(self, question: str, spans: list[Span]) -> Answer:
         citations = [self._cite(i + 1, sp) for i, sp in enumerate(spans)]
+        q = analyse(question)
         if len(spans) == 1:
-            text = f"{spans[0].text} [1]"
+            text = f"{render_span(spans[0], q)} [1]"
         else:
-            text = "\n".join(f"- {sp.text} [{i + 1}]" for i, sp in enumerate(spans))
+            text = "\n".join(f"- {render_span(sp, q)} [{i + 1}]" for i, sp in enumerate(spans))
         return Answer(question=question, answer=text, found=True, citations=citations)
 
     @staticmethod
@@ -633,6 +778,8 @@ class ExtractiveAnswerer:
             return True
         if sp.passage.chunk.period in q.years:
             return True
+        if any(int(y) in sp.passage.chunk.years for y in q.years):
+            return True  # its heading, its table's columns or the document's title state that period
         ranges = {r.replace(" ", "") for r in RANGE_RE.findall(q.text)}
         if ranges and any(r in sp.text.replace(" ", "") for r in ranges):
             return True

@@ -12,6 +12,44 @@ SECTION_SEP = " › "
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """What a document says about itself in its header and signature block (read at ingest)."""
+
+    doc_type: str = ""  # "Kế hoạch", "Nghị quyết", "Quyết định"
+    number: str = ""  # "182/KH-UBND", "192/2025/QH15"
+    issuer: str = ""  # "Ủy ban nhân dân tỉnh Đồng Nai"
+    province: str = ""  # "Đồng Nai" (a province or city named by the issuer or the place line)
+    place: str = ""  # "Đồng Nai" (the place line before the date)
+    date: str = ""  # ISO "2025-11-20"
+    title: str = ""
+    years: tuple[int, ...] = ()  # the years and periods the title covers
+    signer: str = ""  # "Lê Trường Sơn"
+    signer_title: str = ""  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"
+
+    def short_name(self) -> str:
+        """'Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai', or the title when no number is known."""
+        head = " ".join(p for p in (self.doc_type, self.number) if p) if self.number else ""
+        if head and self.issuer:
+            return f"{head} của {self.issuer}"
+        return head or self.title
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {"doc_type": self.doc_type, "doc_number": self.number, "doc_issuer": self.issuer,
+                "doc_province": self.province, "doc_place": self.place, "doc_date": self.date,
+                "doc_years": ",".join(str(y) for y in self.years), "doc_signer": self.signer,
+                "doc_signer_title": self.signer_title}
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> "DocumentInfo":
+        return cls(doc_type=str(meta.get("doc_type") or ""), number=str(meta.get("doc_number") or ""),
+                   issuer=str(meta.get("doc_issuer") or ""), province=str(meta.get("doc_province") or ""),
+                   place=str(meta.get("doc_place") or ""), date=str(meta.get("doc_date") or ""),
+                   title=str(meta.get("doc_title") or ""),
+                   years=tuple(int(y) for y in str(meta.get("doc_years") or "").split(",") if y),
+                   signer=str(meta.get("doc_signer") or ""), signer_title=str(meta.get("doc_signer_title") or ""))
+
+
+@dataclass(frozen=True)
 class Chunk:
     """One indexed unit of a document: a paragraph (or part of one), a target, a footnote..."""
 
@@ -28,6 +66,9 @@ class Chunk:
     period: str | None = None  # the year the enclosing part speaks of ("2024", "2025")
     footnotes: tuple[int, ...] = ()  # footnote numbers referenced from this chunk
     ordinal: int = 0  # position of the chunk in its document
+    years: tuple[int, ...] = ()  # every year the chunk speaks of (its headings', its table's or the document's)
+    headers: str = ""  # a table row: the table's column headers, " | "-joined
+    info: DocumentInfo = field(default_factory=DocumentInfo)  # the document's header metadata
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (scalars only; None is not allowed there)."""
@@ -43,6 +84,9 @@ class Chunk:
             "period": self.period or "",
             "footnotes": ",".join(str(n) for n in self.footnotes),
             "ordinal": self.ordinal,
+            "years": ",".join(str(y) for y in self.years),
+            "headers": self.headers,
+            **self.info.to_metadata(),
         }
         return meta
 
@@ -64,6 +108,9 @@ class Chunk:
             period=str(meta.get("period") or "") or None,
             footnotes=tuple(int(n) for n in notes.split(",") if n),
             ordinal=int(meta.get("ordinal", 0)),
+            years=tuple(int(y) for y in str(meta.get("years") or "").split(",") if y),
+            headers=str(meta.get("headers") or ""),
+            info=DocumentInfo.from_metadata(meta),
         )
 
 

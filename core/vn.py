@@ -17,6 +17,8 @@ from datetime import date
 # --- years and periods ---------------------------------------------------------------------
 
 YEAR = r"(?:19|20)\d{2}"
+# "ngày 20 tháng 11 năm 2025", "ngày 20/11/2025", "20-11-2025"
+DATE_WORDS_RE = re.compile(rf"ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+({YEAR})", re.I)
 # A year standing alone: not inside a date "20/11/2025", a document number "163/2024/QH15"
 # or a longer number.
 YEAR_RE = re.compile(rf"(?<![\d/.,\-–]){YEAR}(?![\d/]|[.,]\d|\s*%)")
@@ -50,7 +52,9 @@ def year_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def covered_years(text: str) -> set[int]:
-    """Every year ``text`` speaks of: standalone years, and each year of a stated period."""
+    """Every year ``text`` speaks of: standalone years, and each year of a stated period.
+    A full date ("ngày 06 tháng 12 năm 2023") dates an act; it is not a period spoken of."""
+    text = DATE_WORDS_RE.sub(" ", text)
     out = set(years(text))
     for a, b in year_ranges(text):
         out.update(range(a, b + 1))
@@ -64,8 +68,6 @@ def strip_ranges(text: str) -> str:
 
 # --- dates ---------------------------------------------------------------------------------
 
-# "ngày 20 tháng 11 năm 2025", "ngày 20/11/2025", "20-11-2025"
-DATE_WORDS_RE = re.compile(rf"ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+({YEAR})", re.I)
 DATE_NUM_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})[/\-.](\d{{1,2}})[/\-.]({YEAR})(?![\d/])")
 MONTH_YEAR_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})/({YEAR})(?![\d/])")
 DATE_RE = re.compile(f"{DATE_WORDS_RE.pattern}|{DATE_NUM_RE.pattern}", re.I)
@@ -93,6 +95,13 @@ def date_vi(d: date) -> str:
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
 NUMBER_RE = re.compile(NUMBER)
 SCALE_WORDS = {"nghin": 1_000, "ngan": 1_000}  # folded: "17,8 nghìn tỷ" is written "17.800 tỷ"
+
+
+# Units of measure and counted things that follow a figure, folded ("2.632 ha", "19.136 người").
+MEASURE_UNITS = frozenset(
+    "ha km m m2 m3 km2 tan kg nguoi dong ty trieu nghin tram xa phuong huyen tinh nam thang ngay gio tuoi luot "
+    "diem lan ho cay con usd mw kwh gbps mbps doanh truong lop hoc giuong bac".split()
+)
 
 
 def parse_number(text: str) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.chunker import build_chunks, chunk_id, count_tokens
+from ingest.chunker import WINDOWED, build_chunks, chunk_id, count_tokens
 from ingest.clean import clean_text
 from ingest.structure import document_title, parse_units
 
@@ -131,7 +131,7 @@ def test_chunks_are_exact_ordered_non_overlapping_and_within_budget(clean, chunk
         assert clean.text[c.start:c.end] == c.text
         assert c.start >= prev_end
         prev_end = c.end
-        if c.kind in ("paragraph", "item"):
+        if c.kind in WINDOWED:
             assert count_tokens(c.text) <= 160
         assert c.id == chunk_id("nq.txt", c.start, c.end, c.text)
     assert len({c.id for c in chunks}) == len(chunks)
