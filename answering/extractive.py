@@ -790,4 +790,5 @@ class ExtractiveAnswerer:
     def _cite(n: int, sp: Span) -> Citation:
         c = sp.passage.chunk
         return Citation(n=n, doc=c.doc_id, section=c.section, text=c.text, quote=sp.text,
-                        start=sp.start, end=sp.end, score=round(sp.passage.score, 4))
+                        start=sp.start, end=sp.end, score=round(sp.passage.score, 4),
+                        doc_id=c.doc_id, doc_title=c.info.short_name() or c.doc_title)

@@ -135,6 +135,8 @@ class Citation:
     start: int  # offsets of quote in the cleaned document text
     end: int
     score: float
+    doc_id: str = ""  # unique in the library (today the file name)
+    doc_title: str = ""  # "Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai", or the title
 
 
 @dataclass
