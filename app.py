@@ -8,7 +8,8 @@ Examples:
   python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
   python app.py ask --json "ty le ho ngheo nam 2024"
   python app.py ask --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt "ai ký nghị quyết"   # only this document
-  python app.py documents                # what is indexed
+  python app.py documents                # what is indexed: id, title, number, issuer, date, chunks
+  python app.py documents --json         # the same as JSON (type, province and signer too)
   python app.py targets                  # the numbered targets as a table
   python app.py targets --json --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt
   python app.py targets --results --csv > ket-qua.csv   # reported results, as CSV
@@ -102,16 +103,41 @@ def cmd_ask(args) -> int:
         return 0
     print(answer.answer)
     for c in answer.citations:
-        print(f"\n[{c.n}] {c.doc} › {c.section}\n    «{c.quote}» (ký tự {c.start}-{c.end})")
+        where = " › ".join(p for p in (c.doc_title or c.doc, c.section) if p)
+        print(f"\n[{c.n}] {where}\n    «{c.quote}» ({c.doc}, ký tự {c.start}-{c.end})")
     for w in answer.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0
 
 
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def documents_table(docs: list[dict], title_width: int = 48, issuer_width: int = 36) -> str:
+    """The indexed documents as an aligned text table: id, title (shortened), number, issuer,
+    date, chunks. The id is printed whole: it is what `ask --doc` and `targets --doc` take."""
+    head = ["id", "title", "number", "issuer", "date", "chunks"]
+    rows = [[d["doc_id"], _shorten(d.get("title") or "", title_width), d.get("number") or "",
+             _shorten(d.get("issuer") or "", issuer_width), d.get("date") or "", str(d["chunks"])] for d in docs]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i == len(cells) - 1 else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
+
+
 def cmd_documents(args) -> int:
     assistant = _assistant(args)
-    for d in assistant.store.documents():
-        print(f"{d['doc_id']}\t{d['chunks']} chunks\t{d['title']}")
+    docs = assistant.store.documents()
+    if args.json:
+        print(json.dumps(docs, ensure_ascii=False, indent=1))
+    elif docs:
+        print(documents_table(docs))
+    else:
+        print("no documents are indexed (python app.py ingest PATH)")
     return 0
 
 
@@ -186,7 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print the answer JSON")
     a.add_argument("--doc", action="append", metavar="ID",
                    help="answer only from this document (its file name, see `documents`); repeatable")
-    sub.add_parser("documents", help="list indexed documents")
+    d = sub.add_parser("documents", help="list indexed documents: id, title, number, issuer, date, chunks")
+    d.add_argument("--json", action="store_true",
+                   help="print the list as JSON (doc_id, title, number, type, issuer, province, date, signer, chunks)")
     t = sub.add_parser("targets", help="the numbered targets (or reported results) as a table")
     fmt = t.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the records as JSON")

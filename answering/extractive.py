@@ -25,9 +25,9 @@ from retrieval.bm25 import BM25Index
 from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
-from core.text import STOPWORDS, content_words, fold, tagged_forms, words
+from core.text import STOPWORDS, STOPWORDS_VI, content_words, fold, tagged_forms, tagged_words, words
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
-from core.vn import MEASURE_UNITS, all_place_names
+from core.vn import MEASURE_HEADS, MEASURE_UNITS, all_place_names, canonical_places
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 
@@ -52,8 +52,8 @@ _SELF_META_RE = re.compile(r"\b(?:nghi quyet|van ban|quyet dinh|ket luan) nay\b.
 # What a question asks about the document itself: its number, its date, who issued it.
 _META_ASK: dict[str, re.Pattern] = {
     "number": re.compile(r"\bso hieu\b|\bso may\b|\bmang so\b|\bso ky hieu\b"),
-    "date": re.compile(r"\b(?:ban hanh|thong qua|ky|phe duyet|ky ban hanh)\b(?: \w+){0,3} (?:ngay nao|khi nao|vao ngay nao"
-                       r"|vao thoi gian nao|ngay may)\b|\bngay ban hanh\b|\bngay ky\b|\bngay thong qua\b"),
+    "date": re.compile(r"(?<!truoc )\b(?:ban hanh|thong qua|ky|phe duyet|ky ban hanh)\b(?: \w+){0,12} (?:ngay nao|khi nao"
+                       r"|vao ngay nao|vao thoi gian nao|ngay may)\b|\bngay ban hanh\b|\bngay ky\b|\bngay thong qua\b"),
     "issuer": re.compile(r"\bco quan nao ban hanh\b|\bdo (?:co quan |cap )?(?:nao|ai) ban hanh\b|\bai ban hanh\b"
                          r"|\bcap nao ban hanh\b|\bco quan ban hanh\b"),
 }
@@ -67,7 +67,9 @@ _META_FIND: dict[str, re.Pattern] = {
 _SELF_ADOPTED_RE = re.compile(r"(?:Nghị quyết|Quyết định|Kế hoạch|Văn bản|Chỉ thị|Kết luận) này[^.]{0,200}?"
                               r"(?:thông qua|ban hành|ký)[^.]{0,40}?ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
 _WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
+_ORG_ASK_RE = re.compile(r"\b(?:co quan|don vi|to chuc|so nganh|bo nganh|phoi hop|chu tri|cap nao)\b")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
+_PER_WORDS = ("moi", "hang", "tren")  # mỗi / hằng / trên: a rate per unit, not a unit counted
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
 _ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
@@ -110,8 +112,8 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     # The unit is read from this turn's question: a follow-up's context asked about another thing.
     m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
     unit = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS and w not in ABBREVIATIONS]
-    if m and m.group(1) in STOPWORDS:
-        unit = []
+    if m and (m.group(1) in STOPWORDS or m.group(1) in _PER_WORDS):
+        unit = []  # "bao nhiêu mỗi tháng" asks an amount per month, not a count of months
     if unit[:2] == ["phan", "tram"]:
         return "%" in text
     if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
@@ -146,6 +148,80 @@ def identity_units(info: DocumentInfo) -> dict[str, str]:
     return got
 
 
+# Words between a head and the thing measured that name nothing themselves ("dành cho", "các", "người").
+_LINK_WORDS = frozenset({"danh", "cho", "cua", "ve", "doi", "voi", "chung", "cac", "nhung", "nguoi"})
+# The thing a question measures must follow the same head within this many words of the span:
+# "tỷ lệ [lao động trong độ tuổi] tham gia bảo hiểm xã hội" still measures "tham gia" (words 6-7),
+# "tỷ lệ lao động … bảo hiểm [thất nghiệp]" does not measure "thất nghiệp" (9 words on).
+MODIFIER_WINDOW = 7
+MODIFIER_BEFORE = 4  # "20 dự án có tổng vốn": the thing may stand just before the head
+_FRAME_WORDS = frozenset({"bao", "nhieu", "la", "gi", "nam", "dat", "muc", "may", "nao", "can", "phai", "duoc"})
+
+
+def _measured_things(folded_words: list[str]) -> list[tuple[str, int]]:
+    """(head, position after it) of each measure head in a folded word list."""
+    text = " ".join(folded_words)
+    out = []
+    for head in MEASURE_HEADS:
+        for m in re.finditer(rf"(?<!\S){re.escape(head)}(?!\S)", text):
+            out.append((head, len(text[:m.end()].split())))
+    return out
+
+
+def _inline_abbreviations(text: str) -> str:
+    """'Tỷ lệ CTR được thu gom' -> 'Tỷ lệ chất thải rắn được thu gom' (the abbreviation replaced in place)."""
+    return ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(1)] if len(m.group(1)) > 2 else m.group(1), fold(text))
+
+
+def _thing_after(ws: list[str], pos: int) -> list[str]:
+    """The measured thing after a head: its first one or two words ('that nghiep', 'nhap khau', 'y te')."""
+    rest = ws[pos:]
+    while rest and rest[0] in _LINK_WORDS:
+        rest = rest[1:]
+    thing = []
+    for w in rest[:2]:
+        if w in _FRAME_WORDS or w[:1].isdigit():
+            break
+        thing.append(w)
+    return thing
+
+
+def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = None) -> bool:
+    """A look-alike is not an answer: the thing a question measures ("tỷ lệ thất nghiệp", "kim ngạch
+    nhập khẩu", "ngân sách cho y tế") must follow the same head in the span ("tỷ lệ lao động …
+    bảo hiểm thất nghiệp", "kim ngạch xuất khẩu" and "tổng thu ngân sách trên địa bàn" do not
+    measure those). A span that does not use the head is a paraphrase and is not judged here.
+    A table row measures what its labels and column headers name ("Cà Phê › Diện tích")."""
+    if row_context is not None:
+        have = row_context | set(words(span_text))
+        things = [_thing_after(qw, pos) for v in {q.current, _inline_abbreviations(q.current)}
+                  for qw in [words(v)] for _, pos in _measured_things(qw)]
+        return not any(things) or any(t and all(w in have for w in t) for t in things)
+    clauses = [words(c) for c in re.split(r";|\btrong đó\b", span_text)]  # a head measures within its clause
+    if not any(_measured_things(sw) for sw in clauses):
+        return True
+    verdicts = []
+    for variant in {q.current, _inline_abbreviations(q.current)}:
+        qw = words(variant)
+        for head, pos in _measured_things(qw):
+            thing = _thing_after(qw, pos)
+            # Each word of the thing near the head in the same clause, after it ("tỷ lệ dân số nông
+            # thôn") or just before it ("20 dự án có tổng vốn").
+            near = [set(sw[max(0, p - len(head.split()) - MODIFIER_BEFORE):p + MODIFIER_WINDOW])
+                    for sw in clauses for h, p in _measured_things(sw) if h == head]
+            if not thing or not near:
+                continue
+            verdicts.append(any(all(w in ws for w in thing) for ws in near))
+    return not verdicts or any(verdicts)
+
+
+def _row_context(chunk: Chunk) -> set[str] | None:
+    """The words a table row measures with: its labels (the path) and its column headers."""
+    if chunk.kind != "row":
+        return None
+    return set(words(" ".join((chunk.section, chunk.headers))))
+
+
 def _row_units(chunk: Chunk) -> set[str] | None:
     """The folded words of a table row, its headers and its labels (None for other chunks)."""
     if chunk.kind != "row":
@@ -156,7 +232,7 @@ def _row_units(chunk: Chunk) -> set[str] | None:
 def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
     """A table row read with its column headers: 'Cà Phê › Diện tích – Ha: Năm 2027: 27.500'.
     The cell the question names (by a year or a header's words) alone when one is named."""
-    headers = [h.strip() for h in chunk.headers.split("|")]
+    headers = [h.strip() for h in chunk.headers.split("\n")[0].split("|")]
     cells = [c.strip() for c in chunk.text.split("|")]
     if len(headers) < 2 or len(cells) != len(headers):
         return None
@@ -444,12 +520,15 @@ class ExtractiveAnswerer:
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
+        if any(h in q.folded for h in _NEEDS_QUANTITY) or _measured_things(words(q.current)):
+            spans = [sp for sp in spans if same_quantity(q, sp.text, _row_context(sp.passage.chunk))]
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
-        elif _WHO_RE.search(" ".join(words(q.current))):  # "… là ai?": only a person's name answers
+        elif _WHO_RE.search(" ".join(words(q.current))) and not _ORG_ASK_RE.search(q.folded):
+            # "… là ai?": only a person's name answers (an agency asked for: "cơ quan … là ai" is not)
             spans = [sp for sp in spans if _PERSON_RE.search(sp.text)]
         else:
             needs_figure = False
@@ -751,11 +830,15 @@ class ExtractiveAnswerer:
         """A proper name or acronym the documents never mention ("Nghệ An", "CPI"): not answerable here."""
         if self.bm25 is None:
             return False
+        question = canonical_places(question)  # "TP.HCM" is the "Thành phố Hồ Chí Minh" of the text
         for m in _NAME_RE.finditer(question):
             sentence_start = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
-            if sentence_start and " " not in m.group(1) and not m.group(1).isupper():
+            name = m.group(1)
+            if sentence_start and " " not in name and not name.isupper():
                 continue  # an ordinary capitalised first word
-            ws = words(ABBR_RE.sub(" ", fold(m.group(1))))
+            if sentence_start and name.split()[0].lower() in STOPWORDS_VI:
+                name = name.split(" ", 1)[1]  # "Theo Phụ lục": a function word opens the sentence
+            ws = words(ABBR_RE.sub(" ", fold(name)))
             grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
             if any(not self.bm25.known(g) for g in grams):
                 return True

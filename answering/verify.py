@@ -22,17 +22,12 @@ from dataclasses import dataclass, field
 from prompts import REFUSAL
 from core.text import fold, nfc, words
 from core.types import Passage
+from core.vn import (
+    DATE_OR_MONTH_RE, DOC_NUMBER_LOOSE_RE, NUMBER_PHRASE_RE, PERCENT_RE, date_key, english_number_token, is_year_token,
+)
 
 # "[1]", "[1, 3]", "[1][2]", "[1-2]"
 CITE_RE = re.compile(r"\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]")
-# Document numbers: "11-NQ/TU", "69-KL/TW", "1283/NQ-UBTVQH15", "01/2025/NQ-HĐND".
-_DOC_NO_RE = re.compile(r"\b\d+(?:/\d+)*[-/][A-ZĐ][A-ZĐ0-9]*(?:[-/][A-ZĐ0-9]+)*")
-# Dates: "26/5/2022", "11/01/2024", "5/2022", "ngày 26 tháng 5 năm 2022", "tháng 5 năm 2022".
-_DATE_RE = re.compile(r"\b(?:(\d{1,2})/)?(\d{1,2})/((?:19|20)\d{2})\b"
-                      r"|(?:ngày\s+(\d{1,2})\s+)?tháng\s+(\d{1,2})\s*(?:năm|/)\s*((?:19|20)\d{2})", re.I)
-# A number as written, with its percent sign and a scale word ("17,8 nghìn").
-_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*%|\s+phần\s+trăm)?(?:\s+(?:nghìn|ngàn)\b)?", re.I)
-_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
 _REFUSAL_KEY = fold("Văn bản không có thông tin")
 
 
@@ -63,11 +58,11 @@ def is_refusal(text: str) -> bool:
 
 def _canonical_number(written: str) -> set[str]:
     """Canonical forms a written number may stand for ('17,800' is 17.8 in Vietnamese, 17800 in English)."""
-    text = re.sub(r"\s*(?:%|phần\s+trăm)", "%", written, flags=re.I)
+    text = PERCENT_RE.sub("%", written)
     forms = {w for w in words(text) if w[:1].isdigit()}
-    core = text.split()[0].rstrip("%")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", core):  # English thousands separators
-        forms.add(core.replace(",", "") + ("%" if text.split()[0].endswith("%") else ""))
+    english = english_number_token(text.split()[0])
+    if english:
+        forms.add(english)
     return forms
 
 
@@ -78,10 +73,6 @@ class Figure:
     kind: str  # number | date | docno
 
 
-def _date_key(day: str | None, month: str, year: str) -> str:
-    return f"{int(day)}/{int(month)}/{year}" if day else f"{int(month)}/{year}"
-
-
 def figures(text: str) -> list[Figure]:
     """The figures of ``text`` (citation markers left out): document numbers, dates, numbers."""
     text = CITE_RE.sub(" ", nfc(text))
@@ -90,15 +81,13 @@ def figures(text: str) -> list[Figure]:
     def blank(m: re.Match) -> str:
         return " " * (m.end() - m.start())
 
-    for m in _DOC_NO_RE.finditer(text):
+    for m in DOC_NUMBER_LOOSE_RE.finditer(text):
         out.append(Figure(m.group(0), {m.group(0).upper()}, "docno"))
-    text = _DOC_NO_RE.sub(blank, text)
-    for m in _DATE_RE.finditer(text):
-        g = m.groups()
-        key = _date_key(g[0], g[1], g[2]) if g[2] else _date_key(g[3], g[4], g[5])
-        out.append(Figure(m.group(0).strip(), {key}, "date"))
-    text = _DATE_RE.sub(blank, text)
-    for m in _NUMBER_RE.finditer(text):
+    text = DOC_NUMBER_LOOSE_RE.sub(blank, text)
+    for m in DATE_OR_MONTH_RE.finditer(text):
+        out.append(Figure(m.group(0).strip(), {date_key(m)}, "date"))
+    text = DATE_OR_MONTH_RE.sub(blank, text)
+    for m in NUMBER_PHRASE_RE.finditer(text):
         forms = _canonical_number(m.group(0))
         if forms:
             out.append(Figure(m.group(0).strip(), forms, "number"))
@@ -136,11 +125,11 @@ def verify(answer: str, passages: list[Passage], question: str = "") -> Verifica
         return Verification(False, problems=["the answer cites no passage"],
                             problems_vi=["câu trả lời không trích dẫn đoạn nào"])
     support: set[str] = set()
-    years: set[str] = {w for w in words(question) if _YEAR_RE.match(w)}
+    years: set[str] = {w for w in words(question) if is_year_token(w)}
     for c in cited:
         chunk = passages[c - 1].chunk
         support |= evidence(chunk.text)
-        years |= {w for w in words(chunk.section) if _YEAR_RE.match(w)}
+        years |= {w for w in words(chunk.section) if is_year_token(w)}
     refs = ", ".join(f"[{c}]" for c in cited)
     for f in figures(answer):
         if f.forms & support:

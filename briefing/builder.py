@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from briefing.export import number_citations
+from briefing.export import documents_of, number_citations
 from core.text import clause_spans, sentence_spans
 from ingest.targets import RESULT_PART_WORDS, in_part
 from answering.chain import Assistant
@@ -95,7 +95,8 @@ def _clauses(chunk: Chunk) -> list[tuple[int, int]]:
 
 def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
     return Citation(n=0, doc=chunk.doc_id, section=chunk.section, text=chunk.text, quote=chunk.text[s:e],
-                    start=chunk.start + s, end=chunk.start + e, score=round(score, 4))
+                    start=chunk.start + s, end=chunk.start + e, score=round(score, 4),
+                    doc_id=chunk.doc_id, doc_title=chunk.info.short_name() or chunk.doc_title)
 
 
 class BriefingBuilder:
@@ -105,10 +106,6 @@ class BriefingBuilder:
     def _chunks(self, doc: str | None) -> list[Chunk]:
         chunks = self.assistant.retriever.bm25.chunks
         return sorted((c for c in chunks if doc is None or c.doc_id == doc), key=lambda c: (c.doc_id, c.start))
-
-    def _documents(self, cites: list[Citation]) -> list[str]:
-        titles = {c.doc_id: c.doc_title for c in self.assistant.retriever.bm25.chunks}
-        return [f"{titles.get(d) or d} ({d})" for d in dict.fromkeys(c.doc for c in cites)]
 
     def by_topic(self, topic: str, doc: str | None = None) -> Briefing:
         topic = _LEAD_RE.sub("", " ".join(topic.split())) or topic.strip()
@@ -177,5 +174,5 @@ class BriefingBuilder:
 
     def _finish(self, briefing: Briefing) -> Briefing:
         number_citations(briefing)
-        briefing.documents = self._documents(briefing.numbered())
+        briefing.documents = documents_of(briefing.numbered())
         return briefing

@@ -1,5 +1,6 @@
 """Briefings and chat transcripts as Markdown and Word (.docx): every point carries numbered
-citation markers; the notes at the end give each citation's section path, offsets and quote."""
+citation markers; the notes at the end give each citation's document (its title and number),
+section path, offsets and quote, and the sources list names each document by title."""
 
 from __future__ import annotations
 
@@ -12,6 +13,21 @@ from core.types import Answer, Briefing, BriefPoint, BriefSection, Citation
 EMPTY = "(Văn bản không có nội dung liên quan.)"
 _MARK_RE = re.compile(r"\[\d+\]")
 _TARGET_NO_RE = re.compile(r"^\((\d{1,3})\)\s*")
+
+
+def source_name(c: Citation) -> str:
+    """How a citation names its document: the short name read from its header ("Kế hoạch
+    215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh") or its title; the file name when neither is known."""
+    return c.doc_title or c.doc
+
+
+def documents_of(cites: list[Citation]) -> list[str]:
+    """The cited documents in order of first citation, each as "short name (file name)"."""
+    out: dict[str, str] = {}
+    for c in cites:
+        name = source_name(c)
+        out.setdefault(c.doc, f"{name} ({c.doc})" if name != c.doc else c.doc)
+    return list(out.values())
 
 
 def number_citations(b: Briefing) -> Briefing:
@@ -33,7 +49,7 @@ def transcript(answers: list[Answer], title: str = "Nội dung hỏi đáp") -> 
     """A chat transcript (questions, answers, citations) in the briefing's shape, numbered 1..n."""
     points = [BriefPoint(text=f"Hỏi: {a.question}\nĐáp: {a.answer}", citations=[replace(c) for c in a.citations])
               for a in answers]  # copies: numbering must not change the caller's answers
-    docs = list(dict.fromkeys(c.doc for p in points for c in p.citations))
+    docs = documents_of([c for p in points for c in p.citations])
     return number_citations(Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)],
                                      documents=docs))
 
@@ -46,7 +62,12 @@ def _marks(point: BriefPoint) -> str:
 
 
 def _note(c: Citation) -> str:
-    return f"{c.doc} › {c.section} (ký tự {c.start}–{c.end}): «{c.quote}»"
+    return f"{_where(c)} (ký tự {c.start}–{c.end}): «{c.quote}»"
+
+
+def _where(c: Citation) -> str:
+    """Document › section path (no empty parts)."""
+    return " › ".join(p for p in (source_name(c), c.section) if p)
 
 
 def _is_targets(section: BriefSection) -> bool:
@@ -81,8 +102,8 @@ def to_markdown(b: Briefing) -> str:
     if notes:
         out += ["## Ghi chú", ""] + [f"{c.n}. {_note(c)}" for c in notes] + [""]
         out += ["## Nguồn", ""]
-        for section in dict.fromkeys((c.doc, c.section) for c in notes):
-            out.append(f"- {section[0]} › {section[1]}")
+        for where in dict.fromkeys(_where(c) for c in notes):
+            out.append(f"- {where}")
         out.append("")
     return "\n".join(out)
 
@@ -140,11 +161,11 @@ def to_docx(b: Briefing, path: str | Path) -> Path:
         for c in notes:
             para = doc.add_paragraph()
             para.add_run(f"[{c.n}] ").font.superscript = True
-            para.add_run(f"{c.doc} › {c.section} (ký tự {c.start}–{c.end}): ")
+            para.add_run(f"{_where(c)} (ký tự {c.start}–{c.end}): ")
             para.add_run(f"«{c.quote}»").italic = True
         doc.add_heading("Nguồn", level=2)
-        for d, s in dict.fromkeys((c.doc, c.section) for c in notes):
-            doc.add_paragraph(f"{d} › {s}", style="List Bullet")
+        for where in dict.fromkeys(_where(c) for c in notes):
+            doc.add_paragraph(where, style="List Bullet")
     path = Path(path)
     doc.save(path)
     return path

@@ -33,8 +33,13 @@ MAX_PERIOD_YEARS = 30  # "2025-2045" is a vision, a longer span is a typo or two
 
 
 def years(text: str) -> list[int]:
-    """Years that stand alone in ``text``, in order ("năm 2025", "2026-2030" gives 2026 and 2030)."""
-    return [int(m.group()) for m in YEAR_RE.finditer(text)]
+    """Years that stand alone in ``text``, in order: "năm 2025" gives 2025, "2026-2030" and
+    "2026 - 2030" give 2026 and 2030; a date "20-11-2025" or a number "163/2024/QH15" gives none."""
+    found = [(m.start(), int(m.group())) for m in YEAR_RE.finditer(text)]
+    for m in RANGE_RE.finditer(text):  # the end of a range follows a dash, which YEAR_RE refuses
+        end = _RANGE_PARTS_RE.match(m.group())
+        found.append((m.start() + end.start(2), int(end.group(2))))
+    return [y for _, y in sorted(set(found))]
 
 
 def year_ranges(text: str) -> list[tuple[int, int]]:
@@ -71,6 +76,18 @@ def strip_ranges(text: str) -> str:
 DATE_NUM_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})[/\-.](\d{{1,2}})[/\-.]({YEAR})(?![\d/])")
 MONTH_YEAR_RE = re.compile(rf"(?<![\d/])(\d{{1,2}})/({YEAR})(?![\d/])")
 DATE_RE = re.compile(f"{DATE_WORDS_RE.pattern}|{DATE_NUM_RE.pattern}", re.I)
+# A date or a month stated as a figure (verification compares them whole): "26/5/2022", "5/2022",
+# "ngày 26 tháng 5 năm 2022", "tháng 5 năm 2022", "tháng 5/2022". Groups: day, month, year of the
+# numeric form, then day, month, year of the worded form; ``date_key`` reads either.
+DATE_OR_MONTH_RE = re.compile(
+    rf"\b(?:(\d{{1,2}})/)?(\d{{1,2}})/({YEAR})\b"
+    rf"|(?:ngày\s+(\d{{1,2}})\s+)?tháng\s+(\d{{1,2}})\s*(?:năm|/)\s*({YEAR})", re.I)
+# A date or month written with slashes and any four digits after the last slash ("20/11/2025",
+# "11/2025", and so also a rate "15/1000"): blanked out before figures are read from a sentence.
+SLASHED_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b")
+# The date line of a document header, signed or still blank: "ngày 20 tháng 11 năm 2025",
+# "ngày .... tháng .... năm", "ngày … tháng … năm".
+HEADER_DATE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|ngày\s+\.{2,}|ngày\s+…")
 
 
 def parse_date(text: str) -> date | None:
@@ -85,6 +102,14 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def date_key(m: re.Match) -> str:
+    """One key per date or month of a ``DATE_OR_MONTH_RE`` match, however written:
+    "26/05/2022" and "ngày 26 tháng 5 năm 2022" -> "26/5/2022"; "tháng 5 năm 2022" -> "5/2022"."""
+    g = m.groups()
+    day, month, year = g[:3] if g[2] else g[3:]
+    return f"{int(day)}/{int(month)}/{year}" if day else f"{int(month)}/{year}"
+
+
 def date_vi(d: date) -> str:
     return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
 
@@ -95,6 +120,11 @@ def date_vi(d: date) -> str:
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
 NUMBER_RE = re.compile(NUMBER)
 SCALE_WORDS = {"nghin": 1_000, "ngan": 1_000}  # folded: "17,8 nghìn tỷ" is written "17.800 tỷ"
+# A number as an answer states it, any grouping ("17.800", "17,800", "7,3"), with its percent
+# ("7,3%", "7,3 phần trăm") and a scale word ("17,8 nghìn"): the figures verification checks.
+NUMBER_PHRASE_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*%|\s+phần\s+trăm)?(?:\s+(?:nghìn|ngàn)\b)?", re.I)
+# A percent sign or the words "phần trăm", with the space before it: replace it with "%".
+PERCENT_RE = re.compile(r"\s*(?:%|phần\s+trăm)", re.I)
 
 
 # Units of measure and counted things that follow a figure, folded ("2.632 ha", "19.136 người").
@@ -102,6 +132,22 @@ MEASURE_UNITS = frozenset(
     "ha km m m2 m3 km2 tan kg nguoi dong ty trieu nghin tram xa phuong huyen tinh nam thang ngay gio tuoi luot "
     "diem lan ho cay con usd mw kwh gbps mbps doanh truong lop hoc giuong bac".split()
 )
+
+# The same, as written after a figure in a resolution ("1.200 doanh nghiệp", "2.632 ha"): the
+# magnitudes and currencies of amounts, the things counted, and the units that measure.
+MAGNITUDE_WORDS: tuple[str, ...] = ("nghìn tỷ", "ngàn tỷ", "nghìn tỉ", "ngàn tỉ", "nghìn", "ngàn", "triệu", "tỷ", "tỉ")
+CURRENCY_WORDS: tuple[str, ...] = ("đồng", "đô la Mỹ", "đô la", "USD", "đô-la")
+# Units of measure: the figure measures what its label names; it does not count a "km".
+UNITS_OF_MEASURE: frozenset[str] = frozenset({"km", "ha", "héc-ta", "tấn", "m2", "m²", "m3", "m³", "kWh", "MW", "km²"})
+# What a figure counts (count nouns), and the units of measure.
+COUNT_NOUNS: tuple[str, ...] = (
+    "hộ gia đình", "giường bệnh", "bác sĩ", "điều dưỡng", "doanh nghiệp", "hợp tác xã", "dự án", "lao động",
+    "người", "hộ", "xã", "huyện", "trường học", "trường", "phòng học", "giáo viên", "học sinh", "sinh viên",
+    "trạm y tế", "cơ sở", "sản phẩm", "mô hình", "thôn", "tổ dân phố", "đơn vị", "công trình", "căn nhà",
+    "ngôi nhà", "căn hộ", "nhà", "việc làm", "chỉ tiêu", "nhiệm vụ", "lượt khách", "lượt người", "lượt",
+    "khách", "cây", "con", "chuyên án", "đề án", "vụ", "vụ việc", "cụm công nghiệp", "khu công nghiệp",
+    "làng", "thị trấn", "phường",
+) + tuple(sorted(UNITS_OF_MEASURE))
 
 
 def parse_number(text: str) -> float:
@@ -123,7 +169,26 @@ def number_token(tok: str) -> str:
     return core + ("%" if pct else "")
 
 
+def english_number_token(tok: str) -> str | None:
+    """Canonical form of a number written with English thousands separators, or None:
+    '17,800' -> '17800', '1,234,567%' -> '1234567%' ('17,800' is 17.8 to a Vietnamese reader)."""
+    pct = tok.endswith("%")
+    core = tok.rstrip("%")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", core):
+        return core.replace(",", "") + ("%" if pct else "")
+    return None
+
+
+def canonical_numbers(text: str) -> str:
+    """``text`` with its numbers in one form, where they stand: a dot before three digits goes
+    ('17.800' -> '17800'), a comma between digits becomes a point ('7,3' -> '7.3', '1.234,5' ->
+    '1234.5'). What ``number_token`` does for one token, done across running text."""
+    text = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", text)
+    return re.sub(r"(?<=\d),(?=\d)", ".", text)
+
+
 def is_year_token(tok: str) -> bool:
+    """'2025' is a year; '2025,5', '12025', '1850' are not."""
     return bool(re.fullmatch(YEAR, tok))
 
 
@@ -159,9 +224,14 @@ for _name, _code in DOC_TYPES.items():
 
 # "182/KH-UBND", "2597/QĐ-TTg", "66/2025/NQ-HĐND", "187/2025/QH15", "11-NQ/TU", "394/NQ-CP"
 DOC_NUMBER_RE = re.compile(
-    r"(?<![\w/])(\d{1,5})(?:/(\d{4}))?[/-]([A-ZĐ][A-Za-zĐđ]{0,5})(?:[/-]([A-ZĐ][A-Za-zĐđ0-9]{0,12}))?(?![\w/])"
+    r"(?<![\w/])(\d{1,5})(?:/(\d{4}))?[/-]([A-ZĐ][A-Za-zĐđ0-9]{0,7})(?:[/-]([A-ZĐ][A-Za-zĐđ0-9]{0,12}))?(?![\w/])"
 )
-NUMBER_LINE_RE = re.compile(r"^\s*Số\s*:?\s*(\S+)", re.M)
+# Anything written like a document number, for comparing figures: looser than DOC_NUMBER_RE, any
+# run of capitals and digits in any number of parts ("11-NQ/TU", "1283/NQ-UBTVQH15", "01/2025/NQ-HĐND").
+DOC_NUMBER_LOOSE_RE = re.compile(r"\b\d+(?:/\d+)*[-/][A-ZĐ][A-ZĐ0-9]*(?:[-/][A-ZĐ0-9]+)*")
+# The number line of a header, "Số: 182/KH-UBND": group 1 is the number as written, or whatever
+# else follows "Số" (None when nothing does): check it with parse_doc_number.
+NUMBER_LINE_RE = re.compile(r"^Số(?:\s*:?\s*(\S+))?", re.M)
 
 # Issuing bodies: the header line as written (folded prefix) -> the short name officials use.
 ISSUERS: tuple[tuple[str, str], ...] = (
@@ -245,6 +315,13 @@ def all_place_names() -> dict[str, str]:
     out.update({p: p for p in FORMER_PROVINCES})
     out.update(PROVINCE_ALIASES)
     return out
+
+
+def canonical_places(text: str) -> str:
+    """``text`` with each alias of a province written as its filed name ("TP.HCM" -> "Hồ Chí Minh")."""
+    for alias, name in sorted(PROVINCE_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<!\w){re.escape(alias)}(?!\w)", name, text)
+    return text
 
 
 # --- abbreviations and indicator synonyms --------------------------------------------------
@@ -357,3 +434,11 @@ def parse_doc_number(text: str) -> DocNumber | None:
             continue
         return DocNumber(m.group(), int(serial), int(year) if year else None, type_code, issuer)
     return None
+
+
+# Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
+# "kim ngạch [xuất khẩu]", "ngân sách [dành cho y tế]"). Folded, longest first.
+MEASURE_HEADS: tuple[str, ...] = tuple(sorted(
+    ("ty le", "kim ngach", "toc do", "tong so", "so luong", "gia tri", "tong von", "ngan sach", "thu nhap",
+     "dien tich", "san luong", "muc thu", "muc hoc phi", "ty trong", "tong muc"),
+    key=len, reverse=True))

@@ -6,21 +6,20 @@ unless the gold item asks for a list (``"list": true``), where correct is enough
 
 from __future__ import annotations
 
-import re
 import statistics
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.vn import canonical_numbers
+
 TIGHT_CHARS = 600  # longest answer that still counts as tight (list questions excepted)
 
 
 def norm(text: str) -> str:
     """Casefold, NFC, one space, Vietnamese number formats unified ('17.800' = '17800', '7,3' = '7.3')."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", text)
-    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    text = canonical_numbers(unicodedata.normalize("NFC", text).casefold())
     return " ".join(text.split())
 
 

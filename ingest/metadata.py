@@ -14,12 +14,11 @@ import re
 from core.text import fold, sentence_case
 from core.types import DocumentInfo
 from core.vn import (
-    DATE_WORDS_RE, DOC_TYPES, ISSUERS, all_place_names, covered_years, parse_date, parse_doc_number,
+    DATE_WORDS_RE, DOC_TYPES, ISSUERS, NUMBER_LINE_RE, all_place_names, covered_years, parse_date, parse_doc_number,
 )
 from ingest.clean import CleanDocument
 from ingest.structure import Unit, document_title
 
-_NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(\S+)", re.M)
 _PLACE_DATE_RE = re.compile(rf"^(.{{2,60}}?),\s*{DATE_WORDS_RE.pattern}", re.M | re.I)
 _MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐẢNG CỘNG SẢN|^-{2,}|^\*{2,}")
 _PERSON_RE = re.compile(r"([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})\s*$")
@@ -77,8 +76,8 @@ def read_metadata(clean: CleanDocument, units: list[Unit]) -> DocumentInfo:
     header = clean.text[title_unit.start:title_unit.end] if title_unit else ""
     title = document_title(clean)
     number = ""
-    m = _NUMBER_LINE_RE.search(header)
-    if m and parse_doc_number(m.group(1)):
+    m = NUMBER_LINE_RE.search(header)
+    if m and m.group(1) and parse_doc_number(m.group(1)):
         number = m.group(1).rstrip(".,;")
     place, date = "", ""
     m = _PLACE_DATE_RE.search(header)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
@@ -19,11 +19,20 @@ from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, RawDocument, load_bytes, load_file
 from core.types import Chunk
 from settings import Settings
-from vectorstore.chroma_store import ChunkStore
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]  # (done, total, label)
+
+
+class ChunkStore(Protocol):
+    """What ingest needs of a store (vectorstore.chroma_store.ChunkStore is one): ingest sits below
+    the vector store and does not import it."""
+
+    def chunk_ids(self, doc_id: str) -> set[str]: ...
+    def add(self, chunks: list[Chunk], texts: list[str], doc_sha: str, progress=None) -> None: ...
+    def delete_ids(self, ids: list[str]) -> None: ...
+
 
 
 @dataclass

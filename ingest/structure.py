@@ -34,7 +34,9 @@ import re
 from dataclasses import dataclass, field
 
 from core.text import fold, sentence_case
-from core.vn import DOC_TYPES, SIGN_PREFIXES, SIGNER_TITLES, all_place_names, covered_years
+from core.vn import (
+    DOC_TYPES, HEADER_DATE_RE, NUMBER_LINE_RE, SIGN_PREFIXES, SIGNER_TITLES, all_place_names, covered_years,
+)
 from ingest.clean import CleanDocument
 
 RECIPIENTS = "Nơi nhận"
@@ -50,7 +52,7 @@ _MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("chapter", re.compile(r"^((?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+(?:[IVXLC]+|\d{1,2}))\b[.:]?\s*(.*)$", re.S)),
     ("article", re.compile(r"^(Điều\s+\d{1,3})\b[.:]?\s*(.*)$", re.S)),
     ("roman", re.compile(r"^([IVXLC]{1,6}\.)\s+(\S.*)$", re.S)),
-    ("alpha", re.compile(r"^([A-Z]\.)\s+([A-ZĐÀ-Ỹ][^a-zà-ỹđ\n]{3,})$")),  # "A. BỔ SUNG QUY ĐỊNH …" (an all-caps part)
+    ("alpha", re.compile(r"^([A-Z]\.)\s+(\S.{3,})$")),  # "A. BỔ SUNG QUY ĐỊNH …" (an all-caps part, see _marker)
     ("decimal3", re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+(\S.*)$", re.S)),
     ("decimal2", re.compile(r"^(\d{1,2}\.\d{1,2}\.?)\s+([^\W\d_].*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2}\.)\s+(\S.*)$", re.S)),
@@ -68,9 +70,9 @@ _APPENDIX_RE = re.compile(r"^(PHỤ LỤC|Phụ lục)\b\s*([IVXLC\d]+\b)?", re.
 _ENACTING_RE = re.compile(r"^(QUYẾT NGHỊ|QUYẾT ĐỊNH|NGHỊ QUYẾT|KẾT LUẬN)\s*:\s*$")
 _PREAMBLE_RE = re.compile(r"^(Căn cứ|Theo đề nghị|Xét đề nghị|Sau khi xem xét|Thực hiện|Triển khai)\b")
 _MOTTO_RE = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập\s*-\s*Tự do|ĐẢNG CỘNG SẢN VIỆT NAM|^-{3,}|^\*{3,}", re.M)
-_NUMBER_LINE_RE = re.compile(r"^Số\s*:?", re.M)
-_DATE_LINE_RE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|ngày\s+\.{2,}|ngày\s+…")
 _TABLE_SEP = " | "
+_MD_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_UNIT_CAPTION_RE = re.compile(r"^\(?\s*(?:Đơn vị tính|Đơn vị|ĐVT)\s*:", re.I)
 PLACE_NAMES = sorted(all_place_names(), key=len, reverse=True)
 _TRAILING = " ;,.\n"
 _TYPE_WORDS = tuple(sorted((t.upper() for t in DOC_TYPES), key=len, reverse=True))
@@ -103,6 +105,8 @@ def _marker(first_line: str) -> tuple[str, str, str] | None:
     """(kind, marker, rest) of a numbered block, or None."""
     for kind, rx in _MARKERS:
         m = rx.match(first_line)
+        if m and kind == "alpha" and not _is_upper(m.group(2)):
+            continue  # "A. Nguyễn …" is a sentence; a lettered part heading is written in capitals
         if m:
             return kind, m.group(1).strip(), (m.group(2) or "").strip()
     return None
@@ -170,6 +174,9 @@ def _is_table(text: str) -> bool:
 
 
 def _cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|") and line.endswith("|") and len(line) > 1:  # a Markdown row "| a | b |"
+        line = line[1:-1]
     return [c.strip() for c in line.split("|")]
 
 
@@ -187,7 +194,8 @@ def _table_header(lines: list[str]) -> tuple[list[str], int]:
                 and len(head) - 1 + len(second) >= max(len(_cells(ln)) for ln in lines[2:]) > len(head)
                 and not any(c in ("I", "1") for c in second[:1]) and third):
             top = head[-1]
-            return head[:-1] + [f"{c} ({top})" if top and not covered_years(c) >= covered_years(top) else c
+            top_years = covered_years(top)
+            return head[:-1] + [c if not top or (top_years and covered_years(c) <= top_years) else f"{c} ({top})"
                                 for c in second], 2
     return head, 1
 
@@ -215,7 +223,7 @@ def document_title(clean: CleanDocument) -> str:
     type_line, title_lines = "", []
     for b in blocks[:header]:
         lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
-        if _MOTTO_RE.search(b.text) or _NUMBER_LINE_RE.search(b.text) or _DATE_LINE_RE.search(b.text):
+        if _MOTTO_RE.search(b.text) or NUMBER_LINE_RE.search(b.text) or HEADER_DATE_RE.search(b.text):
             if not any(_doc_type_line(ln) for ln in lines):
                 continue
         for ln in lines:
@@ -258,7 +266,7 @@ def _header_extent(clean: CleanDocument) -> int:
             seen_type = True
             end = i + 1
             continue
-        header_like = (_MOTTO_RE.search(b.text) or _NUMBER_LINE_RE.search(b.text) or _DATE_LINE_RE.search(b.text)
+        header_like = (_MOTTO_RE.search(b.text) or NUMBER_LINE_RE.search(b.text) or HEADER_DATE_RE.search(b.text)
                        or (_is_upper(b.text) and len(b.text) < 400) or (i == 0) or (seen_type and i == end))
         if not header_like:
             break
@@ -457,16 +465,22 @@ class _Parser:
     def table(self, block) -> None:
         """One unit per data row, carrying the column headers and its group rows' labels."""
         self.close_leaves()
-        lines = block.text.split("\n")
+        pos = block.start
+        lines, offsets = [], []
+        for ln in block.text.split("\n"):
+            if not _MD_RULE_RE.match(ln):  # a Markdown table's "|---|---|" rule is not a row
+                lines.append(ln)
+                offsets.append((pos, pos + len(ln)))
+            pos += len(ln) + 1
         headers, skip = _table_header(lines)
         header_text = _TABLE_SEP.join(headers)
+        # "Đơn vị tính: 1.000 đồng/tháng" just above the table gives every figure in it its unit.
+        prev = self.units[-1] if self.units else None
+        caption = self.clean.text[prev.start:prev.end] if prev and prev.end + 2 >= block.start else ""
+        if _UNIT_CAPTION_RE.match(caption):
+            header_text += "\n" + caption
         head_years = tuple(sorted(covered_years(header_text)))
         ncols = len(headers)
-        pos = block.start
-        offsets = []
-        for ln in lines:
-            offsets.append((pos, pos + len(ln)))
-            pos += len(ln) + 1
         self.add("row", offsets[0][0], offsets[skip - 1][1], self.path() + ("Tiêu đề bảng",),
                  headers=header_text, years=head_years or self.years()[0])
         groups: list[tuple[int, str]] = []  # (depth, label) of group rows above the current row

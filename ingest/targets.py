@@ -22,35 +22,25 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from core.text import sentence_spans
-from core.vn import parse_number
-from core.text import fold
+from core.text import fold, sentence_spans
+from core.vn import (
+    COUNT_NOUNS, CURRENCY_WORDS, MAGNITUDE_WORDS, NUMBER, SLASHED_DATE_RE, UNITS_OF_MEASURE, is_year_token,
+    parse_number,
+)
 from core.types import SECTION_SEP, Chunk, Measure, TargetRecord
 
 # --- figures -------------------------------------------------------------------------------
 
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
+# A figure: a number in Vietnamese format, a range "0,5-0,6", a share "15/20", a percent.
 _FIGURE_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<a>{_NUM})(?:\s*[-–]\s*(?P<b>{_NUM}))?(?:/(?P<of>\d+)(?![\d/]))?(?P<pct>\s?%)?"
+    rf"(?<![\w.,/-])(?P<a>{NUMBER})(?:\s*[-–]\s*(?P<b>{NUMBER}))?(?:/(?P<of>\d+)(?![\d/]))?(?P<pct>\s?%)?"
     r"(?![\w/]*[-/][A-ZĐ])"  # not a document number "1283/NQ-UBTVQH15", "11-NQ/TU"
 )
-_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b")
-_YEAR_LIKE_RE = re.compile(r"(?:19|20)\d{2}")
 _DESCRIPTOR_RE = re.compile(r"\s*(?:tuổi|sao)\b")  # "trẻ 5 tuổi", "khách sạn 4 sao": part of a label
 
-_MAGNITUDE = r"(?:nghìn tỷ|ngàn tỷ|nghìn tỉ|ngàn tỉ|nghìn|ngàn|triệu|tỷ|tỉ)"
-_CURRENCY = r"(?:đồng|đô la Mỹ|đô la|USD|đô-la)"
-# Count nouns and measures that follow a figure in resolutions (longest first).
-_COUNT_NOUNS = sorted(
-    """hộ gia đình|giường bệnh|bác sĩ|điều dưỡng|doanh nghiệp|hợp tác xã|dự án|lao động|người|hộ|xã|
-    huyện|trường học|trường|phòng học|giáo viên|học sinh|sinh viên|trạm y tế|cơ sở|sản phẩm|mô hình|
-    thôn|tổ dân phố|đơn vị|công trình|căn nhà|ngôi nhà|căn hộ|nhà|việc làm|chỉ tiêu|nhiệm vụ|
-    lượt khách|lượt người|lượt|khách|km|ha|héc-ta|tấn|m2|m²|m3|m³|kWh|MW|km²|cây|con|chuyên án|
-    đề án|vụ|vụ việc|cụm công nghiệp|khu công nghiệp|làng|thị trấn|phường""".replace("\n", "").split("|"),
-    key=len, reverse=True,
-)
-_MEASURE_UNITS = {"km", "ha", "héc-ta", "tấn", "m2", "m²", "m3", "m³", "kWh", "MW", "km²"}
-_NOUN = "|".join(re.escape(n.strip()) for n in _COUNT_NOUNS if n.strip())
+_MAGNITUDE = "(?:" + "|".join(MAGNITUDE_WORDS) + ")"
+_CURRENCY = "(?:" + "|".join(CURRENCY_WORDS) + ")"
+_NOUN = "|".join(re.escape(n) for n in sorted(COUNT_NOUNS, key=len, reverse=True))  # longest first
 _PER = r"(?:\s*/\s*(?:\d[\d.]*\s+)?(?:(?:vạn|nghìn|ngàn|triệu)\s+)?[^\W\d_]+(?:\s+dân)?)"
 _UNIT_RE = re.compile(
     rf"\s*(?P<unit>(?:{_MAGNITUDE}\s+)?(?:{_CURRENCY}|{_NOUN})(?![^\W\d_]){_PER}*|{_MAGNITUDE}(?![^\W\d_]))",
@@ -125,7 +115,7 @@ class _Figure:
 
 
 def _figures(text: str, year_like_is_figure: bool = False) -> list[_Figure]:
-    masked = _DATE_RE.sub(lambda m: "#" * len(m.group()), text)
+    masked = SLASHED_DATE_RE.sub(lambda m: "#" * len(m.group()), text)
     out: list[_Figure] = []
     for m in _FIGURE_RE.finditer(masked):
         a, b, of, pct = m.group("a"), m.group("b"), m.group("of"), m.group("pct")
@@ -140,9 +130,9 @@ def _figures(text: str, year_like_is_figure: bool = False) -> list[_Figure]:
             if u:
                 unit = " ".join(u.group("unit").split())
                 end = u.end()
-        if unit is None and not year_like_is_figure and _YEAR_LIKE_RE.fullmatch(a) and not b:
+        if unit is None and not year_like_is_figure and is_year_token(a) and not b:
             continue  # "năm 2024", "giai đoạn 2021-2025": a year, not a figure
-        if unit is None and b and _YEAR_LIKE_RE.fullmatch(a) and _YEAR_LIKE_RE.fullmatch(b):
+        if unit is None and b and is_year_token(a) and is_year_token(b):
             continue
         low = parse_number(a)
         high = parse_number(b) if b else low
@@ -178,7 +168,7 @@ def parse_measures(text: str, offset: int = 0, maintain: bool = False, short_lab
         last_in_segment = tail_end != next_start or i + 1 == len(figures)
         # a count noun ("doanh nghiệp", "bác sĩ/1 vạn dân") names what is counted; "km" measures it
         head = (f.unit or "").split("/")[0]
-        measure = head in _MEASURE_UNITS
+        measure = head in UNITS_OF_MEASURE
         noun = f.unit if f.unit and not measure and f.unit[0] not in "%/" and not re.match(_MAGNITUDE, f.unit) else ""
         end = f.end
         tail_clause_end = f.end + len(tail.rstrip(" ,.;:\n"))  # the clause runs on when the tail names it

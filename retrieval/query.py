@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 from core.text import fold, words
-from core.vn import ABBREVIATIONS, RANGE_RE, YEAR_RE, covered_years, strip_ranges
+from core.vn import ABBREVIATIONS, RANGE_RE, strip_ranges
+from core.vn import years as vn_years
 
 # Short keys ("tw", "bq") are Vietnamese syllables when folded ("tư", "bà"...): they count only
 # when typed in capitals; longer ones are recognised in any case.
@@ -56,13 +57,13 @@ def expand_abbreviations(question: str) -> str:
 def analyse(question: str, current: str | None = None) -> QueryInfo:
     """``question`` may carry a follow-up's context; ``current`` is what was typed this turn."""
     folded = " ".join(words(question))
-    years = tuple(dict.fromkeys(m.group() for m in YEAR_RE.finditer(question)))
+    years = tuple(dict.fromkeys(str(y) for y in vn_years(question)))
     return QueryInfo(
         text=question,
         current=current or question,
         folded=folded,
         years=years,
-        compare_years=tuple(sorted({m.group() for m in YEAR_RE.finditer(strip_ranges(question))})),
+        compare_years=tuple(sorted({str(y) for y in vn_years(strip_ranges(question))})),
         wants_results=any(h in folded for h in _RESULT_HINTS),
         wants_targets=any(h in folded for h in _TARGET_HINTS),
     )

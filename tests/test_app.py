@@ -30,8 +30,10 @@ def test_cli_ask_json(cli_env):
     assert set(ans) >= {"question", "answer", "found", "citations", "mode", "latency_ms"}
     assert ans["found"] and "52%" in ans["answer"] and ans["mode"] == "extractive"
     c = ans["citations"][0]
-    assert set(c) == {"n", "doc", "section", "text", "quote", "start", "end", "score"}
+    assert set(c) == {"n", "doc", "section", "text", "quote", "start", "end", "score", "doc_id", "doc_title"}
     assert c["section"].endswith("Về môi trường") and c["quote"] == "(25) Duy trì tỷ lệ che phủ rừng trên 52%"
+    assert c["doc"] == c["doc_id"] == "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    assert c["doc_title"].startswith("Nghị quyết của ban chấp hành đảng bộ tỉnh")
 
 
 def test_cli_ask_text_and_bad_input(cli_env):
@@ -72,7 +74,7 @@ def test_cli_brief_writes_a_docx_with_the_targets_and_their_citations(cli_env, t
     text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
     for number, value in (("(24)", "trên 95%"), ("(25)", "trên 52%"), ("(26)", "trên 89%"), ("(27)", "trên 72%")):
         assert number in text and value in text
-    assert "[4] nghi-quyet-tinh-uy-ha-tinh-2025.txt › II. Mục tiêu, chỉ tiêu năm 2025" in text
+    assert "[4] Nghị quyết" in text and "› II. Mục tiêu, chỉ tiêu năm 2025" in text  # named by its title
     r = run_cli("brief", env=cli_env)
     assert r.returncode == 2 and "give a topic" in r.stderr
 
@@ -91,6 +93,29 @@ def test_cli_ingest_and_remove(tmp_path):
     assert "nq-test.md" in r.stdout
     r = run_cli("ingest", "--remove", "nq-test.md", env=env)
     assert "removed nq-test.md" in r.stdout
+
+
+def test_cli_documents_table_and_json_show_number_and_title(tmp_path):
+    from tests.vectorstore.test_chroma_store import PLAN, PLAN_ROW
+
+    env = {"NQ_INDEX_DIR": str(tmp_path / "idx")}
+    doc = tmp_path / PLAN_ROW["doc_id"]
+    doc.write_text(PLAN, encoding="utf-8")
+    assert run_cli("ingest", str(doc), env=env).returncode == 0
+    r = run_cli("documents", env=env)
+    assert r.returncode == 0, r.stderr
+    head, rule, row = r.stdout.splitlines()
+    assert head.split() == ["id", "title", "number", "issuer", "date", "chunks"] and set(rule) <= {"-", " "}
+    assert row.startswith(PLAN_ROW["doc_id"]) and "215/KH-UBND" in row and "2026-03-05" in row
+    assert "Ủy ban nhân dân tỉnh Bắc Ninh" in row and "Kế hoạch phát triển thư viện số" in row
+    assert "…" in row and PLAN_ROW["title"] not in row  # the long title is shortened
+    r = run_cli("documents", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    (listed,) = json.loads(r.stdout)
+    assert listed == {**PLAN_ROW, "chunks": listed["chunks"]} and listed["chunks"] > 0
+    # a citation of the plan names it by type, number and issuer, then the section path
+    r = run_cli("ask", "mỗi năm số hóa bao nhiêu trang tài liệu", env=env)
+    assert r.returncode == 0 and "[1] Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh › I. Mục tiêu" in r.stdout
 
 
 def test_cli_bad_setting():

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import itertools
 import logging
+import re
 from pathlib import Path
 
 from errors import NQError
 from answering.chain import Assistant
-from core.types import Answer
+from core.types import Answer, Citation
 from ui.briefing_tab import build_briefing_tab
 from ui.targets_tab import build_targets_tab
 
@@ -27,8 +28,8 @@ EXAMPLES = [
 CSS = """
 .cite {border-left: 3px solid #2563eb; padding: 6px 10px; margin: 8px 0; background: #f8fafc;
        overflow-wrap: anywhere;}
+.cite .doc {font-weight: 600;}
 .cite .section {color: #475569; font-size: 0.9em;}
-.cite .offsets {color: #64748b; font-size: 0.8em;}
 .cite mark {background: #fde68a; padding: 0 2px;}
 .llm-note {color: #b45309; font-size: 0.9em;}
 .cite .quote {margin: 4px 0;}
@@ -87,18 +88,27 @@ def _highlight(text: str, quote: str) -> str:
             + html.escape(text[i + len(quote):]))
 
 
+def citation_label(c: Citation) -> str:
+    """The visible name of a citation, as HTML: the document by its short name (type, number,
+    issuer: "Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh", or its title; the file name
+    only when neither is known) › the section path. The file name is the tooltip; the character
+    offsets stay in the answer JSON, out of the label."""
+    name = c.doc_title or c.doc
+    doc = f'<span class="doc" title="{html.escape(c.doc, quote=True)}">{html.escape(name)}</span>' if name else ""
+    section = f'<span class="section">{html.escape(c.section)}</span>' if c.section else ""
+    return " › ".join(p for p in (doc, section) if p)
+
+
 def citations_html(answer: Answer) -> str:
-    """One block per citation: number, document › section path, offsets, the answering span
-    highlighted, and (when the passage is longer than the span) a <details> that expands to the
-    whole passage with the span highlighted in place."""
+    """One block per citation: number, document › section path, the answering span highlighted,
+    and (when the passage is longer than the span) a <details> that expands to the whole passage
+    with the span highlighted in place."""
     if not answer.citations:
         return "<p><i>Không có trích dẫn: văn bản không có thông tin để trả lời câu hỏi này.</i></p>"
     parts = []
     for c in answer.citations:
-        where = " › ".join(html.escape(x) for x in (c.doc, c.section) if x)
         quote = c.quote.strip()
-        head = (f'<b>[{c.n}]</b> <span class="section">{where}</span>'
-                f' <span class="offsets">(ký tự {c.start}–{c.end})</span>')
+        head = f'<b>[{c.n}]</b> {citation_label(c)}'
         body = f'<div class="quote"><mark>{html.escape(c.quote)}</mark></div>' if quote else ""
         if c.text.strip() != quote:
             body += ('<details><summary>Xem toàn văn đoạn trích</summary>'
@@ -116,8 +126,21 @@ def message_text(content) -> str:
     return ""
 
 
+DOCUMENT_HEADERS = ["Tệp", "Số hiệu", "Tiêu đề", "Cơ quan ban hành", "Ngày", "Số đoạn"]
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def vn_date(iso: str) -> str:
+    """'2026-03-05' -> '05/03/2026' (as dates are written in Vietnamese documents); other text unchanged."""
+    m = _ISO_DATE_RE.match(iso or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else (iso or "")
+
+
 def documents_table(assistant: Assistant) -> list[list]:
-    return [[d["doc_id"], d["title"], d["chunks"]] for d in assistant.store.documents()]
+    """One row per indexed document, in DOCUMENT_HEADERS' order. The file name stays: it is the
+    document's id (what a question is scoped by)."""
+    return [[d["doc_id"], d.get("number") or "", d.get("title") or "", d.get("issuer") or "",
+             vn_date(d.get("date") or ""), d["chunks"]] for d in assistant.store.documents()]
 
 
 def build_ui(assistant: Assistant):
@@ -212,7 +235,7 @@ def build_ui(assistant: Assistant):
         with gr.Tab("Tài liệu"):
             build_briefing_tab(assistant, answers)
         with gr.Tab("Văn bản"):
-            docs = gr.Dataframe(headers=["Tệp", "Tiêu đề", "Số đoạn"], value=lambda: documents_table(assistant),
+            docs = gr.Dataframe(headers=DOCUMENT_HEADERS, value=lambda: documents_table(assistant),
                                 label="Văn bản đã lập chỉ mục", interactive=False, elem_id="documents")
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
                              file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")

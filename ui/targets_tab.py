@@ -52,7 +52,9 @@ def source_html(assistant: Assistant, record: TargetRecord) -> str:
         out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
         pos = e
     out.append(html.escape(text[pos:]))
-    return (f'<div class="cite"><span class="section">{html.escape(record.doc)} › {html.escape(record.section)}'
+    name = (chunk.info.short_name() or chunk.doc_title or record.doc) if chunk else record.doc
+    return (f'<div class="cite"><span class="section" title="{html.escape(record.doc, quote=True)}">'
+            f'{html.escape(name)} › {html.escape(record.section)}'
             f' (ký tự {record.start}–{record.end})</span><div class="passage">{"".join(out)}</div></div>')
 
 

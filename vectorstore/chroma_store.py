@@ -14,7 +14,7 @@ from collections import Counter
 from langchain_core.embeddings import Embeddings
 
 from errors import IndexMismatch, StoreUnavailable
-from core.types import Chunk
+from core.types import Chunk, DocumentInfo
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,11 +90,17 @@ class ChunkStore:
         return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def documents(self) -> list[dict]:
-        """What is indexed: one row per document with its chunk count."""
+        """What is indexed, one row per document (sorted by id), read from its chunks' metadata:
+        ``{"doc_id", "title", "number", "type", "issuer", "province", "date", "signer", "chunks"}``.
+        Every chunk of a document carries the same header metadata; what the header does not
+        state is "" (and so is everything in an index built before metadata was read)."""
         got = self.collection.get(include=["metadatas"])
         counts = Counter(m["doc_id"] for m in got["metadatas"])
-        titles = {m["doc_id"]: m.get("doc_title", "") for m in got["metadatas"]}
-        return [{"doc_id": d, "title": titles[d], "chunks": n} for d, n in sorted(counts.items())]
+        infos = {m["doc_id"]: DocumentInfo.from_metadata(m) for m in got["metadatas"]}
+        return [{"doc_id": d, "title": infos[d].title, "number": infos[d].number, "type": infos[d].doc_type,
+                 "issuer": infos[d].issuer, "province": infos[d].province, "date": infos[d].date,
+                 "signer": infos[d].signer, "chunks": n}
+                for d, n in sorted(counts.items())]
 
     def add(self, chunks: list[Chunk], texts: list[str], doc_sha: str, progress=None) -> None:
         for i in range(0, len(chunks), BATCH):

@@ -7,6 +7,7 @@ import pytest
 
 from briefing.builder import BriefingBuilder
 from briefing.export import to_docx, to_markdown, transcript, write
+from core.types import Answer, Citation
 
 ENV = "II. Mục tiêu, chỉ tiêu năm 2025 › 2. Chỉ tiêu chủ yếu › Về môi trường"
 
@@ -57,8 +58,11 @@ def test_topic_without_diacritics_and_a_free_text_topic(builder):
 def test_markdown_and_docx_exports(environment, tmp_path):
     md = to_markdown(environment)
     assert "| (25) | Duy trì tỷ lệ che phủ rừng trên 52% | duy trì trên 52% | [2] |" in md
-    assert "## Ghi chú" in md and f"2. nghi-quyet-tinh-uy-ha-tinh-2025.txt › {ENV} (ký tự" in md
-    assert "## Nguồn" in md
+    name = environment.numbered()[1].doc_title  # the resolution's short name, read from its header
+    assert name.startswith("Nghị quyết") and name != "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    assert "## Ghi chú" in md and f"2. {name} › {ENV} (ký tự" in md
+    assert "## Nguồn" in md and f"- {name} › {ENV}" in md
+    assert f"Văn bản: {name} (nghi-quyet-tinh-uy-ha-tinh-2025.txt)" in md
     path = to_docx(environment, tmp_path / "b.docx")
     import docx
 
@@ -68,6 +72,7 @@ def test_markdown_and_docx_exports(environment, tmp_path):
     assert rows[2] == ["(25)", "Duy trì tỷ lệ che phủ rừng trên 52%", "duy trì trên 52%", "[2]"]
     body = "\n".join(p.text for p in d.paragraphs)
     assert "Tài liệu sinh hoạt: Môi trường" in body and "«(25) Duy trì tỷ lệ che phủ rừng trên 52%»" in body
+    assert f"[2] {name} › {ENV} (ký tự" in body and "nghi-quyet-tinh-uy-ha-tinh-2025.txt ›" not in body
     with pytest.raises(ValueError, match="use .md or .docx"):
         write(environment, tmp_path / "b.pdf")
 
@@ -86,3 +91,30 @@ def test_transcript_of_a_chat(assistant):
     assert "- Hỏi: ty le ho ngheo nam 2024" in md and "2,41% [1]" in md
     assert "(24) Tỷ lệ chất thải rắn" in md and "[5]" in md  # the second answer's citations follow on
     assert [c.n for c in t.numbered()] == list(range(1, 6))
+
+
+def _cite(n: int, doc: str, title: str, section: str = "I. Mục tiêu") -> Citation:
+    return Citation(n=n, doc=doc, section=section, text="Số hóa 20.000 trang.", quote="20.000 trang", start=10,
+                    end=22, score=1.0, doc_id=doc, doc_title=title)
+
+
+def test_transcript_names_sources_by_title_and_number():
+    plan = "Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh"
+    answers = [Answer("q1", "Số hóa 20.000 trang [1]", True, [_cite(1, "kh-215.txt", plan)]),
+               Answer("q2", "Có [1]", True, [_cite(1, "cu.txt", "")])]  # an old citation: no title known
+    t = transcript(answers)
+    assert t.documents == [f"{plan} (kh-215.txt)", "cu.txt"]
+    md = to_markdown(t)
+    assert f"1. {plan} › I. Mục tiêu (ký tự 10–22): «20.000 trang»" in md and f"- {plan} › I. Mục tiêu" in md
+    assert "2. cu.txt › I. Mục tiêu" in md and "kh-215.txt ›" not in md
+    assert answers[0].citations[0].n == 1  # the caller's answers are not renumbered
+
+
+def test_table_answer_citations_carry_the_document(assistant):
+    ans = assistant.ask("có bao nhiêu chỉ tiêu chủ yếu")
+    assert ans.found and ans.citations
+    assert all(c.doc_id == c.doc and c.doc_title.startswith("Nghị quyết") for c in ans.citations)
+
+
+def test_briefing_citations_carry_the_document(environment):
+    assert all(c.doc_id == c.doc and c.doc_title.startswith("Nghị quyết") for c in environment.numbered())

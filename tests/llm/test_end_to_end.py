@@ -44,7 +44,8 @@ def test_cli_done_when(index_dir, assistant):
         ans = ask_cli(llm_env(index_dir, llm), FOREST_Q)
     assert ans["mode"] == "llm" and ans["answer"] == "Tỷ lệ che phủ rừng đạt 52% [1]" and "warnings" not in ans
     c = ans["citations"][0]
-    assert set(c) == {"n", "doc", "section", "text", "quote", "start", "end", "score"}
+    assert set(c) == {"n", "doc", "section", "text", "quote", "start", "end", "score", "doc_id", "doc_title"}
+    assert c["doc_id"] == c["doc"] and c["doc_title"].startswith("Nghị quyết")
     assert c["quote"] == FOREST_QUOTE and c["section"].endswith("Về môi trường") and c["end"] - c["start"] == len(FOREST_QUOTE)
 
 

