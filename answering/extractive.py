@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from core.text import clause_spans, sentence_spans
 from retrieval.bm25 import BM25Index
 from retrieval.query import (
-    ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, RANGE_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
+    ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
 from core.text import STOPWORDS, STOPWORDS_VI, content_words, fold, tagged_forms, tagged_words, words
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
-from core.vn import MEASURE_HEADS, MEASURE_UNITS, all_place_names, canonical_places
+from core.vn import (
+    DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, all_place_names, canonical_places, covered_years, strip_ranges,
+    year_ranges,
+)
+from core.vn import years as vn_years
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 
@@ -114,15 +118,18 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     unit = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS and w not in ABBREVIATIONS]
     if m and (m.group(1) in STOPWORDS or m.group(1) in _PER_WORDS):
         unit = []  # "bao nhiêu mỗi tháng" asks an amount per month, not a count of months
-    if unit[:2] == ["phan", "tram"]:
-        return "%" in text
+    if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
+        return "%" in text  # "bao nhiêu % xã" asks a share
     if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
         return bool(set(unit) & row_units)
     if unit:
         # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
         wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
         for i, w in enumerate(folded):
-            if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%")):
+            # "hiện có bao nhiêu cơ sở" counts: "100% cơ sở" is a share of them, not a count; a target
+            # ("phấn đấu bao nhiêu hộ … đến năm 2030") is often set as a share.
+            share_ok = q.wants_targets or not w.endswith("%")
+            if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%")) and share_ok:
                 after = folded[i + 1:i + 1 + len(unit) + 1]
                 if any(after[j:j + len(u)] == u for u in wanted for j in range(2)):
                     return True
@@ -560,7 +567,7 @@ class ExtractiveAnswerer:
         if best.passage.chunk.kind == "footnote":  # the whole note, every chunk of it
             return self._compose(question, [_whole(c, best.passage.score) for c in self._unit_of(best.passage.chunk)])
         if wants_list:
-            listed = self._list_items(best, spans)
+            listed = self._list_items(best, spans) or self._siblings(best)
             if listed:
                 return self._compose(question, listed)
         specific = self._beyond_lead(q, best, spans)
@@ -579,10 +586,37 @@ class ExtractiveAnswerer:
             if sp.score >= 0.75 * best.score and sp.coverage >= self.min_coverage:
                 chosen.append(sp)
         citations = [self._cite(i + 1, sp) for i, sp in enumerate(chosen)]
-        text = f"{render_span(best, q)} [1]"
+        text = f"{self._with_agency(q, best)}{render_span(best, q)} [1]"
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
+
+    MAX_LIST_ITEMS = 12  # a list answer quotes at most this many items
+
+    def _siblings(self, best: Span) -> list[Span]:
+        """A list question answered inside a list ('- …', 'a) …', '+ …'): the items of that list,
+        in order (the answer is the list, each item cited)."""
+        c = best.passage.chunk
+        if c.kind != "item":
+            return []
+        same = [x for x in self._all_chunks() if x.doc_id == c.doc_id and x.kind == "item" and x.section == c.section]
+        if len(same) < 2:
+            return []
+        i = next((k for k, x in enumerate(same) if x.id == c.id), 0)
+        lo = max(0, min(i - self.MAX_LIST_ITEMS // 2, len(same) - self.MAX_LIST_ITEMS))
+        return [_whole(x, best.passage.score) for x in same[lo:lo + self.MAX_LIST_ITEMS]]
+
+    @staticmethod
+    def _with_agency(q: QueryInfo, sp: Span) -> str:
+        """'Cơ quan nào chủ trì …?' answered by a task under its agency's heading ('5. Công an tỉnh'
+        › 'Chủ trì, phối hợp …'): the heading names the agency, so the answer starts with it."""
+        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
+        if not asks or ORG_RE.search(sp.text):
+            return ""
+        for label in reversed(sp.passage.chunk.section.split(SECTION_SEP)):
+            if ORG_RE.search(label):
+                return f"{label} › "
+        return ""
 
     def _beyond_lead(self, q: QueryInfo, best: Span, spans: list[Span]) -> Span | None:
         """The best span is a paragraph's opening sentence ("Tuy vậy, … còn một số hạn chế.") that
@@ -749,7 +783,8 @@ class ExtractiveAnswerer:
         for m in _CODE_RE.finditer(q.text):
             if fold(m.group()) != own:
                 return False
-        for m in re.finditer(r"\b(?:nghi quyet|quyet dinh|ke hoach|thong bao|ket luan|chi thi)\s+(\d+)\b", q.folded):
+        for m in re.finditer(r"\b(?:nghi quyet|quyet dinh|ke hoach|thong bao|ket luan|chi thi)\s+(?:so\s+)?(\d+)\b",
+                             fold(q.text)):  # folded as typed: "kế hoạch 5G" names no number
             if not own.startswith(m.group(1)):
                 return False
         if re.search(r"\b(?:van ban|nghi quyet|quyet dinh|ke hoach) nay\b", q.folded):
@@ -855,19 +890,20 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _years_ok(q: QueryInfo, sp: Span) -> bool:
-        """A question about a year is answered by its part of the document (the period of the
-        heading), or by a span that names that year itself, not inside a date or another range."""
+        """A question about a year is answered by a span that covers it: by its heading's period,
+        its table's columns, the document's title, or the span's own words (not a date in it,
+        "ngày 16 tháng 7 năm 2024" dates an act). A period asked ("năm học 2024 - 2025",
+        "giai đoạn 2026-2030") must be covered whole."""
         if not q.years:
             return True
-        if sp.passage.chunk.period in q.years:
-            return True
-        if any(int(y) in sp.passage.chunk.years for y in q.years):
-            return True  # its heading, its table's columns or the document's title state that period
-        ranges = {r.replace(" ", "") for r in RANGE_RE.findall(q.text)}
-        if ranges and any(r in sp.text.replace(" ", "") for r in ranges):
-            return True
-        standalone = RANGE_RE.sub(" ", sp.text)
-        return any(re.search(rf"(?<![/\d]){y}(?![/\d])", standalone) for y in q.years)
+        c = sp.passage.chunk
+        stated = set(c.years) | ({int(c.period)} if c.period else set())
+        if any(not set(range(a, b + 1)) <= stated | covered_years(sp.text) for a, b in year_ranges(q.text)):
+            return False
+        # A single year: stated by the headings or named alone in the span, not inside its ranges.
+        singles = vn_years(strip_ranges(q.text))
+        named = set(vn_years(strip_ranges(DATE_WORDS_RE.sub(" ", sp.text))))
+        return not singles or any(y in stated | named for y in singles)
 
     @staticmethod
     def _cite(n: int, sp: Span) -> Citation:

@@ -264,6 +264,15 @@ ISSUER_ALIASES: dict[str, str] = {
     "quoc hoi": "Quốc hội", "chinh phu": "Chính phủ", "thu tuong": "Thủ tướng Chính phủ", "ttg": "Thủ tướng Chính phủ",
 }
 
+# Words that open the name of an agency or organisation ("Sở Công Thương", "Công an tỉnh").
+ORG_WORDS: tuple[str, ...] = (
+    "Sở", "Bộ", "Ủy ban", "Uỷ ban", "UBND", "Công an", "Ban", "Hội", "Tổng công ty", "Công ty", "Chính phủ",
+    "Thủ tướng", "Văn phòng", "Trung tâm", "Cục", "Chi cục", "Viện", "Tòa án", "Liên đoàn", "Mặt trận", "Đoàn",
+    "Ngân hàng", "Đài", "Báo", "Quỹ", "Kho bạc", "Thanh tra", "Tỉnh ủy", "Thành ủy", "Hội đồng", "Bảo hiểm xã hội",
+    "Cảnh sát", "Quân khu", "Tập đoàn", "Trường", "Bệnh viện",
+)
+ORG_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, ORG_WORDS), key=len, reverse=True)) + r")\s+\w")
+
 # Signature block: who signs for whom.
 SIGN_PREFIXES = ("TM.", "T/M", "TM ", "KT.", "KT ", "Q.", "TUQ.", "TL.", "TLBT", "QUYỀN")
 SIGNER_TITLES = (
