@@ -1,0 +1,54 @@
+"""The look-alike check and table-row answers, on sentences and rows written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering.extractive import render_row, same_quantity
+from core.types import Chunk
+from retrieval.query import analyse
+
+
+@pytest.mark.parametrize("question, span, same", [
+    # the thing measured follows the same head: an answer
+    ("Tỷ lệ che phủ rừng năm 2026 là bao nhiêu?", "Duy trì tỷ lệ che phủ rừng trên 48%", True),
+    ("Tỷ lệ tham gia BHXH năm 2026 bao nhiêu?", "Tỷ lệ lao động trong độ tuổi tham gia bảo hiểm xã hội đạt 35%", True),
+    ("Tỷ lệ CTR được thu gom năm 2026?", "Tỷ lệ chất thải rắn được thu gom, xử lý đạt 97%", True),
+    ("Tổng vốn các dự án được chấp thuận là bao nhiêu?", "chấp thuận 12 dự án có tổng vốn 9.000 tỷ đồng", True),
+    ("Tổng số trạm y tế là bao nhiêu?", "có 40 trạm y tế đạt chuẩn", True),  # no head in the span: not judged
+    # a look-alike that shares words: not an answer
+    ("Tỷ lệ thất nghiệp năm 2026 là bao nhiêu?",
+     "tỷ lệ lao động trong độ tuổi tham gia bảo hiểm thất nghiệp đạt trên 20%", False),
+    ("Kim ngạch nhập khẩu năm 2026 bao nhiêu?", "Kim ngạch xuất khẩu đạt 3 tỷ đô la Mỹ", False),
+    ("Ngân sách dành cho y tế là bao nhiêu?", "Tổng thu ngân sách trên địa bàn đạt 20.000 tỷ đồng", False),
+    # a head's thing does not leak into the next clause
+    ("Tỷ lệ thất nghiệp là bao nhiêu?",
+     "tỷ lệ lao động tham gia bảo hiểm thất nghiệp đạt 20%; tỷ lệ bao phủ bảo hiểm y tế đạt 95%", False),
+])
+def test_same_quantity(question, span, same):
+    assert same_quantity(analyse(question), span) is same
+
+
+def test_a_row_measures_what_its_labels_and_headers_name():
+    q = analyse("Mức học phí trung học cơ sở ở vùng đồng bằng là bao nhiêu?")
+    context = {"muc", "hoc", "phi", "dong", "bang", "dia", "ban", "tieu", "trung", "co", "so"}
+    assert same_quantity(q, "Đồng bằng | 120 | 90", context)
+    assert not same_quantity(analyse("Mức học phí đại học là bao nhiêu?"), "Đồng bằng | 120 | 90", context)
+
+
+def _row(text: str, headers: str, section: str) -> Chunk:
+    return Chunk(id="r", doc_id="d.txt", doc_title="", section=section, kind="row", text=text, start=0,
+                 end=len(text), headers=headers)
+
+
+def test_a_row_answers_with_its_headers_and_the_column_asked():
+    row = _row("- | Diện tích | Ha | 1.200 | 1.300 | 1.450", "TT | Chỉ tiêu | ĐVT | Năm 2026 | Năm 2027 | Năm 2028",
+               "Phụ lục 01 › CÂY ĂN QUẢ › Bưởi › Diện tích – Ha")
+    assert render_row(row, analyse("diện tích bưởi năm 2027 là bao nhiêu ha?")) == \
+        "Bưởi › Diện tích – Ha: Năm 2027: 1.300"
+    whole = render_row(row, analyse("diện tích bưởi qua các năm?"))
+    assert whole.startswith("Bưởi › Diện tích – Ha: Chỉ tiêu: Diện tích; ĐVT: Ha; Năm 2026: 1.200")
+    tuition = _row("Đồng bằng | 120 | 90", "Địa bàn | Tiểu học | Trung học cơ sở\nĐơn vị tính: 1.000 đồng/tháng",
+                   "Điều 2 › 1. Mức học phí › Đồng bằng")
+    assert render_row(tuition, analyse("học phí trung học cơ sở vùng đồng bằng bao nhiêu?")) == \
+        "1. Mức học phí › Đồng bằng: Trung học cơ sở: 90"
