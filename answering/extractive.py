@@ -28,7 +28,7 @@ from retrieval.query import (
 from core.text import STOPWORDS, STOPWORDS_VI, content_words, fold, tagged_forms, tagged_words, words
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, all_place_names, canonical_places, covered_years, strip_ranges,
+    COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
     year_ranges,
 )
 from core.vn import years as vn_years
@@ -73,6 +73,7 @@ _SELF_ADOPTED_RE = re.compile(r"(?:Nghị quyết|Quyết định|Kế hoạch|V
 _WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
 _ORG_ASK_RE = re.compile(r"\b(?:co quan|don vi|to chuc|so nganh|bo nganh|phoi hop|chu tri|cap nao)\b")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
+_COUNT_NOUNS = frozenset(fold(n) for n in COUNT_NOUNS)  # "người", "cơ sở", "xã": things counted
 _PER_WORDS = ("moi", "hang", "tren")  # mỗi / hằng / trên: a rate per unit, not a unit counted
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
@@ -115,9 +116,12 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     folded = words(_CODE_RE.sub(" ", text))
     # The unit is read from this turn's question: a follow-up's context asked about another thing.
     m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
-    unit = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS and w not in ABBREVIATIONS]
+    asked = [w for w in (m.groups() if m else ()) if w]
+    unit = [w for w in asked if w not in STOPWORDS and w not in ABBREVIATIONS]
     if m and (m.group(1) in STOPWORDS or m.group(1) in _PER_WORDS):
         unit = []  # "bao nhiêu mỗi tháng" asks an amount per month, not a count of months
+    if " ".join(asked) in _COUNT_NOUNS:
+        unit = asked  # "bao nhiêu cơ sở": a thing counted, though "cơ" folds to the stopword "có"
     if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
         return "%" in text  # "bao nhiêu % xã" asks a share
     if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
@@ -125,10 +129,14 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     if unit:
         # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
         wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
+        spelled = UNIT_SPELLINGS.get(" ".join(unit)) or UNIT_SPELLINGS.get(unit[0])
+        if spelled:  # "cao dưới bao nhiêu mét" is answered by "1,3m"
+            wanted.append([spelled])
+        counted = " ".join(asked[:2]) in _COUNT_NOUNS or asked[0] in _COUNT_NOUNS
         for i, w in enumerate(folded):
             # "hiện có bao nhiêu cơ sở" counts: "100% cơ sở" is a share of them, not a count; a target
             # ("phấn đấu bao nhiêu hộ … đến năm 2030") is often set as a share.
-            share_ok = q.wants_targets or not w.endswith("%")
+            share_ok = q.wants_targets or not counted or not w.endswith("%")
             if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%")) and share_ok:
                 after = folded[i + 1:i + 1 + len(unit) + 1]
                 if any(after[j:j + len(u)] == u for u in wanted for j in range(2)):

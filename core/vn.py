@@ -150,6 +150,13 @@ COUNT_NOUNS: tuple[str, ...] = (
 ) + tuple(sorted(UNITS_OF_MEASURE))
 
 
+# A unit as a question spells it -> as documents write it after a figure (folded): "mét" -> "m".
+UNIT_SPELLINGS: dict[str, str] = {
+    "met": "m", "kilomet": "km", "ki lo met": "km", "hecta": "ha", "hec ta": "ha", "tan": "tan",
+    "met vuong": "m2", "ki lo gam": "kg", "kilogam": "kg", "megawatt": "mw", "phan tram": "%",
+}
+
+
 def parse_number(text: str) -> float:
     """'17.800' -> 17800, '2,5' -> 2.5, '93,5' -> 93.5, '7.3' -> 7.3 (a dot before 1-2 digits)."""
     text = text.strip().rstrip("%").strip()

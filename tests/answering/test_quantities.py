@@ -52,3 +52,18 @@ def test_a_row_answers_with_its_headers_and_the_column_asked():
                    "Điều 2 › 1. Mức học phí › Đồng bằng")
     assert render_row(tuition, analyse("học phí trung học cơ sở vùng đồng bằng bao nhiêu?")) == \
         "1. Mức học phí › Đồng bằng: Trung học cơ sở: 90"
+
+
+@pytest.mark.parametrize("question, span, fits", [
+    ("Trẻ em cao dưới bao nhiêu mét được miễn phí?", "áp dụng chiều cao dưới 1,2m", True),  # mét is written m
+    ("Dự án cần bao nhiêu ha đất?", "nhu cầu sử dụng đất khoảng 1.500 ha", True),
+    ("Tỉnh hiện có bao nhiêu cơ sở cai nghiện?", "phấn đấu 100% cơ sở cai nghiện bảo đảm điều kiện", False),
+    ("Đến năm 2030 phấn đấu bao nhiêu hộ gia đình được tiếp nhận thông tin?", "100% hộ gia đình được tiếp nhận", True),
+    ("Tỉnh có bao nhiêu cơ sở cai nghiện?", "có 3 cơ sở cai nghiện công lập", True),
+    ("Đến 2030 bao nhiêu % xã đạt chuẩn?", "phấn đấu 60% xã đạt chuẩn", True),
+    ("Bao nhiêu bệnh viện được xây mới?", "có 32 giường bệnh/1 vạn dân", False),
+])
+def test_quantity_fits_the_unit_asked(question, span, fits):
+    from answering.extractive import _quantity_fits
+
+    assert _quantity_fits(analyse(question), span) is fits
