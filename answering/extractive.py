@@ -99,6 +99,7 @@ _PERSON_RE = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s+[A-ZĐÀ-Ỹ][\wÀ-�
 # Where a target splits into parts, and where a recipients list into items.
 _PARTS_RE = re.compile(r";\s+|,?\s+trong đó:?\s+")
 _ITEM_SPLIT_RE = re.compile(r"\n(?=- )")
+_SENTENCE_END = (".", "!", "?", "…", ":", ";", "./.")
 PLACE_NAMES = sorted(all_place_names(), key=len, reverse=True)
 
 
@@ -585,6 +586,11 @@ class ExtractiveAnswerer:
             best = next((sp for sp in spans if sp.passage is best.passage and sp.sentences == 1), best)
         if not needs_figure:
             best = self._sentence_of(best)
+            rest = self._sentence_rest(best)
+            if rest is not None:  # the sentence goes on in the next chunk: quote it whole
+                citations = [self._cite(1, best), self._cite(2, rest)]
+                text = f"{self._with_agency(q, best)}{best.text} [1] {rest.text} [2]"
+                return Answer(question=question, answer=text, found=True, citations=citations)
         chosen = [best]
         for sp in spans[1:]:
             if len(chosen) >= self.max_citations:
@@ -598,6 +604,19 @@ class ExtractiveAnswerer:
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
+
+    def _sentence_rest(self, sp: Span) -> Span | None:
+        """A sentence longer than the token budget is cut between chunks ("… tham gia" | "bảo vệ môi
+        trường, … các mô hình như …"): the rest of it, up to its end, from the next chunk."""
+        c = sp.passage.chunk
+        if (c.kind not in ("paragraph", "item") or c.text[sp.end - c.start:].strip(" ,;\n")
+                or c.text.rstrip().endswith(_SENTENCE_END)):
+            return None
+        nxt = next((x for x in self._all_chunks() if x.doc_id == c.doc_id and x.ordinal == c.ordinal + 1), None)
+        if nxt is None or nxt.kind != c.kind or nxt.section != c.section or not 0 < nxt.start - c.end <= 2:
+            return None
+        first = sentence_spans(nxt.text)
+        return _sub(Passage(nxt, sp.passage.score), *first[0]) if first else None
 
     MAX_LIST_ITEMS = 12  # a list answer quotes at most this many items
 
