@@ -40,6 +40,12 @@ _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "
 # Questions that only a span with a figure (or a date) can answer.
 _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram")
 _NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
+# A question about a period ("thực hiện trong thời gian nào", "tầm nhìn đến năm nào", "giai đoạn nào")
+_PERIOD_ASK_RE = re.compile(r"\b(?:trong thoi gian nao|thuc hien (?:trong |vao )?thoi gian nao|giai doan nao"
+                            r"|tam nhin den nam nao|den nam nao|trong bao lau)\b")
+# A period as texts state it: "2026 - 2030", "đến (hết) năm 2030", "từ năm 2025", "từ nay đến năm 2030"
+_PERIOD_TEXT_RE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}|(?:đến|tới)\s+(?:hết\s+)?năm\s+(?:19|20)\d{2}"
+                             r"|từ\s+(?:năm\s+)?(?:19|20)\d{2}", re.I)
 _LIST_HINTS = ("cac chi tieu", "nhung chi tieu", "gom nhung", "liet ke", "nhung gi", "gom gi", "bao gom",
                "nhom chi tieu", "cac muc tieu", "nhung khoan", "nhung muc", "la nhung")
 _COMPARE_HINTS = ("so sanh", "cao hon", "thap hon", "lon hon", "nho hon", "chenh lech", "hon hay", "nhieu hon", "it hon")
@@ -541,6 +547,11 @@ class ExtractiveAnswerer:
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
+        elif _PERIOD_ASK_RE.search(q.folded):
+            # "thực hiện trong thời gian nào", "tầm nhìn đến năm nào": a span, or its heading, states a period
+            spans = [sp for sp in spans if sp.sentences == 1 and self._period_of(sp)]
+            if (not spans or spans[0].coverage < self.min_coverage) and self._asks_about_itself(q, passages):
+                return self._header_period(question, passages)  # the document's own period, from its title
         elif any(h in q.folded for h in _NEEDS_DATE):
             spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
         elif _WHO_RE.search(" ".join(words(q.current))) and not _ORG_ASK_RE.search(q.folded):
@@ -600,7 +611,7 @@ class ExtractiveAnswerer:
             if sp.score >= 0.75 * best.score and sp.coverage >= self.min_coverage:
                 chosen.append(sp)
         citations = [self._cite(i + 1, sp) for i, sp in enumerate(chosen)]
-        text = f"{self._with_agency(q, best)}{render_span(best, q)} [1]"
+        text = f"{self._with_period(q, best)}{self._with_agency(q, best)}{render_span(best, q)} [1]"
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
@@ -632,6 +643,37 @@ class ExtractiveAnswerer:
         i = next((k for k, x in enumerate(same) if x.id == c.id), 0)
         lo = max(0, min(i - self.MAX_LIST_ITEMS // 2, len(same) - self.MAX_LIST_ITEMS))
         return [_whole(x, best.passage.score) for x in same[lo:lo + self.MAX_LIST_ITEMS]]
+
+    @staticmethod
+    def _period_of(sp: Span) -> str:
+        """The period a span states ("từ năm 2025 đến hết năm 2030"), or the heading above it that
+        states one ("c) Tầm nhìn đến năm 2035"); "" when neither does."""
+        if _PERIOD_TEXT_RE.search(DATE_WORDS_RE.sub(" ", sp.text)):
+            return sp.text
+        for label in reversed(sp.passage.chunk.section.split(SECTION_SEP)):
+            if _PERIOD_TEXT_RE.search(label):
+                return label
+        return ""
+
+    def _header_period(self, question: str, passages: list[Passage]) -> Answer:
+        """The period a document's title states ("… giai đoạn 2025 - 2035, định hướng đến năm 2045")."""
+        doc = self._doc_of(passages)
+        for c in self._all_chunks():
+            if c.doc_id == doc and c.kind == "title":
+                for m in re.finditer(r"[^\n]+", c.text):
+                    line = m.group()
+                    if _PERIOD_TEXT_RE.search(DATE_WORDS_RE.sub(" ", line)) and not _DOC_META_RE.search(line):
+                        return self._compose(question, [Span(Passage(c, 1.0), c.start + m.start(), c.start + m.end(),
+                                                             line)])
+        return Answer(question=question, answer=NOT_FOUND, found=False)
+
+    @staticmethod
+    def _with_period(q: QueryInfo, sp: Span) -> str:
+        """A period question answered under a heading that states the period: the heading leads."""
+        if not _PERIOD_ASK_RE.search(q.folded) or _PERIOD_TEXT_RE.search(sp.text):
+            return ""
+        label = ExtractiveAnswerer._period_of(sp)
+        return f"{label} › " if label and label != sp.text else ""
 
     @staticmethod
     def _with_agency(q: QueryInfo, sp: Span) -> str:

@@ -6,6 +6,7 @@ unless the gold item asks for a list (``"list": true``), where correct is enough
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from collections import defaultdict
@@ -18,8 +19,10 @@ TIGHT_CHARS = 600  # longest answer that still counts as tight (list questions e
 
 
 def norm(text: str) -> str:
-    """Casefold, NFC, one space, Vietnamese number formats unified ('17.800' = '17800', '7,3' = '7.3')."""
+    """Casefold, NFC, one space, Vietnamese number formats unified ('17.800' = '17800', '7,3' = '7.3'),
+    and a range written with or without spaces around its dash ('2025 - 2035' = '2025-2035')."""
     text = canonical_numbers(unicodedata.normalize("NFC", text).casefold())
+    text = re.sub(r"(?<=\d)\s*[-–]\s*(?=\d)", "-", text)
     return " ".join(text.split())
 
 

@@ -169,3 +169,19 @@ def test_header_answers_come_from_the_header_or_are_refused():
     assert not ask(RESOLUTION, "nq.txt", "Ai ký nghị quyết về cầu vượt sông Hồng?").found
     adopted = ask(RESOLUTION, "nq.txt", "Nghị quyết về cầu vượt sông Hồng được thông qua ngày nào?")
     assert "10 tháng 4 năm 2026" in adopted.answer  # the document's own adoption sentence
+
+
+def test_period_questions_are_answered_by_a_stated_period():
+    from answering.extractive import ExtractiveAnswerer
+    from core.types import Passage
+    from retrieval.bm25 import BM25Index
+
+    chunks = build_chunks("kh-215.txt", clean_text(PLAN))
+    answerer = ExtractiveAnswerer(BM25Index(chunks))
+    body = [Passage(c, 1.0) for c in chunks if c.kind in ("item", "paragraph")]
+    # nothing in the body states the plan's period: the title does
+    a = answerer.answer("Kế hoạch thư viện số của Bắc Ninh thực hiện trong giai đoạn nào?", body[:4])
+    assert a.found and "2026 - 2030" in a.answer and a.citations[0].section == "Ủy ban nhân dân"
+    # a list under "b) Đến năm 2030": the heading states the period and leads the answer
+    b = answerer.answer("Số hóa 90.000 đầu sách đến năm nào?", [p for p in body if "90.000" in p.chunk.text])
+    assert b.found and "2030" in b.answer
