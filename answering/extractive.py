@@ -13,6 +13,14 @@ trường"), the signature block ("ai ký"), the recipients list ("gửi những
 footnote as a whole, the clauses citing a kind of document ("số hiệu NQ/TU nào"), and one
 answer per year (or per subject) for a question that compares. A figure must fit what was
 asked: its sentence, its unit, its year. Nothing here knows this document's wording.
+
+Any document officials hold: the document's number, date and issuer come from its header
+(never from a document it cites); a table row answers with its labels and the column asked;
+a period question with the period stated (or the heading or title that states it); an agency
+question with the agency heading the task; a list question inside a list with the list's
+items; a sentence cut between chunks is quoted whole. A look-alike quantity ("tỷ lệ thất
+nghiệp" for "tỷ lệ … bảo hiểm thất nghiệp") is refused: what a question measures must follow
+the same head in the answering clause. The words that name the document only select it.
 """
 
 from __future__ import annotations
@@ -20,18 +28,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.text import clause_spans, sentence_spans
+from functools import lru_cache
+
+from core.text import (
+    STOPWORDS, STOPWORDS_VI, clause_spans, content_words, fold, sentence_spans, tagged_forms, words,
+)
+from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
+from core.vn import (
+    COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
+    canonical_places, covered_years, strip_ranges, year_ranges,
+)
+from core.vn import years as vn_years
 from retrieval.bm25 import BM25Index
 from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
-from core.text import STOPWORDS, STOPWORDS_VI, content_words, fold, tagged_forms, tagged_words, words
-from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
-from core.vn import (
-    COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
-    year_ranges,
-)
-from core.vn import years as vn_years
 
 NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
 
@@ -155,19 +166,14 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     return True
 
 
-_IDENTITY_CACHE: dict[DocumentInfo, dict[str, str]] = {}
-
-
+@lru_cache(maxsize=4096)  # one entry per document of the library
 def identity_units(info: DocumentInfo) -> dict[str, str]:
     """Folded unit -> written form of the words that name a document: its number, its province
     and place, and the place names and codes of its title ("Lào Cai", "5G")."""
-    got = _IDENTITY_CACHE.get(info)
-    if got is None:
-        names = [info.number, info.province, info.place]
-        names += [p for p in PLACE_NAMES if p in info.title]
-        names += re.findall(r"\b\w*\d\w*\b", info.title)
-        got = _IDENTITY_CACHE[info] = _unit_forms(" ; ".join(n for n in names if n))
-    return got
+    names = [info.number, info.province, info.place]
+    names += [p for p in PLACE_NAMES if p in info.title]
+    names += re.findall(r"\b\w*\d\w*\b", info.title)
+    return _unit_forms(" ; ".join(n for n in names if n))
 
 
 # Words between a head and the thing measured that name nothing themselves ("dành cho", "các", "người").

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ingest.clean import CleanDocument
-from core.text import clause_spans, sentence_spans
+from core.text import sentence_spans
 from ingest.metadata import read_metadata
 from ingest.structure import Unit, parse_units
 from core.types import SECTION_SEP, Chunk

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.text import fold, sentence_case
+from core.text import sentence_case
 from core.vn import (
     DOC_TYPES, HEADER_DATE_RE, NUMBER_LINE_RE, SIGN_PREFIXES, SIGNER_TITLES, all_place_names, covered_years,
 )

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from core.text import fold, words
-from core.vn import ABBREVIATIONS, RANGE_RE, strip_ranges
+from core.vn import ABBREVIATIONS, strip_ranges
 from core.vn import years as vn_years
 
 # Short keys ("tw", "bq") are Vietnamese syllables when folded ("tư", "bà"...): they count only
