@@ -20,7 +20,8 @@ a period question with the period stated (or the heading or title that states it
 question with the agency heading the task; a list question inside a list with the list's
 items; a sentence cut between chunks is quoted whole. A look-alike quantity ("tỷ lệ thất
 nghiệp" for "tỷ lệ … bảo hiểm thất nghiệp") is refused: what a question measures must follow
-the same head in the answering clause. The words that name the document only select it.
+the same head in the answering clause, and what is ("hiện nay") does not answer what is aimed
+at ("phấn đấu … đến năm 2030"). The words that name the document only select it.
 """
 
 from __future__ import annotations
@@ -241,6 +242,23 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
                 continue
             verdicts.append(any(all(w in ws for w in thing) for ws in near))
     return not verdicts or any(verdicts)
+
+
+_PRESENT_RE = re.compile(r"\bhien (?:nay|co|tai|dang)\b")
+_TARGET_RE_FOLDED = re.compile(r"\bphan dau\b|\bmuc tieu\b|\bchi tieu\b|\bden (?:het )?nam \d{4}\b|\bit nhat\b|\btoi thieu\b")
+
+
+def same_tense(q: QueryInfo, span_text: str) -> bool:
+    """What is ("hiện nay có bao nhiêu trạm") is not answered by what is aimed at ("phấn đấu 100% …
+    đến năm 2030"), nor an aim by what is: a figure of the present answers the present."""
+    span = " ".join(words(span_text))
+    asks_now, asks_aim = bool(_PRESENT_RE.search(q.folded)), bool(_TARGET_RE_FOLDED.search(q.folded))
+    says_now, says_aim = bool(_PRESENT_RE.search(span)), bool(_TARGET_RE_FOLDED.search(span))
+    if asks_now and not asks_aim:
+        return not (says_aim and not says_now)
+    if asks_aim and not asks_now:
+        return not (says_now and not says_aim)
+    return True
 
 
 def _row_context(chunk: Chunk) -> set[str] | None:
@@ -549,7 +567,8 @@ class ExtractiveAnswerer:
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
         if any(h in q.folded for h in _NEEDS_QUANTITY) or _measured_things(words(q.current)):
-            spans = [sp for sp in spans if same_quantity(q, sp.text, _row_context(sp.passage.chunk))]
+            spans = [sp for sp in spans if same_quantity(q, sp.text, _row_context(sp.passage.chunk))
+                     and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]

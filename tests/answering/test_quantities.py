@@ -67,3 +67,16 @@ def test_quantity_fits_the_unit_asked(question, span, fits):
     from answering.extractive import _quantity_fits
 
     assert _quantity_fits(analyse(question), span) is fits
+
+
+@pytest.mark.parametrize("question, sentence, same", [
+    ("Đến năm 2030 đặt mục tiêu có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", False),
+    ("Hiện nay có bao nhiêu trạm 5G?", "Phấn đấu đến năm 2030 có 300 trạm 5G", False),
+    ("Hiện nay có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
+    ("Đến năm 2030 có bao nhiêu trạm 5G?", "Phấn đấu đến năm 2030 có 300 trạm 5G", True),
+    ("Có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
+])
+def test_what_is_does_not_answer_what_is_aimed_at(question, sentence, same):
+    from answering.extractive import same_tense
+
+    assert same_tense(analyse(question), sentence) is same
