@@ -4,8 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-DEV_CORPUS ?= ../shared/corpus/dev
-
 .PHONY: run test eval eval-dev bench clean
 
 $(STAMP): requirements.txt
@@ -23,9 +21,11 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m eval run --report report.md --json metrics.json
 
-# The dev corpus (outside the project, never committed): its own index in storage-eval/, per-document table.
+# A folder of dev documents kept outside the project (never committed): `make eval-dev DEV_CORPUS=DIR`.
+# Its own index in storage-eval/, a per-document table, and a gate on eval/baseline_dev.json.
 eval-dev: $(STAMP)
-	$(BIN)/python -m eval run --data $(DEV_CORPUS) --baseline eval/baseline_dev.json --report report-dev.md
+	@test -n "$(DEV_CORPUS)" || { echo "usage: make eval-dev DEV_CORPUS=DIR (the folder of dev documents)"; exit 2; }
+	$(BIN)/python -m eval run --data "$(DEV_CORPUS)" --baseline eval/baseline_dev.json --report report-dev.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

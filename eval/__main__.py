@@ -14,7 +14,7 @@
       (reused while nothing changed) and asks each gold item about its own document
       ("doc", or "docs"; no "doc" means the bundled resolution). The default gold is
       eval/gold_dev/*.jsonl plus eval/gold.jsonl, keeping the items whose document is in DIR.
-      Example: python -m eval run --data ../shared/corpus/dev --baseline eval/baseline_dev.json
+      Example: python -m eval run --data ~/dev-documents --baseline eval/baseline_dev.json
 
   LLM mode: --llm openai|ollama (or NQ_LLM) with NQ_LLM_MODEL, NQ_LLM_BASE_URL, NQ_LLM_API_KEY, e.g.
       NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \

@@ -6,6 +6,7 @@ unless the gold item asks for a list (``"list": true``), where correct is enough
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
 import unicodedata
@@ -30,12 +31,50 @@ def has_fact(answer: str, fact: str) -> bool:
     return norm(fact) in norm(answer)
 
 
-def _hits(citation: dict, quotes: list[str]) -> bool:
-    ctext, cquote = norm(citation.get("text", "")), norm(citation.get("quote", ""))
-    for q in map(norm, quotes):
-        if q in ctext or (len(cquote) >= 20 and cquote in q):
+PART_RE = re.compile(r"(?<=[,;:.])\s+")  # where a gold passage splits into the clauses an answer may quote
+PART_HASH_CHARS = 16  # 64 bits of sha1 per clause run: enough to tell a document's clauses apart
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _part_hashes(q: str) -> list[str]:
+    """Hashes of every run of consecutive clauses of a normalised passage, trailing punctuation off."""
+    starts = [0] + [m.end() for m in PART_RE.finditer(q)]
+    ends = [m.start() for m in PART_RE.finditer(q)] + [len(q)]
+    runs = {q[a:b].rstrip(" ,;:.") for i, a in enumerate(starts) for b in ends[i:]}
+    return sorted(_sha1(r)[:PART_HASH_CHARS] for r in runs if len(r) >= MIN_PART_CHARS)
+
+
+def fingerprint(quote: str) -> dict[str, object]:
+    """A gold passage named without its text (gold items about documents the project does not hold,
+    the dev corpus): the sha1 and length of its normalised form, to find it inside a cited passage,
+    and the hashes of its clause runs, to recognise a cited clause of it."""
+    q = norm(quote)
+    return {"quote_sha1": _sha1(q), "quote_len": len(q), "part_sha1": _part_hashes(q)}
+
+
+def _holds(text: str, sha1: str, length: int) -> bool:
+    """Whether ``text`` (normalised) holds a substring with this fingerprint."""
+    for i in range(len(text) - length + 1):
+        if hashlib.sha1(text[i:i + length].encode("utf-8")).hexdigest() == sha1:
             return True
     return False
+
+
+MIN_PART_CHARS = 20  # a cited span this long inside the gold passage counts as citing it
+
+
+def _hits(citation: dict, quotes: list[str], prints: list[dict] = ()) -> bool:
+    """The citation holds the gold passage, or quotes a part of it (at least MIN_PART_CHARS)."""
+    ctext, cquote = norm(citation.get("text", "")), norm(citation.get("quote", ""))
+    for q in map(norm, quotes):
+        if q in ctext or (len(cquote) >= MIN_PART_CHARS and cquote in q):
+            return True
+    part = _sha1(cquote.rstrip(" ,;:."))[:PART_HASH_CHARS] if len(cquote) >= MIN_PART_CHARS else None
+    return any(_holds(ctext, p["quote_sha1"], int(p["quote_len"])) or part in p.get("part_sha1", ())
+               for p in prints)
 
 
 def gold_quotes(item: dict) -> list[str]:
@@ -44,6 +83,11 @@ def gold_quotes(item: dict) -> list[str]:
     if src.get("quote"):
         quotes.insert(0, src["quote"])
     return quotes
+
+
+def gold_fingerprints(item: dict) -> list[dict]:
+    src = item.get("source") or {}
+    return [src] if src.get("quote_sha1") else []
 
 
 @dataclass
@@ -76,8 +120,8 @@ class Metrics:
             self.tight += ok and (bool(item.get("list")) or len(ans.get("answer", "")) <= TIGHT_CHARS)
             if not ans.get("found"):
                 self.false_refusals += 1
-            quotes = gold_quotes(item)
-            rank = next((i + 1 for i, c in enumerate(cites) if _hits(c, quotes)), None)
+            quotes, prints = gold_quotes(item), gold_fingerprints(item)
+            rank = next((i + 1 for i, c in enumerate(cites) if _hits(c, quotes, prints)), None)
             self.hit1 += rank == 1
             self.hit3 += rank is not None and rank <= 3
             self.rr += 1.0 / rank if rank else 0.0

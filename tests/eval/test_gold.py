@@ -1,7 +1,7 @@
 """The gold files are well formed: every line parses, ids are unique across files, fields are present.
 
-Only the files in eval/ are read (never the dev corpus beside the project), so the quotes are
-not checked against the documents here.
+Only the files in eval/ are read (never the dev corpus beside the project). The dev items name
+their gold passage by fingerprint (eval.metrics.fingerprint), never by its text.
 """
 
 from __future__ import annotations
@@ -50,7 +50,11 @@ def test_every_line_is_a_complete_item(path):
         if item["answerable"]:
             src = item.get("source") or {}
             quotes = [src.get("quote")] + list(src.get("quotes") or [])
-            assert any(isinstance(q, str) and q.strip() for q in quotes), f"{where}: answerable without a quote"
+            printed = isinstance(src.get("quote_sha1"), str) and isinstance(src.get("quote_len"), int)
+            assert printed or any(isinstance(q, str) and q.strip() for q in quotes), \
+                f"{where}: answerable without a gold passage"
+            if path != BUNDLED_GOLD:  # the dev documents' text stays out of the project
+                assert printed and "quote" not in src and "quotes" not in src, f"{where}: a dev quote in clear"
             assert item["expect"], f"{where}: answerable without expect strings"
         else:
             assert not item["expect"], f"{where}: an unanswerable item expects facts"
@@ -69,3 +73,22 @@ def test_ids_are_unique_across_all_gold_files():
             where = f"{path.name}:{n}"
             assert item["id"] not in seen, f"id {item['id']} in {where} and {seen.get(item['id'])}"
             seen[item["id"]] = where
+
+
+def test_a_fingerprinted_passage_is_found_whole_or_by_a_clause():
+    from eval.metrics import Metrics, fingerprint
+
+    passage = "Phấn đấu đến năm 2030, 80% xã đạt chuẩn; 100% trường học có thư viện số"
+    item = {"id": "f1", "question": "?", "expect": ["80%"], "answerable": True, "category": "target",
+            "source": fingerprint(passage)}
+    assert passage not in str(item["source"])
+
+    def rank(cite: dict) -> int:
+        m = Metrics()
+        m.add(item, {"answer": "80% [1]", "found": True, "citations": [cite]})
+        return m.hit1
+
+    whole = {"text": "Mục tiêu: phấn đấu đến năm 2030, 80% xã đạt chuẩn; 100% trường học có thư viện số.", "quote": "x"}
+    clause = {"text": "…", "quote": "Phấn đấu đến năm 2030, 80% xã đạt chuẩn"}
+    other = {"text": "Phấn đấu đến năm 2030, 70% xã đạt chuẩn", "quote": "Phấn đấu đến năm 2030, 70% xã đạt chuẩn"}
+    assert (rank(whole), rank(clause), rank(other)) == (1, 1, 0)
