@@ -261,13 +261,6 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     return True
 
 
-def _row_context(chunk: Chunk) -> set[str] | None:
-    """The words a table row measures with: its labels (the path) and its column headers."""
-    if chunk.kind != "row":
-        return None
-    return set(words(" ".join((chunk.section, chunk.headers))))
-
-
 def _row_units(chunk: Chunk) -> set[str] | None:
     """The folded words of a table row, its headers and its labels (None for other chunks)."""
     if chunk.kind != "row":
@@ -398,6 +391,7 @@ class ExtractiveAnswerer:
         self.max_citations = max_citations
         self.lead_gain = 0.45  # share of the question an opening sentence must leave to a later one
         self._leads: tuple[BM25Index | None, dict[str, str]] = (None, {})
+        self._next: tuple[BM25Index | None, dict[str, Chunk]] = (None, {})
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -542,6 +536,16 @@ class ExtractiveAnswerer:
             self._leads = (self.bm25, leads)
         return self._leads[1]
 
+    def _following(self) -> dict[str, Chunk]:
+        """chunk id -> the next chunk of its document (the index keeps each document's chunks in
+        order), derived once per index: a lookup, not a scan of the library, per question."""
+        if self.bm25 is None:
+            return {}
+        if self._next[0] is not self.bm25:
+            chunks = self.bm25.chunks
+            self._next = (self.bm25, {a.id: b for a, b in zip(chunks, chunks[1:]) if a.doc_id == b.doc_id})
+        return self._next[1]
+
     # -- answering ----------------------------------------------------------------------
 
     def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
@@ -567,7 +571,7 @@ class ExtractiveAnswerer:
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
         if any(h in q.folded for h in _NEEDS_QUANTITY) or _measured_things(words(q.current)):
-            spans = [sp for sp in spans if same_quantity(q, sp.text, _row_context(sp.passage.chunk))
+            spans = [sp for sp in spans if same_quantity(q, sp.text, _row_units(sp.passage.chunk))
                      and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
@@ -648,7 +652,7 @@ class ExtractiveAnswerer:
         if (c.kind not in ("paragraph", "item") or c.text[sp.end - c.start:].strip(" ,;\n")
                 or c.text.rstrip().endswith(_SENTENCE_END)):
             return None
-        nxt = next((x for x in self._all_chunks() if x.doc_id == c.doc_id and x.ordinal == c.ordinal + 1), None)
+        nxt = self._following().get(c.id)
         if nxt is None or nxt.kind != c.kind or nxt.section != c.section or not 0 < nxt.start - c.end <= 2:
             return None
         first = sentence_spans(nxt.text)
