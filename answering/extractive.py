@@ -79,7 +79,7 @@ _META_ASK: dict[str, re.Pattern] = {
     "issuer": re.compile(r"\bco quan nao ban hanh\b|\bdo (?:co quan |cap )?(?:nao|ai) ban hanh\b|\bai ban hanh\b"
                          r"|\bcap nao ban hanh\b|\bco quan ban hanh\b"),
 }
-# Where the header states each: "Số: 182/KH-UBND", "Đồng Nai, ngày 20 tháng 11 năm 2025", the issuer lines.
+# Where the header states each: "Số: 215/KH-UBND", "Bắc Ninh, ngày 05 tháng 3 năm 2026", the issuer lines.
 _META_FIND: dict[str, re.Pattern] = {
     "number": re.compile(r"^Số\s*:?\s*\S+", re.M),
     "date": re.compile(r"^[^\n]{0,60}ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.M),
