@@ -27,6 +27,16 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+# The line that names the answer's document in a library ("Theo Kế hoạch 182/KH-UBND của UBND tỉnh
+# Đồng Nai:"): it says where the answer comes from, so it neither supplies a fact nor costs tightness.
+ATTRIBUTION_RE = re.compile(r"^Theo [^\n]*:\n")
+
+
+def answer_body(answer: str) -> str:
+    """The answer without the line naming its document."""
+    return ATTRIBUTION_RE.sub("", answer, count=1)
+
+
 def has_fact(answer: str, fact: str) -> bool:
     return norm(fact) in norm(answer)
 
@@ -115,9 +125,10 @@ class Metrics:
         cites = ans.get("citations") or []
         if item.get("answerable", True):
             self.answerable += 1
-            ok = bool(ans.get("found")) and all(has_fact(ans.get("answer", ""), f) for f in item.get("expect", []))
+            body = answer_body(ans.get("answer", ""))
+            ok = bool(ans.get("found")) and all(has_fact(body, f) for f in item.get("expect", []))
             self.correct += ok
-            self.tight += ok and (bool(item.get("list")) or len(ans.get("answer", "")) <= TIGHT_CHARS)
+            self.tight += ok and (bool(item.get("list")) or len(body) <= TIGHT_CHARS)
             if not ans.get("found"):
                 self.false_refusals += 1
             quotes, prints = gold_quotes(item), gold_fingerprints(item)
