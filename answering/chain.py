@@ -157,9 +157,11 @@ class Assistant:
             return answer
         if library_size <= 1:
             return self._answer_from(question, query, passages, scope)
-        library = LibraryAnswerer(lambda q, own, doc: self._answer_from(q, query, own, frozenset({doc})))
-        return library.answer(question, passages, library_size) or Answer(question=question, answer=NOT_FOUND,
-                                                                          found=False)
+        library = LibraryAnswerer(
+            answer_in=lambda q, own, doc: self._answer_from(q, query, own, frozenset({doc})),
+            retrieve=lambda q, doc: self.retriever.passages(x["search"], docs=[doc]))
+        return (library.answer(question, passages, library_size, named=scope)
+                or Answer(question=question, answer=NOT_FOUND, found=False))
 
     def _answer_from(self, question: str, query, passages: list[Passage],
                      scope: frozenset[str] | None = None) -> Answer:

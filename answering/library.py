@@ -80,29 +80,39 @@ class LibraryAnswerer:
     ``doc``'s passages and lookups."""
 
     answer_in: Callable[[str, list[Passage], str], Answer]
+    retrieve: Callable[[str, str], list[Passage]]  # (question, doc) -> that document's passages
 
-    def candidates(self, passages: list[Passage]) -> list[str]:
-        """Documents of the best-ranked passages, best first (at most MAX_DOCUMENTS)."""
+    @staticmethod
+    def candidates(passages: list[Passage], named: frozenset[str] | None = None) -> list[str]:
+        """Documents of the best-ranked passages, best first (at most MAX_DOCUMENTS). Documents the
+        question names are all candidates when they are few enough to list ("UBND thành phố Cần
+        Thơ" names its two plans), whatever their passages' rank."""
         docs: list[str] = []
         for p in passages[:CANDIDATE_RANKS]:
             if p.chunk.doc_id not in docs:
                 docs.append(p.chunk.doc_id)
+        if named and len(named) <= MAX_DOCUMENTS:
+            ranked = [p.chunk.doc_id for p in passages]
+            docs = sorted(named, key=lambda d: (ranked.index(d) if d in ranked else len(ranked), d))
         return docs[:MAX_DOCUMENTS]
 
-    def answer(self, question: str, passages: list[Passage], library_size: int) -> Answer | None:
-        """The answer over several documents; None when no passage was found."""
-        docs = self.candidates(passages)
+    def answer(self, question: str, passages: list[Passage], library_size: int,
+               named: frozenset[str] | None = None) -> Answer | None:
+        """The answer over several documents; None when no passage was found. ``named``: the
+        documents the question itself names (None: it names none)."""
+        docs = self.candidates(passages, named)
         if not docs:
             return None
-        names = {p.chunk.doc_id: document_name(p.chunk.info, p.chunk.doc_id) for p in passages}
         answers: list[tuple[str, Answer]] = []
         for doc in docs:
-            own = [p for p in passages if p.chunk.doc_id == doc]
+            own = [p for p in passages if p.chunk.doc_id == doc] or self.retrieve(question, doc)
+            passages = passages + [p for p in own if p not in passages]
             ans = self.answer_in(question, own, doc)
             if ans.found:
                 answers.append((doc, ans))
             elif doc == docs[0] and len(docs) == 1:
                 return ans
+        names = {p.chunk.doc_id: document_name(p.chunk.info, p.chunk.doc_id) for p in passages}
         if not answers:
             return self.answer_in(question, [p for p in passages if p.chunk.doc_id == docs[0]], docs[0])
         distinct = [answers[0]]
