@@ -41,6 +41,10 @@ BUNDLED_DOC = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"  # the document of gold item
 CODE_DIRS = ("ingest", "core")  # code whose changes make an old index stale
 KEY_CHARS = 12
 KEEP_INDEXES = 3  # per DIR, most recently used first
+# A folder's own description of its documents (the dev corpus has SOURCES.md: every document's
+# title, number, issuer and date in one table), not a document of the library: left out of a
+# library index, where it would otherwise answer "which document / which date" questions first.
+NOT_DOCUMENTS = frozenset({"SOURCES.md", "README.md"})
 
 
 def default_gold_files() -> list[Path]:
@@ -71,6 +75,11 @@ def library_dirs(data_dir: Path | None) -> list[Path]:
     if not any(d.resolve() == BUNDLED_DATA.resolve() for d in dirs):
         dirs.append(BUNDLED_DATA)
     return dirs
+
+
+def library_files(dirs: list[Path]) -> list[Path]:
+    """The documents of a library: the supported files of its folders but their NOT_DOCUMENTS."""
+    return [f for d in dirs for f in data_files(d) if f.name not in NOT_DOCUMENTS]
 
 
 def _sha256(path: Path) -> str:
@@ -107,28 +116,29 @@ def eval_settings(data_dir: Path | None, library: bool = False, **overrides) -> 
     ``library``: the index of DIR's files plus data/ (``library_dirs``)."""
     base = Settings.from_env(**overrides)
     dirs = library_dirs(data_dir) if library else [data_dir]
-    files = [f for d in dirs for f in data_files(d)]
+    files = library_files(dirs) if library else data_files(data_dir)
     index_dir = index_dir_for(dirs if library else data_dir, files, base)
     return dataclasses.replace(base, index_dir=index_dir, data_dir=dirs[0], chroma_host=None)
 
 
 def build_index(assistant, data_dir: Path | list[Path]) -> list[str]:
-    """Fill the assistant's (DIR-specific) index with exactly DIR's files (or the files of each
-    folder of a list: a library); returns their doc ids. Idempotent: an index already built is
-    only checked. Old indexes of the same DIR (or folders) are removed."""
+    """Fill the assistant's (DIR-specific) index with exactly DIR's files (or, given a list of
+    folders, a library: ``library_files``); returns their doc ids. Idempotent: an index already
+    built is only checked. Old indexes of the same DIR (or folders) are removed."""
     from ingest.pipeline import ingest_paths
 
-    dirs = data_dir if isinstance(data_dir, list) else [data_dir]
+    library = isinstance(data_dir, list)
+    files = library_files(data_dir) if library else data_files(data_dir)
     index_dir = assistant.settings.index_dir
     os.utime(index_dir)  # marks it used
     same_dir = [p for p in EVAL_STORAGE.glob(index_dir.name.split("-")[0] + "-*") if p.is_dir()]
     for old in sorted(same_dir, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_INDEXES:]:
         if old != index_dir:
             shutil.rmtree(old, ignore_errors=True)
-    report = ingest_paths(dirs, assistant.store, assistant.settings)
+    report = ingest_paths(files if library else [data_dir], assistant.store, assistant.settings)
     for name, err in report.failed:
         log.warning("could not ingest %s: %s", name, err)
-    names = {f.name for d in dirs for f in data_files(d)}
+    names = {f.name for f in files}
     for doc in assistant.store.documents():
         if doc["doc_id"] not in names:  # exactly DIR's files
             assistant.store.delete_document(doc["doc_id"])

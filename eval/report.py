@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from eval.corpus import (BUNDLED_GOLD, LIBRARY_GOLD, build_index, data_files, default_gold_files, eval_settings,
-                         item_doc, item_scope, library_dirs)
+                         item_doc, item_scope, library_dirs, library_files)
 from eval.metrics import LIBRARY_KINDS, LibraryMetrics, Metrics, expected_docs, library_kind
 
 # Headline metrics the CI gate compares with eval/baseline.json (higher is better).
@@ -258,7 +258,7 @@ def run_library(args) -> int:
     golds = [args.gold] if isinstance(args.gold, str) else args.gold
     gold_files = [Path(g) for g in golds] if golds else [LIBRARY_GOLD]
     dirs = library_dirs(data)
-    names = {f.name for d in dirs for f in data_files(d)}
+    names = {f.name for f in library_files(dirs)}
     gold = load_library_gold(gold_files, names)
     categories = getattr(args, "category", None)
     if categories:
