@@ -148,6 +148,7 @@ def library(tmp_path, monkeypatch):
     data.mkdir()
     (data / PLAN).write_text(PLAN_TEXT, encoding="utf-8")
     (data / SMALL).write_text(SMALL_TEXT, encoding="utf-8")
+    (data / "SOURCES.md").write_text(f"| file | title |\n|---|---|\n| {PLAN} | Kế hoạch |\n", encoding="utf-8")
     gold = tmp_path / "gold.jsonl"
     gold.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in GOLD), encoding="utf-8")
     return data, gold
@@ -159,7 +160,7 @@ def test_run_library_one_index_unscoped(library, tmp_path, capsys):
     args = ["run", "--library", "--data", str(data), "--gold", str(gold), "--json", str(out), "--report", str(report)]
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "(built): 3 documents" in printed and "library eval took" in printed
+    assert "(built): 3 documents" in printed and "library eval took" in printed  # SOURCES.md is not one
     m = json.loads(out.read_text())
     assert m["questions"] == 5  # x1 left out
     # the three scoped questions name what only their own document holds: found unscoped
@@ -184,6 +185,15 @@ def test_run_library_one_index_unscoped(library, tmp_path, capsys):
     per_doc_gold = tmp_path / "per-doc.jsonl"
     per_doc_gold.write_text(json.dumps(GOLD[0], ensure_ascii=False), encoding="utf-8")
     assert main(["run", "--data", str(data), "--gold", str(per_doc_gold)]) == 0
-    assert "(built): 2 documents" in capsys.readouterr().out
+    assert "(built): 3 documents" in capsys.readouterr().out  # per document, DIR exactly as it was
     assert library_index in list((tmp_path / "storage-eval").iterdir())
     assert len(list((tmp_path / "storage-eval").iterdir())) == 2
+
+
+def test_every_figure_of_the_library_baseline_is_gated():
+    """A misspelt key would be a gate that never closes."""
+    from eval.report import GATED, GATED_MAX, LIBRARY_GATED
+
+    baseline = json.loads((LIBRARY_GOLD.parent / "baseline_library.json").read_text())
+    assert set(baseline) <= set(GATED + LIBRARY_GATED + GATED_MAX)
+    assert {"scoped_accuracy", "wrong_document_rate", "missing_doc_refusals", "ambiguity_handled"} <= set(baseline)
