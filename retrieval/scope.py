@@ -66,7 +66,8 @@ class LibraryDocument:
         """Folded province and place names the document is of: its issuer's, its place line's, and
         those its title names ("… tuyến đường sắt Lào Cai – Hà Nội – Hải Phòng")."""
         found = set()
-        for text in (self.info.province, self.info.place, self.info.issuer, self.info.title, self.file_words):
+        # The place line is read through ``province``: a central body's says where it signed.
+        for text in (self.info.province, self.info.issuer, self.info.title, self.file_words):
             found |= set(_places_in(fold(text)))
         return frozenset(found)
 
@@ -130,8 +131,16 @@ _PLACE_ACCENTED_RE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(map(re.escape, _PLACE_ACCENTED), key=len, reverse=True)) + r")(?!\w)")
 
 
+def _canonical(folded_name: str) -> str:
+    """The folded name a place is filed under: 'tp.hcm' and 'thanh pho ho chi minh' -> 'ho chi minh'."""
+    return fold(_PLACES[folded_name])
+
+
 def _places_in(folded: str) -> list[str]:
-    return [m.group(1) for m in _PLACE_RE.finditer(folded)]
+    return [_canonical(m.group(1)) for m in _PLACE_RE.finditer(folded)]
+
+
+_DIACRITIC_RE = re.compile(r"[^\x00-\x7f]")  # Vietnamese letters with diacritics are all outside ASCII
 
 
 def _question_places(question: str) -> list[tuple[str, bool]]:
@@ -142,16 +151,16 @@ def _question_places(question: str) -> list[tuple[str, bool]]:
     is one hectare a year, not Hà Nam)."""
     q = nfc(question)
     folded = fold(q)
-    if folded != q.lower():
+    if _DIACRITIC_RE.search(q):
         careful = q != q.lower()
-        return [(_PLACE_ACCENTED[m.group(1)], True) for m in _PLACE_ACCENTED_RE.finditer(q.lower())
+        return [(_canonical(_PLACE_ACCENTED[m.group(1)]), True) for m in _PLACE_ACCENTED_RE.finditer(q.lower())
                 if not careful or q[m.start()].isupper() or not q[m.start()].isalpha()]
     out = []
     for m in _PLACE_RE.finditer(folded):
         before = folded[:m.start()]
         if re.search(r"\d\s*$", before):
             continue
-        out.append((m.group(1), bool(_PLACE_CUE_RE.search(before))))
+        out.append((_canonical(m.group(1)), bool(_PLACE_CUE_RE.search(before))))
     return out
 
 
@@ -203,7 +212,7 @@ class DocumentScoper:
         for name, certain in _question_places(question):
             docs = frozenset(d.doc_id for d in self.documents if name in d.places)
             if docs or certain:  # an uncertain place that names no document is no mention at all
-                out.append(Mention("place", name, docs, written=_PLACES[name]))
+                out.append(Mention("place", name, docs, written=_PLACES.get(name, name)))
         return out
 
     def _issuers(self, folded: str) -> list[Mention]:

@@ -91,3 +91,13 @@ def test_a_named_document_not_in_the_library_is_missing(scoper, question, missin
 def test_look_alikes_of_names_select_nothing(scoper, question):
     scope = scoper.scope(question)
     assert scope.docs is None and not scope.missing, scope
+
+
+def test_aliases_and_questions_without_diacritics_name_the_same_place():
+    info = DocumentInfo(doc_type="Kế hoạch", number="174/KH-UBND", issuer="Ủy ban nhân dân Thành phố Hồ Chí Minh",
+                        province="Hồ Chí Minh", title="Kế hoạch về bình đẳng giới")
+    scoper = DocumentScoper([Chunk(id="a", doc_id="hcm.txt", doc_title="", section="", kind="paragraph",
+                                   text="Nội dung.", start=0, end=9, info=info)])
+    for q in ("Ai ký Kế hoạch 174 của TP.HCM?", "thanh pho ho chi minh: vi pham hanh chinh xu ly the nao",
+              "Kế hoạch của Thành phố Hồ Chí Minh"):
+        assert scoper.scope(q).docs == {"hcm.txt"}, q
