@@ -32,7 +32,7 @@ from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from answering.extractive import NOT_FOUND, ExtractiveAnswerer
 from answering.library import LibraryAnswerer, attributed, document_name
-from retrieval.hybrid import HybridRetriever, from_document
+from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.scope import DocumentScoper, QuestionScope
 from answering.table_answers import TableAnswerer
@@ -197,9 +197,15 @@ class Assistant:
         return self.store.count()
 
     def warm_up(self) -> None:
-        """Load the embedding model and the BM25 index before the first question."""
+        """Load the embedding model, the BM25 index, each document's own BM25 index (a library
+        answers document by document; at most SCOPED_INDEXES of them) and the scoper before the
+        first question."""
         self.store.embeddings.embed_query("khởi động")
-        _ = self.retriever.bm25
+        docs = sorted(self.retriever.bm25.doc_ids)
+        if len(docs) > 1:
+            for doc in docs[:SCOPED_INDEXES]:
+                self.retriever.index(frozenset({doc}))
+            self.scoper().scope("khởi động")
 
     def ask(self, question: str, history: list | None = None, qid: str | None = None,
             docs: Sequence[str] | None = None) -> Answer:

@@ -36,7 +36,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
+    CONTINUATION_OPENERS, COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
     canonical_places, covered_years, strip_ranges, year_ranges,
 )
 from core.vn import years as vn_years
@@ -127,6 +127,12 @@ def has_quantity(text: str) -> bool:
         return True
     text = _CODE_RE.sub(" ", text)
     return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
+
+
+def _figure_before(folded: list[str], thing: list[str]) -> bool:
+    """Whether a figure stands right before these words ("28 trạm 5G")."""
+    n = len(thing)
+    return any(w[:1].isdigit() and folded[i + 1:i + 1 + n] == thing for i, w in enumerate(folded))
 
 
 def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -> bool:
@@ -350,6 +356,9 @@ def _comma_clauses(text: str, offset: int) -> list[tuple[int, int]]:
     return out if len(out) > 1 or (out and out[0] != (offset, offset + len(text))) else []
 
 
+_CONTINUES_RE = re.compile(r"(?:" + "|".join(map(re.escape, CONTINUATION_OPENERS)) + r")\b", re.I)
+
+
 def _spans_of(p: Passage) -> list[Span]:
     """Candidate answer spans of a passage: the whole, target parts, sentences, clauses."""
     c = p.chunk
@@ -365,6 +374,9 @@ def _spans_of(p: Passage) -> list[Span]:
     elif c.kind in ("paragraph", "item", "footnote"):
         sents = sentence_spans(c.text)
         local[(0, len(c.text))] = len(sents)
+        for (s, _e), (s2, e2) in zip(sents, sents[1:]):
+            if _CONTINUES_RE.match(c.text, s2):  # "… 87 trạm. Trong đó, có 28 trạm 5G …": one statement
+                local[(s, e2)] = 1
         for s, e in sents:
             local.setdefault((s, e), 1)
             for piece in clause_spans(c.text[s:e], s):
@@ -576,6 +588,7 @@ class ExtractiveAnswerer:
         if any(h in q.folded for h in _NEEDS_QUANTITY):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
+            spans = self._whole_thing_first(q, spans)
         elif _PERIOD_ASK_RE.search(q.folded):
             # "thực hiện trong thời gian nào", "tầm nhìn đến năm nào": a span, or its heading, states a period
             spans = [sp for sp in spans if sp.sentences == 1 and self._period_of(sp)]
@@ -644,6 +657,18 @@ class ExtractiveAnswerer:
         if len(chosen) > 1:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
+
+    def _whole_thing_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
+        """"Bao nhiêu trạm 5G" is answered by "28 trạm 5G" before "87 trạm" (of which 28 are 5G):
+        a span with a figure right before the whole thing asked comes first, when it covers the
+        question as well as the best span does."""
+        m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
+        asked = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS]
+        if len(asked) < 2 or not spans or _figure_before(words(spans[0].text), asked):
+            return spans
+        whole = next((sp for sp in spans if sp.coverage >= spans[0].coverage
+                      and _figure_before(words(sp.text), asked)), None)
+        return spans if whole is None else [whole] + [sp for sp in spans if sp is not whole]
 
     def _sentence_rest(self, sp: Span) -> Span | None:
         """A sentence longer than the token budget is cut between chunks ("… tham gia" | "bảo vệ môi

@@ -499,6 +499,11 @@ def number_in_file_name(name: str) -> tuple[str, int] | None:
     return None
 
 
+# Openings of a sentence that goes on with the one before it: "… là 87 trạm. Trong đó, có 28 trạm
+# 5G" reads as one statement (the second names a part of what the first counts).
+CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong số này", "Cụ thể", "Riêng")
+
+
 # Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
 # "kim ngạch [xuất khẩu]", "ngân sách [dành cho y tế]"). Folded, longest first.
 MEASURE_HEADS: tuple[str, ...] = tuple(sorted(
