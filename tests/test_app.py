@@ -112,7 +112,8 @@ def test_cli_documents_table_and_json_show_number_and_title(tmp_path):
     r = run_cli("documents", "--json", env=env)
     assert r.returncode == 0, r.stderr
     (listed,) = json.loads(r.stdout)
-    assert listed == {**PLAN_ROW, "chunks": listed["chunks"]} and listed["chunks"] > 0
+    assert listed == {**PLAN_ROW, "chunks": listed["chunks"], "file": PLAN_ROW["doc_id"], "source": str(doc.resolve())}
+    assert listed["chunks"] > 0
     # a citation of the plan names it by type, number and issuer, then the section path
     r = run_cli("ask", "mỗi năm số hóa bao nhiêu trang tài liệu", env=env)
     assert r.returncode == 0 and "[1] Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh › I. Mục tiêu" in r.stdout

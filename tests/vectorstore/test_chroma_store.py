@@ -55,7 +55,8 @@ def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path):
 
     doc.write_text(SMALL.replace("300 giáo viên", "450 giáo viên"), encoding="utf-8")
     r3 = ingest_paths([doc], store, store.settings)
-    assert r3.updated == ["nq.txt"] and r3.chunks_written == 1 and r3.chunks_deleted == 1
+    # a new version: the changed chunk embedded, the three others copied with their vectors, the old four deleted
+    assert r3.updated == ["nq.txt"] and (r3.chunks_written, r3.chunks_embedded, r3.chunks_deleted) == (4, 1, 4)
     texts = [t for _, t in _snapshot(store)]
     assert "(2) Có 450 giáo viên mới" in texts and "(2) Có 300 giáo viên mới" not in texts
     assert store.count() == 4
@@ -91,7 +92,8 @@ def test_documents_lists_each_document_with_its_header_metadata(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     ingest_paths([tmp_path / "nq.txt", tmp_path / PLAN_ROW["doc_id"]], store, store.settings)
     plan, nq = store.documents()  # sorted by id
-    assert plan == {**PLAN_ROW, "chunks": len(store.chunk_ids(PLAN_ROW["doc_id"]))}
+    assert plan == {**PLAN_ROW, "chunks": len(store.chunk_ids(PLAN_ROW["doc_id"])), "file": PLAN_ROW["doc_id"],
+                    "source": str((tmp_path / PLAN_ROW["doc_id"]).resolve())}
     assert nq["doc_id"] == "nq.txt" and nq["chunks"] == 4 and nq["number"] == "" and nq["date"] == ""
     assert set(nq) == set(plan)
     # every chunk carries the same metadata, so citations of any passage can name the document
