@@ -350,6 +350,9 @@ class ChunkStore:
         their chunks live), and delete what crashed writers left: chunks of no live version
         whose writer is gone, and emptied records. Returns the number of chunks deleted."""
         recs = self._records()
+        settled = all(_versions(r.get("live")) and not r.get("pending") for r in recs.values())
+        if settled and self.count() == sum(int(r.get("chunks") or 0) for r in recs.values()):
+            return 0  # the usual open: every chunk is of a live version, nothing is pending (no scan)
         got = self.collection.get(include=["metadatas"])
         by_doc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         first: dict[str, dict] = {}
