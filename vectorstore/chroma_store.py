@@ -179,10 +179,21 @@ class ChunkStore:
             return None
         return {"doc_sha": {"$in": sorted(set().union(*live.versions.values()))}}
 
+    def _scan(self, include: list[str]) -> tuple[LiveState, dict]:
+        """Every stored chunk (``include``) and the live state it is read under. The records are read
+        again after the chunks: a flip in between (a new version made live, the old one about to be
+        deleted) is read again, so a scan never sees a document half replaced."""
+        for _ in range(3):
+            live = self.live()
+            got = self.collection.get(include=include)
+            self._live = None  # re-read the records now
+            if self.live() == live:
+                break
+        return live, got
+
     def all_chunks(self) -> list[Chunk]:
         """Every chunk of a live version, by document and position."""
-        live = self.live()
-        got = self.collection.get(include=["documents", "metadatas"])
+        live, got = self._scan(["documents", "metadatas"])
         chunks = [Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
                   if live.visible(m)]
         chunks.sort(key=lambda c: (c.doc_id, c.ordinal))
@@ -202,8 +213,7 @@ class ChunkStore:
         "file", "source"}``. Every chunk of a document carries the same header metadata; what the
         header does not state is "" (and so is everything in an index built before metadata was
         read; ``file`` is then the id and ``source`` "")."""
-        live = self.live()
-        got = self.collection.get(include=["metadatas"])
+        live, got = self._scan(["metadatas"])
         metas = [m for m in got["metadatas"] if live.visible(m)]
         counts = Counter(m["doc_id"] for m in metas)
         firsts = {m["doc_id"]: m for m in metas}

