@@ -140,8 +140,9 @@ def vn_date(iso: str) -> str:
 
 
 def documents_table(assistant: Assistant) -> list[list]:
-    """One row per indexed document, in DOCUMENT_HEADERS' order. The file name stays: it is the
-    document's id (what a question is scoped by)."""
+    """One row per indexed document, in DOCUMENT_HEADERS' order. The first column is the document's id
+    (its file name, or "<folder>/<file name>" when two indexed files share a name): what a question is
+    scoped by."""
     return [[d["doc_id"], d.get("number") or "", d.get("title") or "", d.get("issuer") or "",
              vn_date(d.get("date") or ""), d["chunks"]] for d in assistant.store.documents()]
 
