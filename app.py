@@ -3,7 +3,7 @@
 Examples:
   python app.py                          # build the index on first start, serve http://127.0.0.1:7860
   python app.py ingest data/             # (re)index files or folders; unchanged files are skipped
-  python app.py ingest --remove old.txt  # delete a document from the index
+  python app.py ingest --remove old.txt  # delete a document from the index (its id)
   python app.py ingest --rebuild data/   # drop the index and build it again (e.g. new embedding model)
   python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
   python app.py ask --json "ty le ho ngheo nam 2024"
@@ -205,16 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="serve the UI and /api/ask (the default)")
     p = sub.add_parser("ingest", help="index files or folders (.txt .md .docx .pdf)")
     p.add_argument("paths", nargs="*")
-    p.add_argument("--remove", action="append", metavar="DOC", help="delete a document (file name) from the index")
+    p.add_argument("--remove", action="append", metavar="ID", help="delete a document from the index (its id, see `documents`)")
     p.add_argument("--rebuild", action="store_true", help="drop the collection first")
     a = sub.add_parser("ask", help="answer one question")
     a.add_argument("question", nargs="+")
     a.add_argument("--json", action="store_true", help="print the answer JSON")
     a.add_argument("--doc", action="append", metavar="ID",
-                   help="answer only from this document (its file name, see `documents`); repeatable")
+                   help="answer only from this document (its id, see `documents`); repeatable")
     d = sub.add_parser("documents", help="list indexed documents: id, title, number, issuer, date, chunks")
     d.add_argument("--json", action="store_true",
-                   help="print the list as JSON (doc_id, title, number, type, issuer, province, date, signer, chunks)")
+                   help="print the list as JSON (doc_id, title, number, type, issuer, province, date, signer, chunks, file, source)")
     t = sub.add_parser("targets", help="the numbered targets (or reported results) as a table")
     fmt = t.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print the records as JSON")

@@ -134,7 +134,7 @@ class Assistant:
             chunks = self.retriever.index(scope).chunks
         first: list[Passage] = []
         for c in evidence:
-            chunk = next((ch for ch in chunks if ch.doc_id == c.doc and ch.start <= c.start and c.end <= ch.end), None)
+            chunk = next((ch for ch in chunks if ch.doc_id == c.doc_id and ch.start <= c.start and c.end <= ch.end), None)
             if chunk is not None and all(p.chunk.id != chunk.id for p in first):
                 ranked = next((p for p in passages if p.chunk.id == chunk.id), None)
                 first.append(ranked or Passage(chunk, c.score))

@@ -1031,6 +1031,6 @@ class ExtractiveAnswerer:
     @staticmethod
     def _cite(n: int, sp: Span) -> Citation:
         c = sp.passage.chunk
-        return Citation(n=n, doc=c.doc_id, section=c.section, text=c.text, quote=sp.text,
+        return Citation(n=n, doc=c.file, section=c.section, text=c.text, quote=sp.text,
                         start=sp.start, end=sp.end, score=round(sp.passage.score, 4),
                         doc_id=c.doc_id, doc_title=c.info.short_name() or c.doc_title)

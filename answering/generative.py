@@ -220,9 +220,9 @@ class LLMAnswerer:
                 best, best_score = sp, score
         c = p.chunk
         if best is None:
-            return Citation(n=n, doc=c.doc_id, section=c.section, text=c.text, quote=c.text, start=c.start,
+            return Citation(n=n, doc=c.file, section=c.section, text=c.text, quote=c.text, start=c.start,
                             end=c.end, score=round(p.score, 4), doc_id=c.doc_id,
                             doc_title=c.info.short_name() or c.doc_title)
-        return Citation(n=n, doc=c.doc_id, section=c.section, text=c.text, quote=best.text, start=best.start,
+        return Citation(n=n, doc=c.file, section=c.section, text=c.text, quote=best.text, start=best.start,
                         end=best.end, score=round(p.score, 4), doc_id=c.doc_id,
                         doc_title=c.info.short_name() or c.doc_title)

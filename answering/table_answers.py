@@ -157,5 +157,5 @@ class TableAnswerer:
         text = chunk.text if chunk else rec.text
         base = chunk.start if chunk else rec.start
         title = (chunk.info.short_name() or chunk.doc_title) if chunk else ""
-        return Citation(n=n, doc=rec.doc, section=rec.section, text=text, quote=text[start - base:end - base],
+        return Citation(n=n, doc=chunk.file if chunk else rec.doc, section=rec.section, text=text, quote=text[start - base:end - base],
                         start=start, end=end, score=1.0, doc_id=rec.doc, doc_title=title)

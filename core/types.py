@@ -54,7 +54,8 @@ class Chunk:
     """One indexed unit of a document: a paragraph (or part of one), a target, a footnote..."""
 
     id: str
-    doc_id: str  # file name, e.g. "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    doc_id: str  # unique in the library: the file name, e.g. "nghi-quyet-tinh-uy-ha-tinh-2025.txt", unless
+    # another indexed file has that name ("<parent folder>/<file name>", see ingest.pipeline.assign_id)
     doc_title: str
     section: str  # breadcrumb, parts joined by SECTION_SEP
     kind: str  # title | paragraph | item | target | footnote | recipients | signature
@@ -69,6 +70,13 @@ class Chunk:
     years: tuple[int, ...] = ()  # every year the chunk speaks of (its headings', its table's or the document's)
     headers: str = ""  # a table row: the table's column headers, " | "-joined
     info: DocumentInfo = field(default_factory=DocumentInfo)  # the document's header metadata
+    doc_file: str = ""  # the file's name ("" in an index built before ids could differ from it: the id)
+    doc_source: str = ""  # where it was read: the resolved path, or "upload:<file name>"
+
+    @property
+    def file(self) -> str:
+        """The file's name, what ``citations[].doc`` shows."""
+        return self.doc_file or self.doc_id
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (scalars only; None is not allowed there)."""
@@ -86,6 +94,8 @@ class Chunk:
             "ordinal": self.ordinal,
             "years": ",".join(str(y) for y in self.years),
             "headers": self.headers,
+            "doc_file": self.file,
+            "doc_source": self.doc_source,
             **self.info.to_metadata(),
         }
         return meta
@@ -111,6 +121,8 @@ class Chunk:
             years=tuple(int(y) for y in str(meta.get("years") or "").split(",") if y),
             headers=str(meta.get("headers") or ""),
             info=DocumentInfo.from_metadata(meta),
+            doc_file=str(meta.get("doc_file") or ""),
+            doc_source=str(meta.get("doc_source") or ""),
         )
 
 
@@ -128,14 +140,14 @@ class Passage:
 @dataclass
 class Citation:
     n: int
-    doc: str
+    doc: str  # the file's name (may be shared by documents from different folders: doc_id tells them apart)
     section: str
     text: str  # the whole cited passage
     quote: str  # the answering span
     start: int  # offsets of quote in the cleaned document text
     end: int
     score: float
-    doc_id: str = ""  # unique in the library (today the file name)
+    doc_id: str = ""  # unique in the library (the file name unless another document has that name)
     doc_title: str = ""  # "Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai", or the title
 
 

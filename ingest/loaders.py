@@ -37,6 +37,7 @@ from errors import (
 )
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+UPLOAD_PREFIX = "upload:"  # the source of a file given as bytes: "upload:<file name>"
 DEFAULT_MAX_BYTES = 20_000_000
 
 # UTF-32 comes first because its little-endian BOM starts with the UTF-16 one.
@@ -70,10 +71,12 @@ _CHAR_MAP = {
 class RawDocument:
     """The text of one file, before chunking."""
 
-    doc_id: str  # the file name, e.g. "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    doc_id: str  # the file name, e.g. "nghi-quyet-tinh-uy-ha-tinh-2025.txt" (the index may give another id
+    # when a document of that name from another source is indexed: ingest.pipeline.assign_id)
     text: str  # normalised text; PDF pages and .docx paragraphs joined by "\n\n"
     kind: str  # "txt" | "md" | "docx" | "pdf"
     encoding: str | None  # detected encoding for txt/md, else None
+    source: str = ""  # the resolved path of the file, or "upload:<file name>" for bytes (an upload)
 
 
 def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
@@ -85,13 +88,15 @@ def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
     with path.open("rb") as fh:
         # Read one byte past the limit: a file that grew since stat is still caught.
         data = fh.read(max_bytes + 1)
-    return load_bytes(data, path.name, max_bytes)
+    return load_bytes(data, path.name, max_bytes, source=str(path.resolve()))
 
 
-def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
+               source: str | None = None) -> RawDocument:
     """Extract and normalise the text of a file given as bytes.
 
-    ``filename`` picks the parser by its suffix and becomes ``doc_id``.
+    ``filename`` picks the parser by its suffix and becomes ``doc_id``; ``source`` defaults to
+    "upload:<file name>" (re-uploading a file of that name is a new version of the same upload).
     Raises UnsupportedFileType, FileTooLarge, EmptyDocument, DecodeFailure or
     CorruptDocument.
     """
@@ -112,7 +117,8 @@ def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     text = normalize_text(text)
     if not text.strip():
         raise _no_text(name, kind)
-    return RawDocument(doc_id=name, text=text, kind=kind, encoding=encoding)
+    return RawDocument(doc_id=name, text=text, kind=kind, encoding=encoding,
+                       source=source or f"{UPLOAD_PREFIX}{name}")
 
 
 def decode_text(data: bytes, *, filename: str = "<bytes>") -> tuple[str, str]:

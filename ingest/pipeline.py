@@ -1,12 +1,22 @@
-"""Files -> clean text -> section tree -> chunks -> Chroma, idempotently.
+"""Files -> clean text -> section tree -> chunks -> Chroma, idempotently and atomically.
 
-Re-ingesting an unchanged file changes nothing (same content-hash ids); a changed file
-replaces its old chunks (stale ids deleted, new ones added); ``remove`` deletes a
-document's chunks. A file that cannot be read is reported and never touches the index.
+Document identity. A document's id is its file name, unless another indexed document of that
+name comes from a different source; it then gets "<parent folder>/<file name>" ("upload/<file
+name>" for an upload), with a short hash of its source appended if that is taken too
+(``assign_id``). The source (the resolved path, or "upload:<file name>") is kept in the
+document's record and chunk metadata, so ingesting the same path again updates the same
+document, and re-uploading a file of the same name is a new version of that upload. A file of
+the same name and the same text as an indexed one is that document (a copy, or a moved folder).
+
+Re-ingesting an unchanged file writes nothing; a changed file becomes a new version of its
+document, written beside the live one and made live in one write, then the old version's
+chunks are deleted (``ChunkStore.replace_document``; unchanged chunks keep their vectors).
+``remove`` deletes a document. A file that cannot be read is reported and never touches the index.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -16,30 +26,32 @@ from typing import Callable, Iterable, Protocol
 from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
-from ingest.loaders import SUPPORTED_SUFFIXES, RawDocument, load_bytes, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, load_file
 from core.types import Chunk
 from settings import Settings
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]  # (done, total, label)
+UPLOAD_FOLDER = "upload"  # the "parent folder" of an upload in a distinct id: "upload/<file name>"
 
 
 class ChunkStore(Protocol):
     """What ingest needs of a store (vectorstore.chroma_store.ChunkStore is one): ingest sits below
     the vector store and does not import it."""
 
-    def chunk_ids(self, doc_id: str) -> set[str]: ...
-    def add(self, chunks: list[Chunk], texts: list[str], doc_sha: str, progress=None) -> None: ...
-    def delete_ids(self, ids: list[str]) -> None: ...
-
+    def document_records(self) -> dict[str, dict]: ...
+    def replace_document(self, doc_id: str, version: str, chunks: list[Chunk], texts: list[str], keys: list[str],
+                         text_sha: str = "", progress=None): ...
 
 
 @dataclass
 class PreparedDocument:
     doc_id: str
-    chunks: list[Chunk]
-    sha: str
+    chunks: list[Chunk]  # ids unique to this version
+    sha: str  # the version: the text and how it was cut into chunks
+    keys: list[str] = field(default_factory=list)  # content keys of the chunks, equal across versions
+    text_sha: str = ""  # the cleaned text's hash
 
 
 @dataclass
@@ -48,19 +60,58 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, DocumentError]] = field(default_factory=list)
-    chunks_written: int = 0
-    chunks_deleted: int = 0
+    chunks_written: int = 0  # chunks of new versions written (vectors copied or computed)
+    chunks_embedded: int = 0  # of which embedded anew
+    chunks_deleted: int = 0  # chunks of replaced versions deleted
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
-def prepare(raw: RawDocument, max_tokens: int) -> PreparedDocument:
-    clean = clean_text(raw.text)
-    chunks = build_chunks(raw.doc_id, clean, max_tokens=max_tokens)
-    sha = hashlib.sha256(clean.text.encode("utf-8")).hexdigest()[:16]
-    return PreparedDocument(raw.doc_id, chunks, sha)
+def _sha(text: str, n: int = 16) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def assign_id(name: str, source: str, text_sha: str, records: dict[str, dict]) -> str:
+    """The id of a file named ``name`` read from ``source``, given the indexed documents' records
+    (doc_id -> {"source", "file", "text_sha", ...}): the id of the document from the same source
+    (an update), else the file name when free, else "<parent folder>/<file name>" (a hash of the
+    source appended when that is taken too). A record without a source (an index built before
+    sources were kept) and a record of the same name and text are the same document."""
+    for doc_id, rec in records.items():
+        if source and rec.get("source") == source:
+            return doc_id
+    if name not in records:
+        return name
+    if not records[name].get("source"):
+        return name
+    for doc_id, rec in records.items():
+        if str(rec.get("file") or doc_id) == name and text_sha and rec.get("text_sha") == text_sha:
+            return doc_id
+    parent = UPLOAD_FOLDER if source.startswith(UPLOAD_PREFIX) else (Path(source).parent.name or UPLOAD_FOLDER)
+    candidate = f"{parent}/{name}"
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
+    for n in (6, 12, 40):
+        if candidate not in records:
+            return candidate
+        candidate = f"{parent}/{name}~{digest[:n]}"
+    return candidate
+
+
+def prepare(raw: RawDocument, max_tokens: int, doc_id: str | None = None, clean=None) -> PreparedDocument:
+    """Chunks of ``raw`` under ``doc_id`` (default: its file name). A chunk's key is its content id
+    (document, offsets, text); its stored id also names the version, so two versions of a
+    document can be stored side by side while one replaces the other."""
+    doc_id = doc_id or raw.doc_id
+    clean = clean or clean_text(raw.text)
+    text_sha = _sha(clean.text)
+    chunks = build_chunks(doc_id, clean, max_tokens=max_tokens)
+    keys = [c.id for c in chunks]
+    version = _sha(text_sha + "\x00" + "\x00".join(keys))
+    chunks = [dataclasses.replace(c, id=hashlib.sha1(f"{k}\x00{version}".encode()).hexdigest()[:20],
+                                  doc_file=raw.doc_id, doc_source=raw.source) for c, k in zip(chunks, keys)]
+    return PreparedDocument(doc_id, chunks, version, keys, text_sha)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -76,14 +127,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progress: Progress | None,
            done: int, total: int) -> int:
-    existing = store.chunk_ids(doc.doc_id)
-    new_ids = {c.id for c in doc.chunks}
-    to_add = [c for c in doc.chunks if c.id not in existing]
-    stale = [i for i in existing if i not in new_ids]
-    if not to_add and not stale:
-        report.unchanged.append(doc.doc_id)
-        return done
-    # Add before deleting: a failure half-way leaves the old version searchable.
     counter = [done]
 
     def tick(n: int) -> None:
@@ -91,23 +134,31 @@ def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progr
         if progress:
             progress(counter[0], total, doc.doc_id)
 
-    store.add(to_add, [index_text(c) for c in to_add], doc.sha, progress=tick)
-    store.delete_ids(stale)
-    (report.updated if existing else report.added).append(doc.doc_id)
-    report.chunks_written += len(to_add)
-    report.chunks_deleted += len(stale)
+    result = store.replace_document(doc.doc_id, doc.sha, doc.chunks, [index_text(c) for c in doc.chunks],
+                                    doc.keys, text_sha=doc.text_sha, progress=tick)
+    {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}[result.status].append(doc.doc_id)
+    report.chunks_written += result.written
+    report.chunks_embedded += result.embedded
+    report.chunks_deleted += result.deleted
     return counter[0]
 
 
 def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Settings,
                      progress: Progress | None = None, report: IngestReport | None = None) -> IngestReport:
     report = report or IngestReport()
+    records = store.document_records()
     prepared = []
     for raw in raws:
         try:
-            doc = prepare(raw, settings.chunk_tokens)
+            clean = clean_text(raw.text)
+            doc_id = assign_id(raw.doc_id, raw.source, _sha(clean.text), records)
+            doc = prepare(raw, settings.chunk_tokens, doc_id, clean)
             if not doc.chunks:
                 raise DocumentError(f"file {raw.doc_id!r} has no text to index", f"Tệp '{raw.doc_id}' không có nội dung để lập chỉ mục.")
+            if doc_id != raw.doc_id:
+                log.info("%s (%s) is indexed as %s: a document of that name is indexed from elsewhere",
+                         raw.doc_id, raw.source, doc_id)
+            records.setdefault(doc_id, {"source": raw.source, "file": raw.doc_id, "text_sha": doc.text_sha})
             prepared.append(doc)
         except DocumentError as exc:
             report.failed.append((raw.doc_id, exc))
@@ -121,12 +172,15 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
 
 
 def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Settings,
-                 progress: Progress | None = None) -> IngestReport:
+                 progress: Progress | None = None, uploaded: bool = False) -> IngestReport:
+    """Files and folders from disk. ``uploaded``: the files are uploads saved under temporary
+    names (the UI's), so their source is "upload:<file name>", not their passing path."""
     report = IngestReport()
     raws = []
     for path in expand_paths(paths):
         try:
-            raws.append(load_file(path, max_bytes=settings.max_file_bytes))
+            raw = load_file(path, max_bytes=settings.max_file_bytes)
+            raws.append(dataclasses.replace(raw, source=UPLOAD_PREFIX + raw.doc_id) if uploaded else raw)
         except DocumentError as exc:
             log.warning("skipped %s: %s", path, exc)
             report.failed.append((path.name, exc))

@@ -112,7 +112,8 @@ def test_cli_documents_table_and_json_show_number_and_title(tmp_path):
     r = run_cli("documents", "--json", env=env)
     assert r.returncode == 0, r.stderr
     (listed,) = json.loads(r.stdout)
-    assert listed == {**PLAN_ROW, "chunks": listed["chunks"]} and listed["chunks"] > 0
+    assert listed == {**PLAN_ROW, "chunks": listed["chunks"], "file": PLAN_ROW["doc_id"], "source": str(doc.resolve())}
+    assert listed["chunks"] > 0
     # a citation of the plan names it by type, number and issuer, then the section path
     r = run_cli("ask", "mỗi năm số hóa bao nhiêu trang tài liệu", env=env)
     assert r.returncode == 0 and "[1] Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh › I. Mục tiêu" in r.stdout
@@ -196,6 +197,45 @@ def test_ui_through_gradio_client(server, tmp_path):
     # the original document still answers
     history, _, _ = client.predict("ty le che phu rung", [], api_name="/ask")
     assert "52%" in message_text(history[-1]["content"])
+
+
+def test_chat_document_selector_through_gradio_client(tmp_path):
+    """The chat's document selector (the ids chosen go to the answer) against the real app, with its
+    own index: data/ plus two uploaded resolutions that answer the same question differently."""
+    from gradio_client import Client, handle_file
+
+    from tests.vectorstore.test_versions import NQ_A, NQ_B, QUESTION
+    from ui.chat import message_text
+
+    bundled = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+    a, b = tmp_path / "nghi-quyet.txt", tmp_path / "nghi-quyet-lang-son.txt"
+    a.write_text(NQ_A, encoding="utf-8")
+    b.write_text(NQ_B, encoding="utf-8")
+    with running_app(tmp_path / "idx") as url:
+        client = Client(url + "/", verbose=False)
+        status, _ = client.predict([handle_file(str(a)), handle_file(str(b))], api_name="/ingest")
+        assert "Đã nạp: nghi-quyet.txt" in status and "Đã nạp: nghi-quyet-lang-son.txt" in status
+        for docs, figure, other in (([a.name], "3 điểm", "5 điểm"), ([b.name], "5 điểm", "3 điểm")):
+            history, cites, _ = client.predict(QUESTION, [], docs, api_name="/ask")
+            answer = message_text(history[-1]["content"])
+            assert figure in answer and other not in answer, answer
+            assert f'title="{docs[0]}"' in cites and bundled not in cites
+        history, cites, _ = client.predict("ai ký nghị quyết", [], [bundled], api_name="/ask")
+        assert "Hoàng Trung Dũng" in message_text(history[-1]["content"])
+        history, cites, _ = client.predict("ai ký nghị quyết", [], [b.name], api_name="/ask")
+        assert "Hoàng Thị Mơ" in message_text(history[-1]["content"]) and "Hoàng Trung Dũng" not in cites
+        # none chosen: every document; an id that is not indexed: a Vietnamese error, and the app goes on
+        history, _, _ = client.predict("ty le che phu rung", [], [], api_name="/ask")
+        assert "52%" in message_text(history[-1]["content"])
+        with pytest.raises(Exception, match="Không tìm thấy văn bản"):
+            client.predict(QUESTION, [], ["khong-co.txt"], api_name="/ask")
+        # re-uploading a file of the same name is a new version of that document, not a second one
+        a.write_text(NQ_A.replace("3 điểm", "6 điểm"), encoding="utf-8")
+        status, table = client.predict([handle_file(str(a))], api_name="/ingest")
+        assert "Đã cập nhật: nghi-quyet.txt" in status
+        assert sorted(row[0] for row in table["data"]) == sorted([bundled, a.name, b.name])
+        history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
+        assert "6 điểm" in message_text(history[-1]["content"])
 
 
 def test_targets_tab_through_gradio_client(server):

