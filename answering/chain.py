@@ -100,7 +100,7 @@ class Assistant:
         self.retriever = HybridRetriever(store=self.store, mode=retriever_mode,
                                          k=max(self.settings.top_k, PASSAGES_TO_ANSWER), candidates=self.settings.candidates)
         self.answerer = ExtractiveAnswerer()
-        self.table_answerer = TableAnswerer(lambda: self.table, self._chunk)
+        self.table_answerer = TableAnswerer(lambda: self.table, self._chunk, lambda: self.retriever.bm25.doc_ids)
         self._lock = Lock()
         self._table: TargetTable | None = None
         self._table_source: object | None = None
@@ -147,10 +147,11 @@ class Assistant:
     def _answer_from(self, question: str, query, passages: list[Passage],
                      scope: frozenset[str] | None = None) -> Answer:
         """The extractive answer: from the targets table when it answers, else from the passages.
-        Both read only the scoped documents."""
+        Both read only the scoped documents; the table reads one document (the passages' best-ranked
+        one it fits), or several when the question asks across documents."""
         self.answerer.bm25 = self.retriever.index(scope)
-        doc = passages[0].chunk.doc_id if passages else (min(scope) if scope else None)
-        from_table = self.table_answerer.answer(question, query, doc)
+        ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+        from_table = self.table_answerer.answer(question, query, ranked, scope)
         if from_table is not None:
             return from_table
         return self.answerer.answer(question, passages, q=query)

@@ -20,6 +20,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.text import fold, sentence_spans
@@ -195,6 +196,12 @@ def parse_measures(text: str, offset: int = 0, maintain: bool = False, short_lab
 # --- records -------------------------------------------------------------------------------
 
 
+def doc_name(chunk: Chunk) -> str:
+    """How the table names a chunk's document: its short name ("Kế hoạch 182/KH-UBND của …"), else
+    its title, else its id."""
+    return chunk.info.short_name() or chunk.doc_title or chunk.doc_id
+
+
 def _target_record(chunk: Chunk) -> TargetRecord:
     mark = _TARGET_MARK_RE.match(chunk.text)
     body_at = mark.end() if mark else 0
@@ -204,7 +211,7 @@ def _target_record(chunk: Chunk) -> TargetRecord:
     return TargetRecord(kind="target", doc=chunk.doc_id, number=chunk.number, group=chunk.group,
                         year=chunk.period, text=chunk.text, values=tuple(measures), section=chunk.section,
                         start=chunk.start, end=chunk.end, chunk_id=chunk.id,
-                        uncertain=bool(warnings), warnings=tuple(warnings))
+                        uncertain=bool(warnings), warnings=tuple(warnings), doc_title=doc_name(chunk))
 
 
 def _flag_sequence(records: list[TargetRecord]) -> list[TargetRecord]:
@@ -257,7 +264,8 @@ def _result_records(chunk: Chunk) -> list[TargetRecord]:
         if measures:
             out.append(TargetRecord(kind="result", doc=chunk.doc_id, number=None, group=None, year=chunk.period,
                                     text=sentence, values=tuple(measures), section=chunk.section,
-                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id))
+                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id,
+                                    doc_title=doc_name(chunk)))
     return out
 
 
@@ -285,12 +293,14 @@ class TargetTable:
                     table.results += _result_records(c)
         return table
 
-    def select(self, kind: str = "targets", doc: str | None = None, group: str | None = None,
+    def select(self, kind: str = "targets", doc: str | Iterable[str] | None = None, group: str | None = None,
                text: str | None = None) -> list[TargetRecord]:
-        """Filter by document, group (accent-insensitive substring) and free text (all words)."""
+        """Filter by document (one id, or several), group (accent-insensitive substring) and free
+        text (all words)."""
         rows = self.targets if kind == "targets" else self.results if kind == "results" else self.targets + self.results
         if doc:
-            rows = [r for r in rows if r.doc == doc]
+            wanted = {doc} if isinstance(doc, str) else set(doc)
+            rows = [r for r in rows if r.doc in wanted]
         if group:
             g = fold(group)
             rows = [r for r in rows if r.group and g in fold(r.group)]
@@ -299,17 +309,22 @@ class TargetTable:
             rows = [r for r in rows if all(w in fold(r.text) for w in words)]
         return rows
 
-    def by_number(self, number: int, doc: str | None = None) -> list[TargetRecord]:
+    def by_number(self, number: int, doc: str | Iterable[str] | None = None) -> list[TargetRecord]:
         return [r for r in self.select(doc=doc) if r.number == number]
 
-    def groups(self, doc: str | None = None) -> list[str]:
+    def groups(self, doc: str | Iterable[str] | None = None) -> list[str]:
         return list(dict.fromkeys(r.group for r in self.select(doc=doc) if r.group))
+
+    def documents(self) -> dict[str, str]:
+        """doc id -> short name of every document with a target or a result, in table order."""
+        return {r.doc: r.doc_title for r in self.targets + self.results}
 
 
 # --- exports -------------------------------------------------------------------------------
 
+# "doc" is the document's id; "doc_title" its short name (added last: scripts read the columns before it).
 CSV_COLUMNS = ["doc", "kind", "year", "number", "group", "label", "comparator", "value", "min", "max", "unit",
-               "text", "section", "start", "end", "uncertain", "warnings"]
+               "text", "section", "start", "end", "uncertain", "warnings", "doc_title"]
 
 
 def flat_rows(records: list[TargetRecord]) -> list[dict]:
@@ -325,6 +340,7 @@ def flat_rows(records: list[TargetRecord]) -> list[dict]:
                 "max": m.value_json()["max"] if m and m.is_range else "",
                 "unit": (m.unit or "") if m else "", "text": r.text, "section": r.section,
                 "start": r.start, "end": r.end, "uncertain": r.uncertain, "warnings": "; ".join(r.warnings),
+                "doc_title": r.doc_title,
             })
     return rows
 
