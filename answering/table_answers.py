@@ -27,12 +27,12 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from answering.extractive import same_quantity
+from answering.extractive import _measured_things, _thing_after, same_quantity
 from ingest.targets import TargetTable
 from retrieval.query import QueryInfo
 from core.text import fold, topic_coverage, words
 from core.types import Answer, Chunk, Citation, DocumentInfo, Measure, TargetRecord
-from core.vn import all_place_names
+from core.vn import MEASURE_HEADS, all_place_names
 
 _COUNT_RE = re.compile(r"\b(?:bao nhieu|may|tong so|so luong|so) chi tieu\b|\bchi tieu\b.*\b(?:bao nhieu|may)\b")
 _COMPARE_RE = re.compile(r"\bso sanh\b|\bso voi\b|\bchenh lech\b|\bcao hon\b|\bthap hon\b")
@@ -59,6 +59,8 @@ _ACROSS_FRAME = set(
 )
 # Place names (folded) -> the name each is filed under, longest first: "ha noi", "tp.hcm", "can tho".
 _PLACES = sorted(((" ".join(words(k)), v) for k, v in all_place_names().items()), key=lambda kv: -len(kv[0]))
+# Measure heads that name a rate or share: a figure in % states them by its unit.
+RATE_HEADS = tuple(h for h in MEASURE_HEADS if h in ("ty le", "ty trong"))
 MAX_ACROSS_ROWS = 12  # a table longer than this no longer answers "at a glance"
 
 
@@ -94,11 +96,82 @@ def doc_places(info: DocumentInfo) -> set[str]:
     return {names.get(p, p) for p in (info.province, info.place) if p} | set(_places(" ".join(words(info.province))))
 
 
+def _share_topic(topic: list[str], m: Measure) -> list[str]:
+    """A share states its "tỷ lệ" by its "%" ("trên 80% số trạm y tế"): for a figure in % the
+    measure head of a rate is not looked for in the text, only what it measures."""
+    if m.unit != "%":
+        return topic
+    folded = " ".join(topic)
+    for head in RATE_HEADS:
+        if folded.startswith(head + " "):
+            return topic[len(head.split()):]
+    return topic
+
+
 @dataclass(frozen=True)
 class _Row:
     rec: TargetRecord
     measure: Measure
     coverage: float
+    start: int  # the clause cited, in the document's text
+    end: int
+
+
+# Words before a leading figure that state how much, not what: "Trên 80% số trạm …", "Phấn đấu 100% …".
+_LEAD_WORDS = frozenset("tren duoi phan dau dat it nhat toi thieu khoang hon gan bao dam dam bao".split())
+_ITEM_MARK_RE = re.compile(r"^\s*(?:\(\d{1,3}\)|\d+(?:\.\d+)*\.?|[a-zđ]\))\s*", re.I)
+
+
+def _clauses(rec: TargetRecord) -> list[tuple[tuple[int, int], list[Measure]]]:
+    """The record's ';'-clauses (offsets in rec.text) that hold a figure, each with its measures."""
+    out = []
+    pos = 0
+    for part in re.split(r"(;)", rec.text):
+        if part != ";":
+            start = pos + len(part) - len(part.lstrip())
+            end = pos + len(part.rstrip(" .\n"))
+            members = [m for m in rec.values if start <= _figure_at(rec, m) < end]
+            if members and end > start:
+                out.append(((start, end), members))
+        pos += len(part)
+    return out
+
+
+def _figure_at(rec: TargetRecord, m: Measure) -> int:
+    """Where the figure itself stands in rec.text (a measure's clause may start well before it)."""
+    at = rec.text.find(m.figure, max(0, m.start - rec.start))
+    return at if at >= 0 else m.start - rec.start
+
+
+def _asked_thing(q: QueryInfo, topic: list[str]) -> list[str]:
+    """What the question measures: the words after its measure head ("tỷ lệ [trạm y tế] …"), or
+    its first topic words."""
+    qw = words(q.current)
+    for _head, pos in _measured_things(qw):
+        thing = _thing_after(qw, pos)
+        if thing:
+            return thing
+    return topic[:2]
+
+
+def _owner(rec: TargetRecord, cs: int, ce: int, members: list[Measure], thing: list[str]) -> Measure:
+    """The figure of a clause that measures the thing asked. A clause that opens with its figure
+    ("Trên 80% số trạm y tế … và 100% cơ sở cai nghiện …") names each thing after its figure; one
+    that opens with a label ("Tổng thu … đạt 17.800 tỷ đồng, trong đó: thu nội địa 8.800 tỷ đồng")
+    names it before."""
+    if len(members) == 1:
+        return members[0]
+    at = [_figure_at(rec, m) for m in members]
+    lead = _ITEM_MARK_RE.sub("", rec.text[cs:at[0]])
+    leading = all(w in _LEAD_WORDS for w in words(lead))
+    for i, m in enumerate(members):
+        if leading:
+            seg = rec.text[at[i]:at[i + 1] if i + 1 < len(at) else ce]
+        else:
+            seg = rec.text[(at[i - 1] + len(members[i - 1].figure)) if i else cs:at[i] + len(m.figure)]
+        if thing and all(w in words(seg) for w in thing):
+            return m
+    return members[0]
 
 
 class TableAnswerer:
@@ -260,53 +333,52 @@ class TableAnswerer:
                  if w not in _FRAME and w not in _ACROSS_FRAME and w not in place_words and not w.isdigit()]
         if not topic:
             return None
-        kinds = ["targets", "results"]
+        kinds = ["targets", "aims", "results"]  # numbered targets, unnumbered ones, reported results
         if q.wants_targets and not q.wants_results:
-            kinds = ["targets"]  # "chỉ tiêu giải ngân", "mục tiêu …"
+            kinds = ["targets", "aims"]  # "chỉ tiêu giải ngân", "mục tiêu …"
         elif q.wants_results and not q.wants_targets:
             kinds = ["results"]  # "kết quả …", "ước đạt …"
         table = self._table()
-        docs = named or ranked
-        best: dict[tuple[str, str | None, str], _Row] = {}
+        # the documents named, in the order named; else every document in scope, in the table's order
+        docs = named or [d for d in table.documents() if d in set(ranked)]
+        thing = _asked_thing(q, topic)
+        best: dict[tuple[str, str | None, bool], _Row] = {}
         for kind in kinds:
             for rec in table.select(kind, doc=docs):
-                for m in rec.values:
-                    context = self._context(rec, m)
-                    cov = topic_coverage(topic, context)
-                    if cov < _MIN_COVERAGE or not same_quantity(q, context):
+                if q.years and rec.year not in q.years:
+                    continue
+                for (cs, ce), members in _clauses(rec):
+                    clause = rec.text[cs:ce]
+                    if not same_quantity(q, clause):
                         continue
-                    if q.years and rec.year not in q.years:
+                    m = _owner(rec, cs, ce, members, thing)
+                    cov = topic_coverage(_share_topic(topic, m), clause)
+                    if cov < _MIN_COVERAGE:
                         continue
-                    key = (rec.doc, rec.year, rec.kind)
+                    key = (rec.doc, rec.year, rec.kind == "result")  # one target row (numbered or not), one result row
                     if key not in best or cov > best[key].coverage:
-                        best[key] = _Row(rec, m, cov)
+                        best[key] = _Row(rec, m, cov, rec.start + cs, rec.start + ce)
         rows = list(best.values())
         if len({r.rec.doc for r in rows}) < 2:
             return None  # fewer than two documents state it: the normal answer
         order = {d: i for i, d in enumerate(docs)}
         by_year = re.search(r"\bcac nam\b|\bqua (?:cac|nhieu) nam\b", folded)
         rows.sort(key=lambda r: (r.rec.year or "", order.get(r.rec.doc, 0)) if by_year
-                  else (order.get(r.rec.doc, 0), r.rec.year or "", r.rec.kind))
+                  else (order.get(r.rec.doc, 0), r.rec.year or "", r.rec.kind != "result"))
         rows = rows[:MAX_ACROSS_ROWS]
-        cites = [self._cite(i, r.rec, r.measure.start, r.measure.end) for i, r in enumerate(rows, 1)]
-        label = max(rows, key=lambda r: (r.coverage, -len(r.measure.label))).measure.label
+        cites = [self._cite(i, r.rec, r.start, r.end) for i, r in enumerate(rows, 1)]
+        # The title names the indicator as a row's label words it, when one does ("Tỷ lệ che phủ rừng").
+        named = [r.measure.label for r in rows if topic_coverage(topic, r.measure.label) >= _MIN_COVERAGE]
+        label = min(named, key=len) if named else "Số liệu"
         lines = [f"{label[:1].upper()}{label[1:]} theo từng văn bản:", "",
                  "| Văn bản | Năm | Giá trị | Đơn vị | Mức | Nguồn |", "|---|---|---|---|---|---|"]
         for c, r in zip(cites, rows):
-            what = "chỉ tiêu" if r.rec.kind == "target" else "kết quả"
+            what = "kết quả" if r.rec.kind == "result" else "chỉ tiêu"
             year = f"{r.rec.year} ({what})" if r.rec.year else what
             cells = [r.rec.doc_title or r.rec.doc, year, r.measure.figure, r.measure.unit or "",
                      r.measure.comparator, f"[{c.n}]"]
             lines.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
         return Answer(question=question, answer="\n".join(lines), found=True, citations=cites)
-
-    @staticmethod
-    def _context(rec: TargetRecord, m: Measure) -> str:
-        """The figure's clause and what follows it up to the next ';' ("Giải ngân 100% vốn đầu tư
-        công được giao"): what the figure measures, as the text words it."""
-        start, end = m.start - rec.start, m.end - rec.start
-        stop = re.search(r"[;.]\s|[;]|$", rec.text[end:])
-        return rec.text[start:end + (stop.start() if stop else 0)]
 
     @staticmethod
     def _best(topic: list[str], records: list[TargetRecord]) -> tuple[TargetRecord, Measure] | None:

@@ -256,6 +256,37 @@ def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
     return in_part(chunk, RESULT_PART_WORDS)
 
 
+# A heading that sets objectives or targets (folded): "Mục tiêu cụ thể", "Chỉ tiêu chủ yếu đến năm 2030".
+AIM_HEADING_WORDS = ("muc tieu", "chi tieu")
+_AIM_HEAD_RE = re.compile(rf"(?:cac |nhung )?(?:{'|'.join(AIM_HEADING_WORDS)})\b")  # "4. Các chỉ tiêu cụ thể"
+_MARKER_RE = re.compile(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]?\s+")  # "ii. ", "3.2. ", "a) " (folded)
+
+
+def _is_aim(chunk: Chunk) -> bool:
+    """An unnumbered target: an item or paragraph under a heading that sets objectives or targets
+    ("3.2. Mục tiêu cụ thể › a)", "6. Chỉ tiêu chủ yếu đến năm 2030 › 6.1"), outside a results part."""
+    if chunk.kind not in ("item", "paragraph") or in_part(chunk, RESULT_PART_WORDS):
+        return False
+    heads = (_MARKER_RE.sub("", fold(h)) for h in chunk.section.split(SECTION_SEP))
+    return any(_AIM_HEAD_RE.match(h) for h in heads)  # not "Giải pháp thực hiện mục tiêu"
+
+
+def _aim_records(chunk: Chunk) -> list[TargetRecord]:
+    """Each sentence of an unnumbered target that states a figure with a unit; its year is the
+    heading's period ("Mục tiêu đến hết năm 2026"), or the one year the chunk speaks of."""
+    year = chunk.period or (str(chunk.years[0]) if len(chunk.years) == 1 else None)
+    out = []
+    for s, e in sentence_spans(chunk.text):
+        sentence = chunk.text[s:e].rstrip(" .")
+        measures = [m for m in parse_measures(sentence, chunk.start + s, short_labels=True) if m.unit]
+        if measures:
+            out.append(TargetRecord(kind="aim", doc=chunk.doc_id, number=None, group=None, year=year,
+                                    text=sentence, values=tuple(measures), section=chunk.section,
+                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id,
+                                    doc_title=doc_name(chunk)))
+    return out
+
+
 def _result_records(chunk: Chunk) -> list[TargetRecord]:
     out = []
     for s, e in sentence_spans(chunk.text):
@@ -275,6 +306,10 @@ class TargetTable:
 
     targets: list[TargetRecord] = field(default_factory=list)
     results: list[TargetRecord] = field(default_factory=list)
+    # Unnumbered targets: sentences with a figure under a heading that sets objectives ("Mục tiêu cụ
+    # thể", "Chỉ tiêu chủ yếu đến năm 2030"), as plans word them. Counts and "chỉ tiêu số n" read
+    # the numbered targets only; the table across documents reads these too.
+    aims: list[TargetRecord] = field(default_factory=list)
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk]) -> TargetTable:
@@ -291,13 +326,16 @@ class TargetTable:
             for c in doc_chunks:
                 if _is_results_part(c, target_year):
                     table.results += _result_records(c)
+                elif _is_aim(c):
+                    table.aims += _aim_records(c)
         return table
 
     def select(self, kind: str = "targets", doc: str | Iterable[str] | None = None, group: str | None = None,
                text: str | None = None) -> list[TargetRecord]:
         """Filter by document (one id, or several), group (accent-insensitive substring) and free
         text (all words)."""
-        rows = self.targets if kind == "targets" else self.results if kind == "results" else self.targets + self.results
+        rows = {"targets": self.targets, "results": self.results, "aims": self.aims}.get(
+            kind, self.targets + self.results + self.aims)
         if doc:
             wanted = {doc} if isinstance(doc, str) else set(doc)
             rows = [r for r in rows if r.doc in wanted]
@@ -316,8 +354,8 @@ class TargetTable:
         return list(dict.fromkeys(r.group for r in self.select(doc=doc) if r.group))
 
     def documents(self) -> dict[str, str]:
-        """doc id -> short name of every document with a target or a result, in table order."""
-        return {r.doc: r.doc_title for r in self.targets + self.results}
+        """doc id -> short name of every document with a target, a result or an aim, in table order."""
+        return {r.doc: r.doc_title for r in self.targets + self.results + self.aims}
 
 
 # --- exports -------------------------------------------------------------------------------

@@ -42,7 +42,11 @@ Về kinh tế: (1) Tỷ lệ giải ngân vốn đầu tư công đạt trên 9
 
 Về môi trường: (4) Tỷ lệ che phủ rừng đạt trên 64%; (5) Trồng mới 12.000 ha rừng tập trung.
 
-III. NHIỆM VỤ, GIẢI PHÁP
+III. MỤC TIÊU ĐẾN NĂM 2030
+
+a) Trên 80% số trạm y tế xã và 100% bệnh viện huyện có bác sĩ chuyên khoa nhi.
+
+IV. NHIỆM VỤ, GIẢI PHÁP
 
 1. Sở Nông nghiệp và Môi trường theo dõi diễn biến rừng, tổ chức phòng cháy, chữa cháy rừng trong mùa khô.
 
@@ -81,7 +85,11 @@ Về kinh tế: (1) Tỷ lệ giải ngân vốn đầu tư công đạt 100%; (
 
 Về môi trường: (3) Duy trì tỷ lệ che phủ rừng trên 26%; (4) Tỷ lệ chất thải rắn sinh hoạt được thu gom đạt 92%; (5) Trồng mới 800 ha rừng ngập mặn; (6) Nạo vét 150 km kênh thủy lợi.
 
-III. NHIỆM VỤ, GIẢI PHÁP
+III. MỤC TIÊU ĐẾN NĂM 2030
+
+a) Phấn đấu 95% bệnh viện huyện và trên 70% số trạm y tế xã có bác sĩ chuyên khoa nhi.
+
+IV. NHIỆM VỤ, GIẢI PHÁP
 
 1. Sở Nông nghiệp và Môi trường phối hợp với các xã ven biển bảo vệ đai rừng phòng hộ.
 
@@ -194,18 +202,18 @@ def test_an_indicator_over_the_years_across_documents(two_plans):
     assert lines[2] == "| Văn bản | Năm | Giá trị | Đơn vị | Mức | Nguồn |"
     ls, cm = "Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn", "Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau"
     rows = [line.split(" | ") for line in lines[4:]]
-    assert [(r[0].lstrip("| "), r[1], r[2], r[3], r[4]) for r in rows] == [
-        (ls, "2024 (kết quả)", "63,2", "%", "đạt"),
+    assert [(r[0].lstrip("| "), r[1], r[2], r[3], r[4]) for r in rows] == [  # by year, then document
         (cm, "2024 (kết quả)", "25,8", "%", "đạt"),
-        (ls, "2025 (chỉ tiêu)", "64", "%", "trên"),
+        (ls, "2024 (kết quả)", "63,2", "%", "đạt"),
         (cm, "2025 (chỉ tiêu)", "26", "%", "duy trì trên"),
+        (ls, "2025 (chỉ tiêu)", "64", "%", "trên"),
     ]
     # each row is cited at its own clause, in its own document
     assert [r[5] for r in rows] == ["[1] |", "[2] |", "[3] |", "[4] |"]
-    assert [c.doc for c in a.citations] == [LANG_SON, CA_MAU, LANG_SON, CA_MAU]
-    assert [c.quote for c in a.citations] == ["Năm 2024, tỷ lệ che phủ rừng của tỉnh đạt 63,2%",
-                                              "Năm 2024, tỷ lệ che phủ rừng đạt 25,8%",
-                                              "Tỷ lệ che phủ rừng đạt trên 64%", "Duy trì tỷ lệ che phủ rừng trên 26%"]
+    assert [c.doc for c in a.citations] == [CA_MAU, LANG_SON, CA_MAU, LANG_SON]
+    assert [c.quote for c in a.citations] == ["Năm 2024, tỷ lệ che phủ rừng đạt 25,8%",
+                                              "Năm 2024, tỷ lệ che phủ rừng của tỉnh đạt 63,2%",
+                                              "(3) Duy trì tỷ lệ che phủ rừng trên 26%", "(4) Tỷ lệ che phủ rừng đạt trên 64%"]
     for c in a.citations:
         assert c.quote in c.text
 
@@ -220,6 +228,17 @@ def test_a_comparison_of_two_named_provinces(two_plans):
     # neither a target nor a result asked: both, document by document in the order named
     assert [c.doc for c in a.citations] == [CA_MAU, CA_MAU, LANG_SON, LANG_SON]
     assert "| 2024 (kết quả) | 97,1 | % | đạt | [1] |" in a.answer
+
+
+def test_unnumbered_targets_across_documents_each_figure_with_what_it_measures(two_plans):
+    # "Trên 80% số trạm y tế xã và 100% bệnh viện huyện …": each figure names its thing after it
+    a = two_plans.ask("Tỷ lệ trạm y tế xã có bác sĩ chuyên khoa nhi đến năm 2030 của các tỉnh")
+    assert "| 2030 (chỉ tiêu) | 70 | % | trên | [1] |" in a.answer
+    assert "| 2030 (chỉ tiêu) | 80 | % | trên | [2] |" in a.answer
+    assert [c.doc for c in a.citations] == [CA_MAU, LANG_SON]
+    assert a.citations[0].quote == "a) Phấn đấu 95% bệnh viện huyện và trên 70% số trạm y tế xã có bác sĩ chuyên khoa nhi"
+    a = two_plans.ask("so sánh bệnh viện huyện có bác sĩ chuyên khoa nhi của Cà Mau và Lạng Sơn")
+    assert "| 95 | % |" in a.answer and "| 100 | % |" in a.answer and [c.doc for c in a.citations] == [CA_MAU, LANG_SON]
 
 
 def test_a_look_alike_is_not_an_indicator_across_documents(two_plans):
