@@ -259,6 +259,7 @@ def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
 # A heading that sets objectives or targets (folded): "Mục tiêu cụ thể", "Chỉ tiêu chủ yếu đến năm 2030".
 AIM_HEADING_WORDS = ("muc tieu", "chi tieu")
 _AIM_HEAD_RE = re.compile(rf"(?:cac |nhung )?(?:{'|'.join(AIM_HEADING_WORDS)})\b")  # "4. Các chỉ tiêu cụ thể"
+_LIST_MARK_RE = re.compile(r"\s*(?:[-+•]\s+|\(?[a-zđ]\)\s+|\d+(?:\.\d+)*\.\s+)?")
 _MARKER_RE = re.compile(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]?\s+")  # "ii. ", "3.2. ", "a) " (folded)
 
 
@@ -277,6 +278,7 @@ def _aim_records(chunk: Chunk) -> list[TargetRecord]:
     year = chunk.period or (str(chunk.years[0]) if len(chunk.years) == 1 else None)
     out = []
     for s, e in sentence_spans(chunk.text):
+        s += len(_LIST_MARK_RE.match(chunk.text, s).group())  # "- ", "+ ", "a) ", "6.1. ": not a label
         sentence = chunk.text[s:e].rstrip(" .")
         measures = [m for m in parse_measures(sentence, chunk.start + s, short_labels=True) if m.unit]
         if measures:
