@@ -229,8 +229,10 @@ class TableAnswerer:
             if q.years and not set(q.years) <= years:
                 continue  # "năm 2024 đạt bao nhiêu chỉ tiêu": a result, not this table
             asked = None
-            if rest:  # "bao nhiêu chỉ tiêu về môi trường": the rest must name a group, nothing else
-                named = [g for g in table.groups(doc) if set(rest) <= set(words(g))]
+            own = self._identity_words(doc)  # "kế hoạch chi trả không dùng tiền mặt": names the document
+            about = [w for w in rest if w not in own]
+            if about:  # "bao nhiêu chỉ tiêu về môi trường": the rest must name a group, nothing else
+                named = [g for g in table.groups(doc) if set(about) <= set(words(g))]
                 if not named:
                     continue  # this document has no such group; another may
                 asked = min(named, key=lambda g: len(words(g)))
@@ -315,6 +317,13 @@ class TableAnswerer:
                 if info and (doc_places(info) & place or (own and int(own.group()) in serial)):
                     named.append(doc)
         return list(dict.fromkeys(named))
+
+    def _identity_words(self, doc: str) -> set[str]:
+        """The folded words that name a document: its type, number, issuer, province and title."""
+        info = self._info(doc)
+        if info is None:
+            return set()
+        return set(words(" ".join((info.doc_type, info.number, info.issuer, info.province, info.place, info.title))))
 
     def _info(self, doc: str) -> DocumentInfo | None:
         recs = self._table().select("all", doc=doc)
