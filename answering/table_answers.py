@@ -48,8 +48,8 @@ _MIN_COVERAGE = 0.6
 
 # A question asking across documents: over the years, the provinces, the documents (folded).
 _ACROSS_RE = re.compile(
-    r"\bqua (?:cac|nhieu) nam\b|\bcac nam\b|\b(?:cac|tung|nhieu) (?:tinh|thanh pho|dia phuong|van ban|ke hoach|"
-    r"nghi quyet|quyet dinh)\b|\bgiua (?:cac|hai)\b")
+    r"\bqua (?:cac|nhieu) nam\b|\b(?:cac|giua cac|giua hai) (?:tinh|thanh pho|dia phuong|van ban|ke hoach|"
+    r"nghi quyet|quyet dinh)\b")
 # "Kế hoạch 153", "KH 157", "Nghị quyết số 66": a document named by its number (folded).
 _DOC_NAMED_RE = re.compile(r"\b(?:ke hoach|nghi quyet|quyet dinh|kh|nq|qd)\s+(?:so\s+)?(\d{1,5})\b")
 # Words that frame a question across documents, not the indicator it asks about (folded).

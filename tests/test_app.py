@@ -221,6 +221,17 @@ def test_targets_tab_through_gradio_client(server):
     assert rows[1][5:8] == ("tỷ lệ hộ nghèo", "giảm còn", 2.41)
 
 
+def test_briefing_tab_on_chosen_documents(server):
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    preview, docx_file, md_file = client.predict("môi trường", "", ["nghi-quyet-tinh-uy-ha-tinh-2025.txt"],
+                                                 api_name="/brief")
+    assert "| Số | Chỉ tiêu | Giá trị | Nguồn |" in preview and "(25)" in preview  # one document: no column
+    with pytest.raises(Exception, match="khong-co.txt"):  # refused by Gradio (not a choice) or by the tab
+        client.predict("môi trường", "", ["khong-co.txt"], api_name="/brief")
+
+
 def test_target_source_highlights_each_figure(assistant):
     from ui.targets_tab import select_records, source_html
 
