@@ -30,9 +30,11 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from errors import InputError, LLMError, LLMTimeout, NQError
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
-from answering.extractive import ExtractiveAnswerer
+from answering.extractive import NOT_FOUND, ExtractiveAnswerer
+from answering.library import LibraryAnswerer, attributed, document_name
 from retrieval.hybrid import HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
+from retrieval.scope import DocumentScoper, QuestionScope
 from answering.table_answers import TableAnswerer
 from core.text import content_words
 from core.types import Answer, Passage
@@ -104,6 +106,7 @@ class Assistant:
         self._lock = Lock()
         self._table: TargetTable | None = None
         self._table_source: object | None = None
+        self._scoper: tuple[object, DocumentScoper] | None = None
         self.chain = (
             RunnablePassthrough.assign(query=lambda x: analyse(x["search"], current=x["question"]))
             | RunnablePassthrough.assign(retrieved=lambda x: self.retriever.invoke(x["search"], docs=x.get("docs")))
@@ -142,7 +145,23 @@ class Assistant:
         return {"question": x["question"], "context": context, "passages": passages}
 
     def _answer(self, x: dict) -> Answer:
-        return self._answer_from(x["question"], x["query"], [from_document(d) for d in x["retrieved"]], x.get("docs"))
+        """One document in scope: its answer, named when the library holds several. Several: each
+        candidate document answers on its own (answering.library)."""
+        question, query, scope = x["question"], x["query"], x.get("docs")
+        passages = [from_document(d) for d in x["retrieved"]]
+        library_size = len(self.retriever.bm25.doc_ids)
+        if scope is not None and len(scope) == 1:
+            answer = self._answer_from(question, query, passages, scope)
+            if answer.found and library_size > 1 and passages:
+                answer = attributed(answer, document_name(passages[0].chunk.info, passages[0].chunk.doc_id))
+            return answer
+        if library_size <= 1:
+            return self._answer_from(question, query, passages, scope)
+        library = LibraryAnswerer(
+            answer_in=lambda q, own, doc: self._answer_from(q, query, own, frozenset({doc})),
+            retrieve=lambda q, doc: self.retriever.passages(x["search"], docs=[doc]))
+        return (library.answer(question, passages, library_size, named=scope)
+                or Answer(question=question, answer=NOT_FOUND, found=False))
 
     def _answer_from(self, question: str, query, passages: list[Passage],
                      scope: frozenset[str] | None = None) -> Answer:
@@ -220,10 +239,32 @@ class Assistant:
         with self._lock:  # may rebuild the BM25 index
             return self.retriever.scope(docs)
 
+    def scoper(self) -> DocumentScoper:
+        """Reads the documents a question names; rebuilt whenever the collection changed."""
+        bm25 = self.retriever.bm25
+        if self._scoper is None or self._scoper[0] is not bm25:
+            self._scoper = (bm25, DocumentScoper(bm25.chunks))
+        return self._scoper[1]
+
+    def question_scope(self, question: str, scope: frozenset[str] | None) -> QuestionScope:
+        """The explicit scope when given; else the documents the question names (a filter)."""
+        if scope is not None:
+            return QuestionScope(scope)
+        return self.scoper().scope(question)
+
+    @staticmethod
+    def _missing(question: str, named: QuestionScope) -> Answer:
+        what = ", ".join(dict.fromkeys(named.missing))
+        return Answer(question=question, found=False,
+                      answer=f"{NOT_FOUND} Thư viện chưa có văn bản được nêu trong câu hỏi ({what}).")
+
     def _extractive(self, question: str, history: list | None, scope: frozenset[str] | None = None) -> Answer:
         search = contextualize(question, history)
         with self._lock:  # the C embedder and bm25s are not re-entrant
-            return self.chain.invoke({"question": question, "search": search, "docs": scope})
+            named = self.question_scope(search, scope)
+            if named.docs is None and named.missing:
+                return self._missing(question, named)
+            return self.chain.invoke({"question": question, "search": search, "docs": named.docs})
 
     def _fallback(self, question: str, history: list | None, warnings: list[str], notes_vi: list[str],
                   scope: frozenset[str] | None = None) -> Answer:
@@ -258,6 +299,11 @@ class Assistant:
         # extractive answerer refuses it: a model would answer from the nearest passages anyway,
         # and a wrong answer with no figure in it would pass the figure check.
         with self._lock:
+            named = self.question_scope(standalone, scope)
+            if named.docs is None and named.missing:
+                yield self._missing(question, named)
+                return
+            scope = named.docs
             self.answerer.bm25 = self.retriever.index(scope)
             unknown = self.answerer.unknown_name(standalone)
         if unknown:
@@ -302,7 +348,15 @@ class Assistant:
             log.info("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
             yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi, scope)
             return
-        yield answer
+        yield self._named(answer, draft.passages)
+
+    def _named(self, answer: Answer, passages: list[Passage]) -> Answer:
+        """A generated answer cited from one document names it once the library holds several."""
+        docs = {c.doc_id or c.doc for c in answer.citations}
+        if not answer.found or len(docs) != 1 or len(self.retriever.bm25.doc_ids) <= 1:
+            return answer
+        source = next((p.chunk for p in passages if p.chunk.doc_id in docs), None)
+        return attributed(answer, document_name(source.info, source.doc_id)) if source else answer
 
 
 _assistant: Assistant | None = None

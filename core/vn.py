@@ -251,6 +251,8 @@ ISSUERS: tuple[tuple[str, str], ...] = (
     ("tinh uy", "Tỉnh ủy"),
     ("thanh uy", "Thành ủy"),
     ("ban chap hanh trung uong", "Ban Chấp hành Trung ương"),
+    ("ban chap hanh dang bo tinh", "Tỉnh ủy"),  # the provincial Party committee is the Tỉnh ủy
+    ("ban chap hanh dang bo thanh pho", "Thành ủy"),
     ("ban chap hanh dang bo", "Ban Chấp hành Đảng bộ"),
     ("bo chinh tri", "Bộ Chính trị"),
     ("ban bi thu", "Ban Bí thư"),
@@ -269,7 +271,32 @@ ISSUER_ALIASES: dict[str, str] = {
     "hdnd": "HĐND", "hoi dong nhan dan": "HĐND",
     "tinh uy": "Tỉnh ủy", "thanh uy": "Thành ủy",
     "quoc hoi": "Quốc hội", "chinh phu": "Chính phủ", "thu tuong": "Thủ tướng Chính phủ", "ttg": "Thủ tướng Chính phủ",
+    "thu tuong chinh phu": "Thủ tướng Chính phủ",
 }
+
+
+# Central bodies: their acts are national, and the place line ("Hà Nội, ngày …") is only where
+# they were signed. A question names them only to point at their acts ("Quốc hội quyết định …").
+NATIONAL_ISSUERS = frozenset({"Quốc hội", "Chính phủ", "Thủ tướng Chính phủ", "Ủy ban Thường vụ Quốc hội",
+                              "Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư", "Bộ"})
+
+
+def issuer_short_name(issuer: str) -> str:
+    """The short name of an issuing body as a header writes it: 'Ủy ban nhân dân tỉnh Đồng Nai' ->
+    'UBND', 'THỦ TƯỚNG CHÍNH PHỦ' -> 'Thủ tướng Chính phủ' ('' when it is none of ISSUERS)."""
+    from core.text import fold
+
+    folded = fold(issuer).strip()
+    return next((short for prefix, short in ISSUERS if folded.startswith(prefix.strip())), "")
+
+
+def issuer_abbreviated(issuer: str) -> str:
+    """'Ủy ban nhân dân tỉnh Đồng Nai' -> 'UBND tỉnh Đồng Nai', 'Hội đồng nhân dân thành phố Huế' ->
+    'HĐND thành phố Huế': the way officials write a local body's name in running text."""
+    for full, short in (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND")):
+        if issuer.lower().startswith(full.lower()):
+            return short + issuer[len(full):]
+    return issuer
 
 # Words that open the name of an agency or organisation ("Sở Công Thương", "Công an tỉnh").
 ORG_WORDS: tuple[str, ...] = (
@@ -449,6 +476,26 @@ def parse_doc_number(text: str) -> DocNumber | None:
         if type_code is None and issuer is None:
             continue
         return DocNumber(m.group(), int(serial), int(year) if year else None, type_code, issuer)
+    return None
+
+
+_FILE_TOKEN_RE = re.compile(r"[a-z]+|\d+")
+
+
+def number_in_file_name(name: str) -> tuple[str, int] | None:
+    """(type, serial) a file name states, the way offices name files: 'ubnd-cantho-kh-153-2025.txt',
+    'NQ_187_2025_QH15.docx', '2597-qd-ttg.pdf' -> ('Kế hoạch', 153), ('Nghị quyết', 187), ('Quyết định',
+    2597). A number that reads as a year is not a serial. None when the name states none."""
+    from core.text import fold
+
+    toks = _FILE_TOKEN_RE.findall(fold(name.rsplit(".", 1)[0]))
+    for i, tok in enumerate(toks):
+        kind = TYPE_BY_CODE.get(tok.upper().replace("D", "Đ")) or TYPE_BY_CODE.get(tok.upper())
+        if not kind:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(toks) and toks[j].isdigit() and not re.fullmatch(YEAR, toks[j]):
+                return kind, int(toks[j])
     return None
 
 

@@ -15,6 +15,13 @@
       ("doc", or "docs"; no "doc" means the bundled resolution). The default gold is
       eval/gold_dev/*.jsonl plus eval/gold.jsonl, keeping the items whose document is in DIR.
       Example: python -m eval run --data ~/dev-documents --baseline eval/baseline_dev.json
+  python -m eval run --library [--data DIR] [--gold FILE ...] [--baseline eval/baseline_library.json]
+      the library evaluation: DIR's files plus data/ (the bundled resolution) in ONE index
+      (storage-eval/<key>), every question asked unscoped, so the product must find the document
+      itself. The default gold is eval/gold_library.jsonl (items whose documents are all in the
+      library; without --data the library is data/ alone). Reports answer accuracy, scoped
+      accuracy, wrong-document rate, missing-document refusals, ambiguity handled and the time taken.
+      Example: python -m eval run --library --data ~/dev-documents --baseline eval/baseline_library.json
 
   LLM mode: --llm openai|ollama (or NQ_LLM) with NQ_LLM_MODEL, NQ_LLM_BASE_URL, NQ_LLM_API_KEY, e.g.
       NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
@@ -30,7 +37,7 @@ import json
 import sys
 from pathlib import Path
 
-from eval.report import load_jsonl, run_eval
+from eval.report import load_jsonl, run_eval, run_library
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_BASELINE = HERE / "baseline.json"
@@ -73,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
                         "eval/gold_dev/*.jsonl and eval/gold.jsonl)")
     r.add_argument("--data", metavar="DIR",
                    help="evaluate this folder's documents on their own index (storage-eval/), per document")
+    r.add_argument("--library", action="store_true",
+                   help="one index of DIR (--data) plus data/, questions unscoped, library metrics "
+                        "(default gold eval/gold_library.jsonl)")
     r.add_argument("--report", help="write a Markdown report here")
     r.add_argument("--json", dest="json_out", help="write the metrics as JSON here")
     r.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
@@ -83,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--category", action="append", help="only the gold items of this category (repeatable)")
     r.add_argument("--baseline",
                    help="fail (exit 1) when an overall metric is below this file's figure ('' to skip; "
-                        "default eval/baseline.json without --data, none with it)")
+                        "default eval/baseline.json without --data or --library, none with them)")
     args = parser.parse_args(argv)
     if args.cmd == "answer":
         return _answer_cmd(args)
@@ -92,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.data and not Path(args.data).is_dir():
         parser.error(f"--data {args.data}: not a directory")
     if args.baseline is None:
-        args.baseline = "" if args.data else str(BUNDLED_BASELINE)
-    return run_eval(args)
+        args.baseline = "" if args.data or args.library else str(BUNDLED_BASELINE)
+    return run_library(args) if args.library else run_eval(args)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,16 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+# The line that names the answer's document in a library ("Theo Kế hoạch 182/KH-UBND của UBND tỉnh
+# Đồng Nai:"): it says where the answer comes from, so it neither supplies a fact nor costs tightness.
+ATTRIBUTION_RE = re.compile(r"^Theo [^\n]*:\n")
+
+
+def answer_body(answer: str) -> str:
+    """The answer without the line naming its document."""
+    return ATTRIBUTION_RE.sub("", answer, count=1)
+
+
 def has_fact(answer: str, fact: str) -> bool:
     return norm(fact) in norm(answer)
 
@@ -86,8 +96,11 @@ def gold_quotes(item: dict) -> list[str]:
 
 
 def gold_fingerprints(item: dict) -> list[dict]:
+    """The item's gold passage fingerprint, plus one per document of an ambiguous library item
+    (``"sources": {file name: fingerprint}``): citing any of them is a hit."""
     src = item.get("source") or {}
-    return [src] if src.get("quote_sha1") else []
+    prints = [src] if src.get("quote_sha1") else []
+    return prints + [p for p in (item.get("sources") or {}).values() if p.get("quote_sha1") and p != src]
 
 
 @dataclass
@@ -115,9 +128,10 @@ class Metrics:
         cites = ans.get("citations") or []
         if item.get("answerable", True):
             self.answerable += 1
-            ok = bool(ans.get("found")) and all(has_fact(ans.get("answer", ""), f) for f in item.get("expect", []))
+            body = answer_body(ans.get("answer", ""))
+            ok = bool(ans.get("found")) and all(has_fact(body, f) for f in item.get("expect", []))
             self.correct += ok
-            self.tight += ok and (bool(item.get("list")) or len(ans.get("answer", "")) <= TIGHT_CHARS)
+            self.tight += ok and (bool(item.get("list")) or len(body) <= TIGHT_CHARS)
             if not ans.get("found"):
                 self.false_refusals += 1
             quotes, prints = gold_quotes(item), gold_fingerprints(item)
@@ -171,3 +185,119 @@ class Metrics:
             "refusal_accuracy": pct(self.refused_ok, self.unanswerable),
             "false_refusal_rate": pct(self.false_refusals, self.answerable),
         }
+
+
+# --- the library evaluation: one index of many documents, questions asked unscoped ---------------
+
+LIBRARY_KINDS = ("scoped", "missing_doc", "ambiguous")  # the rows of the library table
+
+
+def library_kind(item: dict) -> str:
+    """"missing_doc" (names a document the library lacks), "ambiguous" or "scoped"."""
+    if item.get("expect_missing_doc"):
+        return "missing_doc"
+    return "ambiguous" if item.get("category") == "ambiguous" else "scoped"
+
+
+def expected_docs(item: dict) -> set[str]:
+    """The documents an answer may come from: the scoped item's own, each of an ambiguous
+    item's, none for a document the library does not hold."""
+    if library_kind(item) == "missing_doc":
+        return set()
+    if item.get("expect_docs"):
+        return set(item["expect_docs"])
+    return {str(item["doc"])} if item.get("doc") else set()
+
+
+def first_cited_doc(ans: dict) -> str | None:
+    cites = ans.get("citations") or []
+    return str(cites[0].get("doc")) if cites else None
+
+
+def ambiguity_handled(item: dict, ans: dict) -> bool:
+    """Every expected document is cited and the answer holds each one's expected figures."""
+    cited = {str(c.get("doc")) for c in ans.get("citations") or []}
+    text = ans.get("answer", "")
+    return bool(ans.get("found")) and all(
+        doc in cited and all(has_fact(text, f) for f in facts) for doc, facts in item["expect_docs"].items())
+
+
+@dataclass
+class LibraryMetrics:
+    """The library figures on top of the usual ones (``overall``, one ``Metrics`` per kind):
+
+    - scoped accuracy: scoped items answered correctly AND first cited from their document
+      (items naming a document the library lacks are counted apart);
+    - wrong-document rate: answered items (``found``) whose first citation is from a document
+      other than the expected one(s). An answer to an item whose document is not in the
+      library always counts: whatever it cites, it is another document;
+    - missing-document refusals: items naming a document the library lacks that are refused;
+    - ambiguity handled: ambiguous items citing every expected document with each one's figures.
+    """
+    overall: Metrics = field(default_factory=Metrics)
+    kinds: dict[str, Metrics] = field(default_factory=lambda: {k: Metrics() for k in LIBRARY_KINDS})
+    counts: dict[str, list[int]] = field(default_factory=lambda: {  # kind -> [ok, of]
+        "scoped": [0, 0], "wrong_document": [0, 0], "missing_doc": [0, 0], "ambiguous": [0, 0]})
+    per_kind_wrong: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in LIBRARY_KINDS})
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, item: dict, ans: dict) -> None:
+        kind = library_kind(item)
+        self.overall.add(item, ans)
+        self.kinds[kind].add(item, ans)
+        first, docs = first_cited_doc(ans), expected_docs(item)
+        reasons = []
+        if ans.get("found") and first is not None:
+            wrong = first not in docs
+            for tally in (self.counts["wrong_document"], self.per_kind_wrong[kind]):
+                tally[0] += wrong
+                tally[1] += 1
+            if wrong:
+                reasons.append(f"first citation from {first}")
+        if kind == "scoped":
+            correct = bool(ans.get("found")) and all(has_fact(ans.get("answer", ""), f) for f in item["expect"])
+            ok = correct and first == item.get("doc")
+            if not ans.get("found"):
+                reasons.append("refused")
+            elif not correct:
+                reasons.append("answer lacks " + ", ".join(f for f in item["expect"]
+                                                            if not has_fact(ans.get("answer", ""), f)))
+        elif kind == "missing_doc":
+            ok = not ans.get("found")
+            if not ok:
+                reasons.append("answered instead of saying the document is not in the library")
+        else:
+            ok = ambiguity_handled(item, ans)
+            if not ok:
+                cited = {str(c.get("doc")) for c in ans.get("citations") or []}
+                reasons.append("missing " + "; ".join(
+                    f"{doc}: " + ("not cited" if doc not in cited else
+                                  ", ".join(f for f in facts if not has_fact(ans.get("answer", ""), f)))
+                    for doc, facts in item["expect_docs"].items()
+                    if doc not in cited or not all(has_fact(ans.get("answer", ""), f) for f in facts)))
+        self.counts[kind][0] += ok
+        self.counts[kind][1] += 1
+        if not ok or reasons:
+            self.misses.append({"id": item["id"], "kind": kind, "question": item["question"],
+                                "expected_docs": sorted(docs), "first_doc": first, "found": ans.get("found"),
+                                "answer": ans.get("answer", ""), "why": "; ".join(r for r in reasons if r)})
+
+    @staticmethod
+    def _pct(tally: list[int]) -> float | None:
+        return round(100.0 * tally[0] / tally[1], 1) if tally[1] else None
+
+    def library_summary(self) -> dict[str, float | None]:
+        return {"scoped_accuracy": self._pct(self.counts["scoped"]),
+                "wrong_document_rate": self._pct(self.counts["wrong_document"]),
+                "missing_doc_refusals": self._pct(self.counts["missing_doc"]),
+                "ambiguity_handled": self._pct(self.counts["ambiguous"])}
+
+    def summary(self) -> dict[str, float | None]:
+        """The usual figures over every item, then the library figures."""
+        return {**self.overall.summary(), **self.library_summary()}
+
+    def kind_row(self, kind: str) -> dict[str, float | int | None]:
+        """One row of the per-kind table: the usual per-document figures, the kind's own figure
+        and its wrong-document rate."""
+        return {**self.kinds[kind].row(), "kind_ok": self._pct(self.counts[kind]),
+                "wrong_document_rate": self._pct(self.per_kind_wrong[kind])}

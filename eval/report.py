@@ -4,23 +4,32 @@ Without ``--data`` the bundled gold set runs on the default index, as it always 
 ``--data DIR`` the gold items of DIR's documents run on DIR's own index, each scoped to its
 document (``eval.corpus``). Either way the report has the overall figures, one row per
 category and one row per document.
+
+With ``--library`` (``run_library``) DIR's documents and data/ share one index and every item
+is asked unscoped: the product must find the document itself. The report adds the library
+figures (``eval.metrics.LibraryMetrics``) and one row per kind of item and per document.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Callable
 
-from eval.corpus import (BUNDLED_GOLD, build_index, data_files, default_gold_files, eval_settings, item_doc,
-                         item_scope)
-from eval.metrics import Metrics
+from eval.corpus import (BUNDLED_GOLD, LIBRARY_GOLD, build_index, data_files, default_gold_files, eval_settings,
+                         item_doc, item_scope, library_dirs, library_files)
+from eval.metrics import LIBRARY_KINDS, LibraryMetrics, Metrics, expected_docs, library_kind
 
 # Headline metrics the CI gate compares with eval/baseline.json (higher is better).
 HEADLINE = ("answer_accuracy", "citation_hit_at_1", "citation_hit_at_3", "refusal_accuracy")
 # Metrics a baseline file may hold a minimum for (higher is better).
 GATED = HEADLINE + ("answer_tight", "citation_mrr")
+# The library figures a baseline (eval/baseline_library.json) may hold: a minimum for these...
+LIBRARY_GATED = ("scoped_accuracy", "missing_doc_refusals", "ambiguity_handled")
+# ...and a maximum for these (lower is better).
+GATED_MAX = ("wrong_document_rate",)
 Answerer = Callable[[dict], dict]
 ROW_HEADS = ("n", "answer accuracy", "tight", "citation hit@3", "refusals correct", "false refusals")
 
@@ -45,14 +54,19 @@ def _http_answerer(url: str) -> Answerer:
 
 
 def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = None,
-                    data: Path | None = None) -> Answerer:
-    """Answers from this process: the default index, or with ``data`` DIR's own index, where
-    every item is scoped to its document."""
+                    data: Path | None = None, library: bool = False) -> Answerer:
+    """Answers from this process: the default index; with ``data`` DIR's own index, where every
+    item is scoped to its document; with ``library`` one index of DIR (if any) and data/, where
+    every item is asked as it stands (unscoped unless it carries "docs")."""
     from answering.chain import Assistant
     from errors import InputError
     from settings import Settings
 
-    if data is None:
+    if library:
+        assistant = Assistant(eval_settings(data, library=True, embeddings=embeddings, llm=llm),
+                              retriever_mode=retriever)
+        build_index(assistant, library_dirs(data))
+    elif data is None:
         assistant = Assistant(Settings.from_env(embeddings=embeddings, llm=llm), retriever_mode=retriever)
         assistant.ensure_index()
     else:
@@ -61,7 +75,7 @@ def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = No
     assistant.warm_up()
 
     def answer(item: dict) -> dict:
-        docs = item_scope(item) if data is not None else item.get("docs")
+        docs = item_scope(item) if data is not None and not library else item.get("docs")
         try:
             return assistant.ask(item["question"], item.get("history"), qid=item["id"], docs=docs).to_dict()
         except InputError as exc:  # e.g. a document that failed to ingest: a miss, with the reason in the report
@@ -114,8 +128,16 @@ def markdown(m: Metrics, title: str, per_document: dict[str, Metrics] | None = N
 
 
 def below_baseline(summary: dict, baseline: dict) -> list[str]:
-    return [f"{k}: {summary.get(k)} < baseline {baseline[k]}" for k in GATED
-            if k in baseline and summary.get(k, 0) < baseline[k]]
+    """The gated figures that are worse than the baseline's: below its minimum (GATED,
+    LIBRARY_GATED) or above its maximum (GATED_MAX). A gated figure the run lacks fails too."""
+    out = []
+    for k, floor in baseline.items():
+        value = summary.get(k)
+        if k in GATED + LIBRARY_GATED and (value is None or value < floor):
+            out.append(f"{k}: {value} < baseline {floor}")
+        elif k in GATED_MAX and (value is None or value > floor):
+            out.append(f"{k}: {value} > baseline {floor} (lower is better)")
+    return out
 
 
 def load_gold(files: list[Path], data: Path | None) -> list[dict]:
@@ -153,6 +175,121 @@ def run_eval(args) -> int:
     if args.json_out:
         out = {**s, "modes": dict(m.modes), "overall": s,
                "per_document": {doc: dm.row() for doc, dm in sorted(per_document.items())}}
+        Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.baseline and Path(args.baseline).exists():
+        failures = below_baseline(s, json.loads(Path(args.baseline).read_text()))
+        if failures:
+            print("BELOW BASELINE:\n  " + "\n  ".join(failures), file=sys.stderr)
+            return 1
+    return 0
+
+
+# --- the library evaluation ---------------------------------------------------------------------
+
+LIBRARY_ROW_HEADS = ("n", "answer accuracy", "its own figure", "wrong document", "citation hit@3")
+KIND_FIGURE = {"scoped": "scoped accuracy", "missing_doc": "missing-document refusals",
+               "ambiguous": "ambiguity handled"}
+NOT_IN_LIBRARY = "(not in the library)"
+AMBIGUOUS = "(ambiguous: several documents)"
+
+
+def load_library_gold(files: list[Path], names: set[str]) -> list[dict]:
+    """The items whose expected documents are all in the library (``names``); the items naming a
+    document the library lacks are always kept."""
+    gold = [item for f in files for item in load_jsonl(f)]
+    return [item for item in gold if expected_docs(item) <= names]
+
+
+def _library_doc(item: dict) -> str:
+    kind = library_kind(item)
+    return NOT_IN_LIBRARY if kind == "missing_doc" else AMBIGUOUS if kind == "ambiguous" else str(item["doc"])
+
+
+def evaluate_library(gold: list[dict], answer: Answerer,
+                     per_document: dict[str, LibraryMetrics] | None = None) -> LibraryMetrics:
+    m = LibraryMetrics()
+    for item in gold:
+        ans = answer(item)
+        m.add(item, ans)
+        if per_document is not None:
+            per_document.setdefault(_library_doc(item), LibraryMetrics()).add(item, ans)
+    return m
+
+
+def _library_row(lm: LibraryMetrics, kind: str) -> list[str]:
+    row = lm.kind_row(kind)
+    return [_cell(row["n"]), _cell(row["answer_accuracy"] if kind != "missing_doc" else None),
+            _cell(row["kind_ok"]), _cell(row["wrong_document_rate"]), _cell(row["citation_hit_at_3"])]
+
+
+def library_markdown(m: LibraryMetrics, title: str, per_document: dict[str, LibraryMetrics],
+                     timing: dict[str, float] | None = None) -> str:
+    s = m.summary()
+    lines = [f"# {title}", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {_cell(v)} |" for k, v in s.items()]
+    if timing:
+        lines += [f"| {k} | {v} |" for k, v in timing.items()]
+    lines += ["", "## Per kind of question", "",
+              "\"its own figure\": scoped accuracy (correct and first cited from its document), "
+              "missing-document refusals, or ambiguity handled (every document cited with its figures).", "",
+              "| kind | " + " | ".join(LIBRARY_ROW_HEADS) + " |", "|---" * (len(LIBRARY_ROW_HEADS) + 1) + "|"]
+    for kind in LIBRARY_KINDS:
+        if m.kinds[kind].n:
+            lines.append(f"| {kind} ({KIND_FIGURE[kind]}) | " + " | ".join(_library_row(m, kind)) + " |")
+    lines += ["", "## Per category", "", "| category | correct | total | % |", "|---|---|---|---|"]
+    for cat, (ok, n) in sorted(m.overall.per_category.items()):
+        lines.append(f"| {cat} | {ok} | {n} | {100.0 * ok / n:.1f} |")
+    lines += ["", "## Per document (scoped items by their document)", "",
+              "| document | " + " | ".join(LIBRARY_ROW_HEADS) + " |", "|---" * (len(LIBRARY_ROW_HEADS) + 1) + "|"]
+    for doc, dm in sorted(per_document.items()):
+        kind = next(k for k in LIBRARY_KINDS if dm.kinds[k].n)
+        lines.append(f"| {doc} | " + " | ".join(_library_row(dm, kind)) + " |")
+    lines += ["", f"## Misses ({len(m.misses)})", ""]
+    for miss in m.misses:
+        lines.append(f"- **{miss['id']}** ({miss['kind']}) {miss['question']}  ")
+        lines.append(f"  expected {', '.join(miss['expected_docs']) or NOT_IN_LIBRARY}; first cited "
+                     f"{miss['first_doc']}; found={miss['found']}; {miss['why']}; answer: {miss['answer'][:300]}")
+    return "\n".join(lines) + "\n"
+
+
+def run_library(args) -> int:
+    """``python -m eval run --library [--data DIR]``: one index of DIR and data/, items unscoped."""
+    data = Path(args.data) if getattr(args, "data", None) else None
+    golds = [args.gold] if isinstance(args.gold, str) else args.gold
+    gold_files = [Path(g) for g in golds] if golds else [LIBRARY_GOLD]
+    dirs = library_dirs(data)
+    names = {f.name for f in library_files(dirs)}
+    gold = load_library_gold(gold_files, names)
+    categories = getattr(args, "category", None)
+    if categories:
+        gold = [item for item in gold if item.get("category") in categories]
+    llm = getattr(args, "llm", None)
+    t0 = time.perf_counter()
+    answer = (_http_answerer(args.url) if args.url
+              else _local_answerer(args.retriever, args.embeddings, llm, data, library=True))
+    t1 = time.perf_counter()
+    per_document: dict[str, LibraryMetrics] = {}
+    m = evaluate_library(gold, answer, per_document)
+    t2 = time.perf_counter()
+    timing = {"index_and_warm_up_s": round(t1 - t0, 1), "questions_s": round(t2 - t1, 1)}
+    s = m.summary()
+    title = (f"Library evaluation: {' + '.join(map(str, dirs))} in one index, unscoped questions, "
+             f"{', '.join(f.name for f in gold_files)}, retriever={args.retriever}")
+    title += f", url={args.url}" if args.url else ""
+    title += f", llm={llm}" if llm else ""
+    title += f", categories={','.join(categories)}" if categories else ""
+    report = library_markdown(m, title, per_document, timing)
+    print(report.split("## Misses")[0].rstrip())
+    print(f"\nmisses: {len(m.misses)} (see --report for the list)")
+    print(f"library eval took {t2 - t0:.1f} s: index and warm-up {t1 - t0:.1f} s, "
+          f"{len(gold)} questions {t2 - t1:.1f} s")
+    if args.report:
+        Path(args.report).write_text(report, encoding="utf-8")
+    if args.json_out:
+        out = {**s, **timing, "modes": dict(m.overall.modes), "overall": s,
+               "per_kind": {k: m.kind_row(k) for k in LIBRARY_KINDS if m.kinds[k].n},
+               "per_document": {doc: dm.kind_row(next(k for k in LIBRARY_KINDS if dm.kinds[k].n))
+                                for doc, dm in sorted(per_document.items())}}
         Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.baseline and Path(args.baseline).exists():
         failures = below_baseline(s, json.loads(Path(args.baseline).read_text()))

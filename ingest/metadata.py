@@ -14,7 +14,8 @@ import re
 from core.text import fold, sentence_case
 from core.types import DocumentInfo
 from core.vn import (
-    DATE_WORDS_RE, DOC_TYPES, ISSUERS, NUMBER_LINE_RE, all_place_names, covered_years, parse_date, parse_doc_number,
+    DATE_WORDS_RE, DOC_TYPES, ISSUERS, NATIONAL_ISSUERS, NUMBER_LINE_RE, all_place_names, covered_years, parse_date, parse_doc_number,
+    issuer_short_name,
 )
 from ingest.clean import CleanDocument
 from ingest.structure import Unit, document_title
@@ -99,9 +100,11 @@ def read_metadata(clean: CleanDocument, units: list[Unit]) -> DocumentInfo:
                 break
     sig = next((u for u in units if u.kind == "signature"), None)
     signer, signer_title = _signer(clean.text[sig.start:sig.end]) if sig else ("", "")
+    # A central body's place line says where it signed, not what it governs.
+    national = issuer_short_name(issuer) in NATIONAL_ISSUERS
     type_title = title[len(doc_type):].strip() if doc_type and title.lower().startswith(doc_type.lower()) else title
     return DocumentInfo(
-        doc_type=doc_type[:1].upper() + doc_type[1:], number=number, issuer=issuer, province=_province(issuer, place),
+        doc_type=doc_type[:1].upper() + doc_type[1:], number=number, issuer=issuer, province=_province(issuer) if national else _province(issuer, place),
         place=place, date=date, title=title, years=tuple(sorted(covered_years(type_title))),
         signer=signer, signer_title=signer_title,
     )

@@ -27,7 +27,8 @@ from retrieval.query import expand_abbreviations
 from core.types import Chunk, Passage
 
 MODES = ("hybrid", "dense", "bm25")
-SCOPED_INDEXES = 16  # BM25 indexes of document subsets kept (one per distinct scope, most recent)
+SCOPED_INDEXES = 64  # BM25 indexes of document subsets kept (one per distinct scope, most recent): every
+# document of a library answers on its own (answering.library), so a library of ~50 documents stays cached
 
 
 class HybridRetriever(BaseRetriever):
