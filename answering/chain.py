@@ -102,7 +102,7 @@ class Assistant:
         self.retriever = HybridRetriever(store=self.store, mode=retriever_mode,
                                          k=max(self.settings.top_k, PASSAGES_TO_ANSWER), candidates=self.settings.candidates)
         self.answerer = ExtractiveAnswerer()
-        self.table_answerer = TableAnswerer(lambda: self.table, self._chunk, lambda: self.retriever.bm25.doc_ids)
+        self.table_answerer = TableAnswerer(lambda: self.table, self._chunk)
         self._lock = Lock()
         self._table: TargetTable | None = None
         self._table_source: object | None = None
@@ -150,6 +150,12 @@ class Assistant:
         question, query, scope = x["question"], x["query"], x.get("docs")
         passages = [from_document(d) for d in x["retrieved"]]
         library_size = len(self.retriever.bm25.doc_ids)
+        if library_size > 1 and (scope is None or len(scope) > 1):
+            # "tỷ lệ che phủ rừng qua các năm", "so sánh … của A và B": one table across documents
+            ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+            across = self.table_answerer.across(question, query, ranked, scope)
+            if across is not None:
+                return across
         if scope is not None and len(scope) == 1:
             answer = self._answer_from(question, query, passages, scope)
             if answer.found and library_size > 1 and passages:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from answering.extractive import _measured_things, _thing_after, same_quantity
+from answering.library import document_name
 from ingest.targets import TargetTable
 from retrieval.query import QueryInfo
 from core.text import fold, topic_coverage, words
@@ -175,14 +176,11 @@ def _owner(rec: TargetRecord, cs: int, ce: int, members: list[Measure], thing: l
 
 
 class TableAnswerer:
-    """``table``: the targets table; ``chunk``: a chunk by id; ``library``: the ids of every indexed
-    document (an answer names its document once the library holds more than one)."""
+    """``table``: the targets table; ``chunk``: a chunk by id."""
 
-    def __init__(self, table: Callable[[], TargetTable], chunk: Callable[[str], Chunk | None],
-                 library: Callable[[], Collection[str]] | None = None) -> None:
+    def __init__(self, table: Callable[[], TargetTable], chunk: Callable[[str], Chunk | None]) -> None:
         self._table = table
         self._chunk = chunk
-        self._library = library or (lambda: self._table().documents())
 
     def answer(self, question: str, q: QueryInfo, doc: str | Sequence[str] | None,
                scope: Collection[str] | None = None) -> Answer | None:
@@ -190,14 +188,21 @@ class TableAnswerer:
         ``scope``: the documents the question may use (None: the whole library)."""
         ranked = self._ranked(doc, scope)
         folded = fold(q.current)
-        across = self._across(question, q, ranked)
-        if across is not None:
-            return across
+        if scope is None or len(scope) > 1:
+            across = self._across(question, q, ranked)
+            if across is not None:
+                return across
         if _COMPARE_RE.search(folded):
             return self._compare(question, q, ranked)
         if _COUNT_RE.search(folded):
             return self._count(question, q, ranked)
         return None
+
+    def across(self, question: str, q: QueryInfo, doc: Sequence[str], scope: Collection[str] | None = None
+               ) -> Answer | None:
+        """The table across documents, when the question asks across documents and at least two
+        of ``scope`` (None: the library) state the indicator; else None."""
+        return self._across(question, q, self._ranked(doc, scope))
 
     def _ranked(self, doc: str | Sequence[str] | None, scope: Collection[str] | None) -> list[str]:
         """The documents of the table in the order to try them: the passages' documents, best
@@ -207,12 +212,15 @@ class TableAnswerer:
         return list(dict.fromkeys([d for d in first if scope is None or d in scope] + rest))
 
     def _doc_name(self, rec: TargetRecord, alone: str = "Văn bản") -> str:
-        """How an answer names the document: its short name once the library holds more than one
-        document, else its type ("Nghị quyết", "Kế hoạch")."""
-        if len(self._library()) > 1:
-            return rec.doc_title or rec.doc
+        """How a count names its document: by its type ("Kế hoạch đề ra 5 chỉ tiêu"); the chain
+        introduces the answer by the document's name once the library holds several."""
         chunk = self._chunk(rec.chunk_id)
         return (chunk.info.doc_type if chunk else "") or alone
+
+    def _row_name(self, rec: TargetRecord) -> str:
+        """How a row of the table across documents names its document, as answers name it."""
+        chunk = self._chunk(rec.chunk_id)
+        return document_name(chunk.info, rec.doc) if chunk else (rec.doc_title or rec.doc)
 
     # --- "có bao nhiêu chỉ tiêu" -------------------------------------------------------------
 
@@ -384,7 +392,7 @@ class TableAnswerer:
         for c, r in zip(cites, rows):
             what = "kết quả" if r.rec.kind == "result" else "chỉ tiêu"
             year = f"{r.rec.year} ({what})" if r.rec.year else what
-            cells = [r.rec.doc_title or r.rec.doc, year, r.measure.figure, r.measure.unit or "",
+            cells = [self._row_name(r.rec), year, r.measure.figure, r.measure.unit or "",
                      r.measure.comparator, f"[{c.n}]"]
             lines.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
         return Answer(question=question, answer="\n".join(lines), found=True, citations=cites)

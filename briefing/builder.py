@@ -25,6 +25,7 @@ from briefing.export import documents_of, number_citations
 from core.text import clause_spans, sentence_spans
 from ingest.targets import RESULT_PART_WORDS, in_part
 from answering.chain import Assistant
+from answering.library import document_name
 from core.text import content_words, fold, tagged_forms, topic_coverage, words
 from core.types import (
     Briefing,
@@ -32,6 +33,7 @@ from core.types import (
     BriefSection,
     Chunk,
     Citation,
+    DocumentInfo,
 )
 
 TASK_PART_WORDS = ("nhiem vu", "giai phap")
@@ -100,15 +102,17 @@ def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
                     doc_id=chunk.doc_id, doc_title=chunk.info.short_name() or chunk.doc_title)
 
 
-def _name_documents(sections: list[BriefSection]) -> None:
-    """When the points come from more than one document, each point names its document."""
-    names = {c.doc_title or c.doc for s in sections for p in s.points for c in p.citations[:1]}
-    if len(names) < 2:
+def _name_documents(sections: list[BriefSection], infos: dict[str, DocumentInfo]) -> None:
+    """When the points come from more than one document, each point names its document, as
+    answers name it ("Kế hoạch 182/KH-UBND của UBND tỉnh Đồng Nai")."""
+    docs = {c.doc_id or c.doc for s in sections for p in s.points for c in p.citations[:1]}
+    if len(docs) < 2:
         return
     for s in sections:
         for p in s.points:
             if p.citations:
-                p.doc = p.citations[0].doc_title or p.citations[0].doc
+                doc = p.citations[0].doc_id or p.citations[0].doc
+                p.doc = document_name(infos[doc], doc) if doc in infos else (p.citations[0].doc_title or doc)
 
 
 class BriefingBuilder:
@@ -162,7 +166,7 @@ class BriefingBuilder:
             BriefSection(f"Kết quả{result_year}", results),
             BriefSection(f"Nhiệm vụ, giải pháp{target_year}", tasks),
         ]
-        _name_documents(sections)
+        _name_documents(sections, {c.doc_id: c.info for c in reversed(chunks)})
         return self._finish(Briefing(title=f"Tài liệu sinh hoạt: {topic[:1].upper()}{topic[1:]}", topic=topic,
                                      sections=sections))
 

@@ -113,8 +113,25 @@ def two_plans(tmp_path_factory) -> Assistant:
     return assistant
 
 
+LS_NAME = "Kế hoạch 41/KH-UBND của UBND tỉnh Lạng Sơn"  # as answers name the documents
+CM_NAME = "Kế hoạch 57/KH-UBND của UBND tỉnh Cà Mau"
+
+
 def _docs(answer) -> set[str]:
     return {c.doc for c in answer.citations}
+
+
+def _by_document(answer) -> dict[str, set[str]]:
+    """Each document's part of an answer that gives several ("- Theo …: …") -> the documents its
+    citation markers point to."""
+    import re
+
+    parts = re.split(r"^- Theo (.+?): ", answer.answer, flags=re.M)[1:]
+    out = {}
+    for name, text in zip(parts[::2], parts[1::2]):
+        marks = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        out[name] = {c.doc for c in answer.citations if c.n in marks}
+    return out
 
 
 # --- the targets table: a document column ----------------------------------------------------
@@ -135,22 +152,25 @@ def test_targets_table_names_each_document(two_plans):
 
 # --- one document: counts, a target by its number, group lists, comparisons ---------------------
 
-def test_a_count_reads_one_document_and_names_it(two_plans):
-    a = two_plans.ask("Kế hoạch có bao nhiêu chỉ tiêu chủ yếu?")
-    assert len(_docs(a)) == 1
-    doc = _docs(a).pop()
-    name, count = {LANG_SON: ("Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn", 5),
-                   CA_MAU: ("Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau", 6)}[doc]
-    assert a.answer.startswith(f"{name} đề ra {count} chỉ tiêu chủ yếu:")  # never 11, the two summed
+def test_a_count_reads_each_document_on_its_own(two_plans):
+    a = two_plans.ask("Kế hoạch có bao nhiêu chỉ tiêu chủ yếu?")  # unscoped: each plan's own count, never 11
+    assert f"- Theo {LS_NAME}: Kế hoạch đề ra 5 chỉ tiêu chủ yếu:" in a.answer
+    assert f"- Theo {CM_NAME}: Kế hoạch đề ra 6 chỉ tiêu chủ yếu:" in a.answer
+    assert _by_document(a) == {LS_NAME: {LANG_SON}, CM_NAME: {CA_MAU}} and "11" not in a.answer
 
 
 @pytest.mark.parametrize("doc,answer", [
-    (LANG_SON, "Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn đề ra 2 chỉ tiêu về môi trường: (4)–(5) [1]"),
-    (CA_MAU, "Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau đề ra 4 chỉ tiêu về môi trường: (3)–(6) [1]"),
+    (LANG_SON, f"Theo {LS_NAME}:\nKế hoạch đề ra 2 chỉ tiêu về môi trường: (4)–(5) [1]"),
+    (CA_MAU, f"Theo {CM_NAME}:\nKế hoạch đề ra 4 chỉ tiêu về môi trường: (3)–(6) [1]"),
 ])
 def test_a_group_count_in_each_scoped_document(two_plans, doc, answer):
     a = two_plans.ask("co bao nhieu chi tieu ve moi truong", docs=[doc])
     assert a.answer == answer and _docs(a) == {doc}
+
+
+def test_a_group_count_of_the_document_the_question_names(two_plans):
+    a = two_plans.ask("Lạng Sơn có bao nhiêu chỉ tiêu về môi trường?")
+    assert a.answer == f"Theo {LS_NAME}:\nKế hoạch đề ra 2 chỉ tiêu về môi trường: (4)–(5) [1]"
 
 
 @pytest.mark.parametrize("doc,fact,other", [
@@ -162,29 +182,36 @@ def test_a_target_by_number_in_each_scoped_document(two_plans, doc, fact, other)
     assert fact in a.answer and other not in a.answer and _docs(a) == {doc}
 
 
-def test_a_target_by_number_unscoped_comes_from_one_document(two_plans):
+def test_a_target_by_number_unscoped_comes_from_each_document_on_its_own(two_plans):
     a = two_plans.ask("Chỉ tiêu số 5 là gì?")
-    assert len(a.citations) == 1 and ("12.000 ha" in a.answer) != ("800 ha" in a.answer)
+    assert f"- Theo {LS_NAME}: (5) Trồng mới 12.000 ha rừng tập trung [" in a.answer
+    assert f"- Theo {CM_NAME}: (5) Trồng mới 800 ha rừng ngập mặn [" in a.answer
+    assert _by_document(a) == {LS_NAME: {LANG_SON}, CM_NAME: {CA_MAU}}
     a = two_plans.ask("Chỉ tiêu số 6 là gì?")  # only Cà Mau has a sixth target
-    assert "150 km kênh thủy lợi" in a.answer and _docs(a) == {CA_MAU}
+    assert a.answer == f"Theo {CM_NAME}:\n(6) Nạo vét 150 km kênh thủy lợi [1]" and _docs(a) == {CA_MAU}
 
 
-def test_a_group_list_comes_from_one_document(two_plans):
+def test_a_group_list_comes_from_each_document_on_its_own(two_plans):
     a = two_plans.ask("Các chỉ tiêu về môi trường gồm những gì?")
-    assert a.found and len(_docs(a)) == 1
-    numbers = [c.quote[:3] for c in a.citations]
-    assert numbers in (["(4)", "(5)"], ["(3)", "(4)", "(5)", "(6)"])
+    assert _by_document(a) == {LS_NAME: {LANG_SON}, CM_NAME: {CA_MAU}}
+    numbers = {name: [c.quote[:3] for c in a.citations if c.doc == doc]
+               for name, doc in ((LS_NAME, LANG_SON), (CM_NAME, CA_MAU))}
+    assert numbers == {LS_NAME: ["(4)", "(5)"], CM_NAME: ["(3)", "(4)", "(5)", "(6)"]}
 
 
 def test_result_against_target_within_one_document(two_plans):
     a = two_plans.ask("So sánh giải ngân vốn đầu tư công năm 2024 với chỉ tiêu năm 2025", docs=[CA_MAU])
-    assert a.answer.splitlines()[:2] == [
+    assert a.answer.splitlines()[:4] == [
+        f"Theo {CM_NAME}:",
         "Năm 2024: Giải ngân vốn đầu tư công đạt 97,1% [1]",
         "Mục tiêu năm 2025: (1) Tỷ lệ giải ngân vốn đầu tư công đạt 100% [2]",
+        "Chênh lệch: kết quả năm 2024 thấp hơn mức mục tiêu năm 2025 là 2,9 điểm phần trăm.",
     ]
     assert _docs(a) == {CA_MAU}
     a = two_plans.ask("So sánh giải ngân vốn đầu tư công năm 2024 với chỉ tiêu năm 2025")
-    assert len(_docs(a)) == 1  # unscoped: one document's result and target, never one of each
+    # unscoped: each document's result against its own target, never one of each
+    assert _by_document(a) == {LS_NAME: {LANG_SON}, CM_NAME: {CA_MAU}}
+    assert "3,5 điểm phần trăm" in a.answer and "2,9 điểm phần trăm" in a.answer
 
 
 def test_signer_is_per_document(two_plans):
@@ -200,7 +227,7 @@ def test_an_indicator_over_the_years_across_documents(two_plans):
     lines = a.answer.splitlines()
     assert lines[0] == "Tỷ lệ che phủ rừng theo từng văn bản:"
     assert lines[2] == "| Văn bản | Năm | Giá trị | Đơn vị | Mức | Nguồn |"
-    ls, cm = "Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn", "Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau"
+    ls, cm = LS_NAME, CM_NAME
     rows = [line.split(" | ") for line in lines[4:]]
     assert [(r[0].lstrip("| "), r[1], r[2], r[3], r[4]) for r in rows] == [  # by year, then document
         (cm, "2024 (kết quả)", "25,8", "%", "đạt"),
@@ -262,17 +289,13 @@ def test_a_briefing_on_two_documents_names_each_point_s_document(two_plans):
     b = BriefingBuilder(two_plans).by_topic("môi trường", doc=[LANG_SON, CA_MAU])
     targets = b.sections[0]
     assert [(p.doc, p.text[:3]) for p in targets.points] == [
-        ("Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn", "(4)"),
-        ("Kế hoạch 41/KH-UBND của Ủy ban nhân dân tỉnh Lạng Sơn", "(5)"),
-        ("Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau", "(3)"),
-        ("Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau", "(4)"),
-        ("Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau", "(5)"),
-        ("Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau", "(6)"),
-    ]
-    assert all(p.doc and p.citations[0].doc_title == p.doc for s in b.sections for p in s.points)
+        (LS_NAME, "(4)"), (LS_NAME, "(5)"), (CM_NAME, "(3)"), (CM_NAME, "(4)"), (CM_NAME, "(5)"), (CM_NAME, "(6)")]
+    names = {LANG_SON: LS_NAME, CA_MAU: CM_NAME}
+    assert all(p.doc == names[p.citations[0].doc] for s in b.sections for p in s.points)
     md = to_markdown(b)
     assert "| Văn bản | Số | Chỉ tiêu | Giá trị | Nguồn |" in md
-    assert "| Kế hoạch 57/KH-UBND của Ủy ban nhân dân tỉnh Cà Mau | (3) | Duy trì tỷ lệ che phủ rừng trên 26% |" in md
+    assert f"| {CM_NAME} | (3) | Duy trì tỷ lệ che phủ rừng trên 26% |" in md
+    assert any(line.startswith(f"- {LS_NAME}: ") for line in md.splitlines())  # a result or task point
     one = BriefingBuilder(two_plans).by_topic("môi trường", doc=[CA_MAU])
     assert not any(p.doc for s in one.sections for p in s.points)  # one document: nothing to tell apart
     assert "| Số | Chỉ tiêu | Giá trị | Nguồn |" in to_markdown(one)
