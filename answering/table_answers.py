@@ -237,13 +237,16 @@ class TableAnswerer:
             if q.years and not set(q.years) <= years:
                 continue  # "năm 2024 đạt bao nhiêu chỉ tiêu": a result, not this table
             asked = None
-            own = self._identity_words(doc)  # "kế hoạch chi trả không dùng tiền mặt": names the document
-            about = [w for w in rest if w not in own]
-            if about:  # "bao nhiêu chỉ tiêu về môi trường": the rest must name a group, nothing else
-                named = [g for g in table.groups(doc) if set(about) <= set(words(g))]
-                if not named:
+            if rest:  # "bao nhiêu chỉ tiêu về môi trường": the rest must name a group, nothing else
+                named = [g for g in table.groups(doc) if set(rest) <= set(words(g))]
+                # "kế hoạch chi trả không dùng tiền mặt có bao nhiêu chỉ tiêu": words naming the document
+                own = self._identity_words(doc)
+                about = [w for w in rest if w not in own]
+                if not named and about:
+                    named = [g for g in table.groups(doc) if set(about) <= set(words(g))]
+                if not named and about:
                     continue  # this document has no such group; another may
-                asked = min(named, key=lambda g: len(words(g)))
+                asked = min(named, key=lambda g: len(words(g))) if named else None
             return self._count_of(question, [t for t in targets if asked is None or t.group == asked], asked)
         return None  # about something else ("chỉ tiêu đạt và vượt kế hoạch"), or no targets
 

@@ -168,6 +168,11 @@ def test_a_group_count_in_each_scoped_document(two_plans, doc, answer):
     assert a.answer == answer and _docs(a) == {doc}
 
 
+def test_the_words_naming_a_document_are_not_a_group(two_plans):
+    a = two_plans.ask("Kế hoạch bảo vệ rừng ngập mặn có bao nhiêu chỉ tiêu?", docs=[CA_MAU])  # its title's words
+    assert a.answer.splitlines()[1] == "Kế hoạch đề ra 6 chỉ tiêu chủ yếu:"
+
+
 def test_a_group_count_of_the_document_the_question_names(two_plans):
     a = two_plans.ask("Lạng Sơn có bao nhiêu chỉ tiêu về môi trường?")
     assert a.answer == f"Theo {LS_NAME}:\nKế hoạch đề ra 2 chỉ tiêu về môi trường: (4)–(5) [1]"
