@@ -18,7 +18,10 @@ from core.types import Chunk
 
 
 class BM25Index:
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], docs: list[list[str]] | None = None,
+                 restorer: AccentRestorer | None = None) -> None:
+        """``docs`` (the chunks' tokens) and ``restorer`` are given by ``subset``, which reuses the
+        library's: tokenising again and learning the spelling again cost ~70 ms per document."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -26,17 +29,20 @@ class BM25Index:
         self.chunks = chunks
         self.by_id = {c.id: c for c in chunks}
         self.doc_ids = frozenset(c.doc_id for c in chunks)
-        texts = [index_text(c) for c in chunks]
-        self._docs = [tokens(t) for t in texts]
-        self.restorer = AccentRestorer(texts)  # derived from the same chunks, rebuilt with them
+        texts = [index_text(c) for c in chunks] if docs is None or restorer is None else []
+        self._docs = docs if docs is not None else [tokens(t) for t in texts]
+        # derived from the same chunks, rebuilt with them; a subset spells as its library does
+        self.restorer = restorer or AccentRestorer(texts)
         self.df: Counter[str] = Counter(t for doc in self._docs for t in set(doc))
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if chunks:
             self._bm25.index(self._docs, show_progress=False)
 
     def subset(self, docs: frozenset[str]) -> "BM25Index":
-        """The index of these documents' chunks only (their own IDF, accent forms and lookups)."""
-        return BM25Index([c for c in self.chunks if c.doc_id in docs])
+        """The index of these documents' chunks only (their own IDF and lookups; the library's
+        spelling for restoring a question's accents)."""
+        keep = [i for i, c in enumerate(self.chunks) if c.doc_id in docs]
+        return BM25Index([self.chunks[i] for i in keep], [self._docs[i] for i in keep], self.restorer)
 
     def idf(self, token: str) -> float:
         n = len(self.chunks)

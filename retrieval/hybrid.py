@@ -27,6 +27,7 @@ from retrieval.query import expand_abbreviations
 from core.types import Chunk, Passage
 
 MODES = ("hybrid", "dense", "bm25")
+QUERY_VECTORS = 32  # recent query vectors kept (a library question searches each named document)
 SCOPED_INDEXES = 64  # BM25 indexes of document subsets kept (one per distinct scope, most recent): every
 # document of a library answers on its own (answering.library), so a library of ~50 documents stays cached
 
@@ -45,6 +46,7 @@ class HybridRetriever(BaseRetriever):
     _bm25: BM25Index | None = PrivateAttr(default=None)
     _seen: tuple[int, int] | None = PrivateAttr(default=None)
     _scoped: OrderedDict[frozenset[str], BM25Index] = PrivateAttr(default_factory=OrderedDict)
+    _vectors: OrderedDict[str, list[float]] = PrivateAttr(default_factory=OrderedDict)
 
     def model_post_init(self, context: Any) -> None:
         if self.mode not in MODES:
@@ -109,7 +111,7 @@ class HybridRetriever(BaseRetriever):
 
         if self.mode in ("hybrid", "dense"):
             # e5 reads accent-less Vietnamese poorly: embed the question as the documents spell it.
-            vector = self.store.embeddings.embed_query(index.restorer.restore(query))
+            vector = self._embed(index.restorer.restore(query))
             for rank, (chunk, sim) in enumerate(self.store.dense_search(vector, self.candidates, where=where), 1):
                 p = add(rank, chunk, self.dense_weight)
                 p.dense_rank, p.dense_score = rank, sim
@@ -118,6 +120,17 @@ class HybridRetriever(BaseRetriever):
                 add(rank, chunk, self.bm25_weight).bm25_rank = rank
         ranked = sorted(fused.values(), key=lambda p: -p.score)
         return ranked[:k]
+
+    def _embed(self, text: str) -> list[float]:
+        """The query's vector; the same question searched again (in another document's scope, by
+        the library answerer) is not embedded again."""
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self._vectors[text] = self.store.embeddings.embed_query(text)
+            while len(self._vectors) > QUERY_VECTORS:
+                self._vectors.popitem(last=False)
+        self._vectors.move_to_end(text)
+        return vector
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 docs: Sequence[str] | None = None) -> list[Document]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable
 
-from core.text import fold, nfc
+from core.text import STOPWORDS, fold, nfc, words
 from core.types import Chunk, DocumentInfo
 from core.vn import (DOC_NUMBER_RE, DOC_TYPES, ISSUER_ALIASES, ISSUER_CODES, NATIONAL_ISSUERS, TYPE_BY_CODE,
                      all_place_names, number_in_file_name,
@@ -66,9 +66,14 @@ class LibraryDocument:
         """Folded province and place names the document is of: its issuer's, its place line's, and
         those its title names ("… tuyến đường sắt Lào Cai – Hà Nội – Hải Phòng")."""
         found = set()
-        for text in (self.info.province, self.info.place, self.info.issuer, self.info.title, self.file_words):
+        # The place line is read through ``province``: a central body's says where it signed.
+        for text in (self.info.province, self.info.issuer, self.info.title, self.file_words):
             found |= set(_places_in(fold(text)))
         return frozenset(found)
+
+    @cached_property
+    def title_words(self) -> tuple[str, ...]:
+        return tuple(words(self.info.title))
 
     @cached_property
     def file_words(self) -> str:
@@ -130,8 +135,26 @@ _PLACE_ACCENTED_RE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(map(re.escape, _PLACE_ACCENTED), key=len, reverse=True)) + r")(?!\w)")
 
 
+def _canonical(folded_name: str) -> str:
+    """The folded name a place is filed under: 'tp.hcm' and 'thanh pho ho chi minh' -> 'ho chi minh'."""
+    return fold(_PLACES[folded_name])
+
+
 def _places_in(folded: str) -> list[str]:
-    return [m.group(1) for m in _PLACE_RE.finditer(folded)]
+    return [_canonical(m.group(1)) for m in _PLACE_RE.finditer(folded)]
+
+
+# Title words: a run of at least TITLE_RUN words shared with at most TITLE_SHARE of the library's
+# titles selects documents, and only when it selects at most TITLE_DOCUMENTS (the documents a library
+# answer lists, answering.library.MAX_DOCUMENTS). Chosen on eval/gold_library.jsonl (see README).
+TITLE_RUN = 3
+TITLE_SHARE = 0.2
+TITLE_DOCUMENTS = 3
+
+# Words that say nothing of a title's subject: function words and the syllables of type names.
+_GENERIC_WORDS = STOPWORDS | {w for t in _TYPE_WORDS for w in t.split()}
+
+_DIACRITIC_RE = re.compile(r"[^\x00-\x7f]")  # Vietnamese letters with diacritics are all outside ASCII
 
 
 def _question_places(question: str) -> list[tuple[str, bool]]:
@@ -142,17 +165,34 @@ def _question_places(question: str) -> list[tuple[str, bool]]:
     is one hectare a year, not Hà Nam)."""
     q = nfc(question)
     folded = fold(q)
-    if folded != q.lower():
+    if _DIACRITIC_RE.search(q):
         careful = q != q.lower()
-        return [(_PLACE_ACCENTED[m.group(1)], True) for m in _PLACE_ACCENTED_RE.finditer(q.lower())
+        return [(_canonical(_PLACE_ACCENTED[m.group(1)]), True) for m in _PLACE_ACCENTED_RE.finditer(q.lower())
                 if not careful or q[m.start()].isupper() or not q[m.start()].isalpha()]
     out = []
     for m in _PLACE_RE.finditer(folded):
         before = folded[:m.start()]
         if re.search(r"\d\s*$", before):
             continue
-        out.append((m.group(1), bool(_PLACE_CUE_RE.search(before))))
+        out.append((_canonical(m.group(1)), bool(_PLACE_CUE_RE.search(before))))
     return out
+
+
+def _longest_common_run(a: list[str], b: tuple[str, ...]) -> tuple[str, ...]:
+    best: tuple[str, ...] = ()
+    for i in range(len(a)):
+        for j in range(len(b)):
+            n = 0
+            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+                n += 1
+            if n > len(best):
+                best = tuple(a[i:i + n])
+    return best
+
+
+def _contains(seq: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(seq[i:i + n] == run for i in range(len(seq) - n + 1))
 
 
 class DocumentScoper:
@@ -203,7 +243,7 @@ class DocumentScoper:
         for name, certain in _question_places(question):
             docs = frozenset(d.doc_id for d in self.documents if name in d.places)
             if docs or certain:  # an uncertain place that names no document is no mention at all
-                out.append(Mention("place", name, docs, written=_PLACES[name]))
+                out.append(Mention("place", name, docs, written=_PLACES.get(name, name)))
         return out
 
     def _issuers(self, folded: str) -> list[Mention]:
@@ -219,6 +259,30 @@ class DocumentScoper:
         return [Mention("type", m.group(1), frozenset(d.doc_id for d in self.documents
                                                      if d.doc_type == fold(_TYPE_WORDS[m.group(1)])))
                 for m in _TYPE_RE.finditer(folded)]
+
+    def _titles(self, question: str) -> list[Mention]:
+        """Documents named by their title, the way officials name one: a type, then words of its
+        title ("Quyết định ban hành kế hoạch …", "kế hoạch phòng, chống ma túy đến năm 2030").
+        After the question's first type word, a document is named by the longest run of words it
+        shares with the document's title: at least TITLE_RUN words, two of them content words (not
+        function words, figures or a type's own syllables), and specific, i.e. in the titles of at
+        most TITLE_SHARE of the library ("trên địa bàn thành phố" and "đến năm 2030" are in every
+        other title)."""
+        q = words(question)
+        start = next((i for i in range(len(q)) if " ".join(q[i:i + 2]) in _TYPE_WORDS
+                      or q[i] in _TYPE_WORDS), None)
+        if start is None:
+            return []
+        q = q[start:]
+        limit = max(1, int(TITLE_SHARE * len(self.documents)))
+        out = []
+        for d in self.documents:
+            run = _longest_common_run(q, d.title_words)
+            if len(run) < TITLE_RUN or sum(w not in _GENERIC_WORDS and not w.isdigit() for w in run) < 2:
+                continue
+            if sum(_contains(o.title_words, run) for o in self.documents) <= limit:
+                out.append(Mention("title", " ".join(run), frozenset({d.doc_id})))
+        return out
 
     # --- the scope -----------------------------------------------------------------------
 
@@ -241,6 +305,12 @@ class DocumentScoper:
                 union = frozenset().union(*(m.docs for m in known))
                 docs = union if docs is None else (docs & union or docs)
         if docs is None:
+            # Nothing names a document outright: a run of its title words may ("quyết định ban hành
+            # kế hoạch"), when it singles out few enough documents to answer from each.
+            titles = self._titles(question)
+            union = frozenset().union(*(m.docs for m in titles)) if titles else frozenset()
+            if union and len(union) <= TITLE_DOCUMENTS:
+                return QuestionScope(union, mentions + tuple(titles), tuple(missing))
             return QuestionScope(None, mentions, tuple(missing))
         # A local issuing body and a type only narrow a scope already opened.
         for group in ([m for m in issuers if m.kind == "issuer-local"], types):

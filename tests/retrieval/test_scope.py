@@ -91,3 +91,29 @@ def test_a_named_document_not_in_the_library_is_missing(scoper, question, missin
 def test_look_alikes_of_names_select_nothing(scoper, question):
     scope = scoper.scope(question)
     assert scope.docs is None and not scope.missing, scope
+
+
+def test_aliases_and_questions_without_diacritics_name_the_same_place():
+    info = DocumentInfo(doc_type="Kế hoạch", number="174/KH-UBND", issuer="Ủy ban nhân dân Thành phố Hồ Chí Minh",
+                        province="Hồ Chí Minh", title="Kế hoạch về bình đẳng giới")
+    scoper = DocumentScoper([Chunk(id="a", doc_id="hcm.txt", doc_title="", section="", kind="paragraph",
+                                   text="Nội dung.", start=0, end=9, info=info)])
+    for q in ("Ai ký Kế hoạch 174 của TP.HCM?", "thanh pho ho chi minh: vi pham hanh chinh xu ly the nao",
+              "Kế hoạch của Thành phố Hồ Chí Minh"):
+        assert scoper.scope(q).docs == {"hcm.txt"}, q
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Kế hoạch chuyển đổi số năm 2025 giao cơ quan nào?", {"ubnd-hue-kh-90.txt"}),  # a type, then its title
+    ("nghi quyet ve tuyen duong sat lao cai co hieu luc khi nao", {"quochoi-nq-187-2025-duong-sat.txt"}),
+])
+def test_a_type_followed_by_title_words_names_the_document(scoper, question, expected):
+    assert scoper.scope(question).docs == frozenset(expected)
+
+
+@pytest.mark.parametrize("question", [
+    "Chuyển đổi số năm 2025 giao cơ quan nào?",  # title words without a type: the subject, not a document
+    "Kế hoạch phòng, chống ma túy đặt chỉ tiêu gì?",  # two titles share it: too common to single one out
+])
+def test_title_words_alone_or_shared_select_nothing(scoper, question):
+    assert scoper.scope(question).docs is None
