@@ -12,9 +12,11 @@ Examples:
   python app.py documents --json         # the same as JSON (type, province and signer too)
   python app.py targets                  # the numbered targets as a table
   python app.py targets --json --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt
+  python app.py targets --csv --doc A.txt --doc B.txt   # two documents, with their short names (doc_title)
   python app.py targets --results --csv > ket-qua.csv   # reported results, as CSV
   python app.py targets --xlsx chi-tieu.xlsx            # targets as an Excel workbook
   python app.py brief "môi trường" --out briefing.docx   # a trainer's briefing (.docx or .md)
+  python app.py brief "môi trường" --doc A.txt --doc B.txt   # on two documents, each point naming its own
   python app.py brief --questions cau-hoi.txt --out hoi-dap.md   # one cited answer per question
   NQ_LLM=openai NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
     python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"   # LLM answer, verified (README)
@@ -147,10 +149,9 @@ def cmd_targets(args) -> int:
     assistant = _assistant(args)
     assistant.ensure_index()
     table = assistant.table
-    if args.doc and args.doc not in {d["doc_id"] for d in assistant.store.documents()}:
-        raise InputError(f"{args.doc} is not in the index (see: python app.py documents)",
-                         f"Tài liệu {args.doc} chưa được lập chỉ mục.")
-    records = table.select("results" if args.results else "targets", doc=args.doc, group=args.group)
+    docs = _known_docs(assistant, args.doc)
+    kind = "results" if args.results else "aims" if args.aims else "targets"
+    records = table.select(kind, doc=docs, group=args.group)
     if args.xlsx:
         to_xlsx(records, args.xlsx)
         print(f"{len(records)} records written to {args.xlsx}")
@@ -159,12 +160,26 @@ def cmd_targets(args) -> int:
     elif args.csv:
         sys.stdout.write(to_csv(records))
     else:
+        several = len({r.doc for r in records}) > 1  # a document column when rows come from several
         for r in records:
             head = f"({r.number})" if r.number is not None else r.year or ""
             figures = "; ".join(f"{m.label}: {m.display()}" for m in r.values) or "(không có số liệu)"
             flag = "  [chưa chắc chắn: " + "; ".join(r.warnings) + "]" if r.uncertain else ""
-            print(f"{head}\t{r.group or r.section}\t{figures}{flag}")
+            doc = f"{r.doc_title or r.doc}\t" if several else ""
+            print(f"{doc}{head}\t{r.group or r.section}\t{figures}{flag}")
     return 0
+
+
+def _known_docs(assistant, docs: list[str] | None) -> list[str] | None:
+    """The document ids given (``--doc``, repeatable), each checked against the index."""
+    if not docs:
+        return None
+    known = {d["doc_id"] for d in assistant.store.documents()}
+    for doc in docs:
+        if doc not in known:
+            raise InputError(f"{doc} is not in the index (see: python app.py documents)",
+                             f"Tài liệu {doc} chưa được lập chỉ mục.")
+    return list(dict.fromkeys(docs))
 
 
 def cmd_brief(args) -> int:
@@ -179,14 +194,15 @@ def cmd_brief(args) -> int:
     assistant = _assistant(args)
     assistant.ensure_index()
     builder = BriefingBuilder(assistant)
+    docs = _known_docs(assistant, args.doc)
     if args.questions:
         try:
             lines = open(args.questions, encoding="utf-8").read().splitlines()
         except OSError as exc:
             raise InputError(f"cannot read {args.questions}: {exc}", "Không đọc được tệp câu hỏi.") from exc
-        briefing = builder.by_questions([q for q in lines if q.strip()])
+        briefing = builder.by_questions([q for q in lines if q.strip()], docs=docs)
     else:
-        briefing = builder.by_topic(topic, doc=args.doc)
+        briefing = builder.by_topic(topic, doc=docs)
     if args.out:
         path = write(briefing, args.out)
         points = sum(len(s.points) for s in briefing.sections)
@@ -220,14 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print the records as JSON")
     fmt.add_argument("--csv", action="store_true", help="print one CSV row per figure")
     fmt.add_argument("--xlsx", metavar="PATH", help="write an Excel workbook")
-    t.add_argument("--doc", metavar="NAME", help="only this document (file name)")
+    t.add_argument("--doc", action="append", metavar="ID",
+                   help="only this document (its id, see `documents`); repeatable")
     t.add_argument("--group", help='only this group, e.g. "môi trường"')
-    t.add_argument("--results", action="store_true", help="reported results instead of targets")
+    kinds = t.add_mutually_exclusive_group()
+    kinds.add_argument("--results", action="store_true", help="reported results instead of targets")
+    kinds.add_argument("--aims", action="store_true",
+                       help="unnumbered targets (figures under a 'Mục tiêu …' heading) instead of numbered ones")
     b = sub.add_parser("brief", help="a trainer's briefing on a topic, as Markdown or Word")
     b.add_argument("topic", nargs="*", help='e.g. "môi trường", "chuyển đổi số", "an sinh xã hội"')
     b.add_argument("--questions", metavar="FILE", help="one question per line, instead of a topic")
     b.add_argument("--out", metavar="FILE", help="write .docx or .md (default: Markdown on stdout)")
-    b.add_argument("--doc", metavar="NAME", help="only this document (file name)")
+    b.add_argument("--doc", action="append", metavar="ID",
+                   help="only this document (its id, see `documents`); repeatable: each point names its document")
     return parser
 
 

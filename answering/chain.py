@@ -150,6 +150,12 @@ class Assistant:
         question, query, scope = x["question"], x["query"], x.get("docs")
         passages = [from_document(d) for d in x["retrieved"]]
         library_size = len(self.retriever.bm25.doc_ids)
+        if library_size > 1 and (scope is None or len(scope) > 1):
+            # "tỷ lệ che phủ rừng qua các năm", "so sánh … của A và B": one table across documents
+            ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+            across = self.table_answerer.across(question, query, ranked, scope)
+            if across is not None:
+                return across
         if scope is not None and len(scope) == 1:
             answer = self._answer_from(question, query, passages, scope)
             if answer.found and library_size > 1 and passages:
@@ -166,10 +172,11 @@ class Assistant:
     def _answer_from(self, question: str, query, passages: list[Passage],
                      scope: frozenset[str] | None = None) -> Answer:
         """The extractive answer: from the targets table when it answers, else from the passages.
-        Both read only the scoped documents."""
+        Both read only the scoped documents; the table reads one document (the passages' best-ranked
+        one it fits), or several when the question asks across documents."""
         self.answerer.bm25 = self.retriever.index(scope)
-        doc = passages[0].chunk.doc_id if passages else (min(scope) if scope else None)
-        from_table = self.table_answerer.answer(question, query, doc)
+        ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+        from_table = self.table_answerer.answer(question, query, ranked, scope)
         if from_table is not None:
             return from_table
         return self.answerer.answer(question, passages, q=query)

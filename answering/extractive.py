@@ -563,7 +563,7 @@ class ExtractiveAnswerer:
     def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
         q = q or analyse(question)
         refuse = Answer(question=question, answer=NOT_FOUND, found=False)
-        by_number = self._target_by_number(q.folded)
+        by_number = self._target_by_number(q.folded, passages)
         if by_number is not None:
             return self._compose(question, by_number) if by_number else refuse
         asked = next((k for k, rx in _META_ASK.items() if rx.search(q.folded)), None)
@@ -621,8 +621,9 @@ class ExtractiveAnswerer:
                 seen = {sp.passage.chunk.id for sp in listed}
                 # The embedding's nearest targets of the same group name what the words do not
                 # ("các chỉ tiêu y tế" -> "12 bác sĩ/1 vạn dân", "32 giường bệnh/1 vạn dân").
+                first = targets[0].passage.chunk
                 nearest = [p for p in passages if p.chunk.kind == "target" and p.chunk.id not in seen
-                           and p.chunk.group == targets[0].passage.chunk.group
+                           and p.chunk.group == first.group and p.chunk.doc_id == first.doc_id
                            and p.dense_rank is not None and p.dense_rank <= 2]
                 return self._compose(question, listed + [_whole(p.chunk, p.score) for p in nearest])
         best = spans[0]
@@ -800,35 +801,50 @@ class ExtractiveAnswerer:
     def _all_chunks(self) -> list[Chunk]:
         return self.bm25.chunks if self.bm25 is not None else []
 
-    def _target_by_number(self, folded_q: str) -> list[Span] | None:
-        """'chỉ tiêu số 25' / 'chỉ tiêu (16)': the target itself, [] when there is no such target."""
+    def _target_by_number(self, folded_q: str, passages: list[Passage]) -> list[Span] | None:
+        """'chỉ tiêu số 25' / 'chỉ tiêu (16)': the target itself, from ONE document (the best-ranked
+        one that has it); [] when there is no such target."""
         m = _TARGET_NO_RE.search(folded_q)
         if not m:
             return None
         n = int(m.group(1))
-        return [_whole(c) for c in self._all_chunks() if c.kind == "target" and c.number == n][:1]
+        found = {}
+        for c in self._all_chunks():
+            if c.kind == "target" and c.number == n:
+                found.setdefault(c.doc_id, c)
+        doc = next((d for d in self._ranked_docs(passages) if d in found), next(iter(found), None))
+        return [_whole(found[doc])] if doc else []
 
     def _doc_of(self, passages: list[Passage]) -> str | None:
         return passages[0].chunk.doc_id if passages else None
 
+    @staticmethod
+    def _ranked_docs(passages: list[Passage]) -> list[str]:
+        """The passages' documents, best-ranked first."""
+        return list(dict.fromkeys(p.chunk.doc_id for p in passages))
+
     def _structural(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
         """Questions the document's structure answers: the signature, the recipients, a whole group."""
-        doc = self._doc_of(passages)
-        in_doc = [c for c in self._all_chunks() if c.doc_id == doc] if doc else []
         if _SIGNATURE_RE.search(q.folded):
             return [_whole(c) for c in self._closing(passages, "signature")][:1]
         if _RECIPIENTS_RE.search(q.folded):
             rec = self._closing(passages, "recipients")
             return self._recipient_items(q, rec) if rec else []
         if "chi tieu" in q.folded or "muc tieu" in q.folded:
-            groups = {c.group for c in in_doc if c.kind == "target" and c.group}
-            for group in sorted(groups, key=len, reverse=True):
-                label = " ".join(w for w in words(group) if w != "ve")
-                if re.search(_GROUP_ASK.format(label=re.escape(label)), q.folded):
-                    members = [c for c in in_doc if c.kind == "target" and c.group == group]
-                    if q.years and not any(c.period in q.years for c in members):
-                        return []
-                    return [_whole(c) for c in members]
+            # The group of ONE document: the best-ranked one that has a group the question names.
+            targets: dict[str, list[Chunk]] = {}
+            for c in self._all_chunks():
+                if c.kind == "target" and c.group:
+                    targets.setdefault(c.doc_id, []).append(c)
+            for doc in self._ranked_docs(passages):
+                in_doc = targets.get(doc, [])
+                for group in sorted({c.group for c in in_doc}, key=len, reverse=True):
+                    label = " ".join(w for w in words(group) if w != "ve")
+                    if re.search(_GROUP_ASK.format(label=re.escape(label)), q.folded):
+                        members = [c for c in in_doc if c.group == group]
+                        if q.years and not any(c.period in q.years for c in members):
+                            return []
+                        return [_whole(c) for c in members]
         return []
 
     def _closing(self, passages: list[Passage], kind: str) -> list[Chunk]:
@@ -951,6 +967,8 @@ class ExtractiveAnswerer:
         for half in halves:
             ranked = [sp for sp in self.score_spans(analyse(f"{half} {years}".strip()), passages)
                       if sp.coverage >= self.min_coverage and sp.sentences == 1]
+            if out:  # both halves from ONE document
+                ranked = [sp for sp in ranked if sp.passage.chunk.doc_id == out[0].passage.chunk.doc_id]
             pick = next((sp for sp in ranked if has_quantity(sp.text)), ranked[0] if ranked else None)
             if pick is None or any(pick.start == o.start for o in out):
                 return []
@@ -959,10 +977,11 @@ class ExtractiveAnswerer:
 
     def _per_year(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """A question comparing years gets the best span of each year (one with a figure if
-        there is one), or nothing. Each year is half the question, so half the coverage is enough."""
+        there is one) of one document, or nothing. Each year is half the question, so half the coverage is enough."""
         out = []
+        doc = spans[0].passage.chunk.doc_id  # every year from ONE document, the best span's
         for year in q.compare_years:
-            of_year = [s for s in spans if (s.passage.chunk.period == year or year in s.text)
+            of_year = [s for s in spans if s.passage.chunk.doc_id == doc and (s.passage.chunk.period == year or year in s.text)
                        and s.coverage >= 0.6 * self.min_coverage]
             sp = next((s for s in of_year if has_quantity(s.text)), of_year[0] if of_year else None)
             if sp is None:
@@ -979,7 +998,8 @@ class ExtractiveAnswerer:
         seen, out = set(), []
         for sp in spans:
             x = sp.passage.chunk
-            if x.kind == "target" and x.group == c.group and x.id not in seen and sp.coverage >= 0.75 * best.coverage:
+            if (x.kind == "target" and x.group == c.group and x.doc_id == c.doc_id and x.id not in seen
+                    and sp.coverage >= 0.75 * best.coverage):
                 seen.add(x.id)
                 out.append(x)
         return [_whole(x, best.passage.score) for x in out]  # most relevant first

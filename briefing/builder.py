@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from briefing.export import documents_of, number_citations
 from core.text import clause_spans, sentence_spans
 from ingest.targets import RESULT_PART_WORDS, in_part
 from answering.chain import Assistant
+from answering.library import document_name
 from core.text import content_words, fold, tagged_forms, topic_coverage, words
 from core.types import (
     Briefing,
@@ -31,6 +33,7 @@ from core.types import (
     BriefSection,
     Chunk,
     Citation,
+    DocumentInfo,
 )
 
 TASK_PART_WORDS = ("nhiem vu", "giai phap")
@@ -99,23 +102,45 @@ def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
                     doc_id=chunk.doc_id, doc_title=chunk.info.short_name() or chunk.doc_title)
 
 
+def _name_documents(sections: list[BriefSection], infos: dict[str, DocumentInfo]) -> None:
+    """When the points come from more than one document, each point names its document, as
+    answers name it ("Kế hoạch 182/KH-UBND của UBND tỉnh Đồng Nai")."""
+    docs = {c.doc_id or c.doc for s in sections for p in s.points for c in p.citations[:1]}
+    if len(docs) < 2:
+        return
+    for s in sections:
+        for p in s.points:
+            if p.citations:
+                doc = p.citations[0].doc_id or p.citations[0].doc
+                p.doc = document_name(infos[doc], doc) if doc in infos else (p.citations[0].doc_title or doc)
+
+
 class BriefingBuilder:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    def _chunks(self, doc: str | None) -> list[Chunk]:
+    def _chunks(self, docs: list[str] | None) -> list[Chunk]:
+        """The chunks of the documents (all when None), document by document in the order given."""
         chunks = self.assistant.retriever.bm25.chunks
-        return sorted((c for c in chunks if doc is None or c.doc_id == doc), key=lambda c: (c.doc_id, c.start))
+        order = {d: i for i, d in enumerate(docs or [])}
+        return sorted((c for c in chunks if docs is None or c.doc_id in order),
+                      key=lambda c: (order.get(c.doc_id, 0), c.doc_id, c.start))
 
-    def by_topic(self, topic: str, doc: str | None = None) -> Briefing:
+    def by_topic(self, topic: str, doc: str | Sequence[str] | None = None) -> Briefing:
+        """A briefing on ``topic`` from one document, several (``doc``: ids, in the order to present
+        them) or the whole library (None). When its points come from more than one document, each
+        point names its document."""
+        docs = [doc] if isinstance(doc, str) else list(dict.fromkeys(doc)) if doc else None
         topic = _LEAD_RE.sub("", " ".join(topic.split())) or topic.strip()
         tw = _topic(topic)
         table = self.assistant.table
-        groups = [g for g in table.groups(doc) if set(tw) <= set(words(g))]
+        order = {d: i for i, d in enumerate(docs or [])}
+        in_docs = sorted(table.select(doc=docs), key=lambda t: order.get(t.doc, 0))  # stable: table order within
+        groups = [g for g in table.groups(docs) if set(tw) <= set(words(g))]
         if groups:
-            targets = [t for t in table.select(doc=doc) if t.group in groups]
+            targets = [t for t in in_docs if t.group in groups]
         else:
-            targets = [t for t in table.select(doc=doc) if topic_coverage(tw, t.text) >= MIN_COVERAGE]
+            targets = [t for t in in_docs if topic_coverage(tw, t.text) >= MIN_COVERAGE]
         by_id = self.assistant.retriever.bm25.by_id
         target_points = []
         for t in targets:
@@ -124,7 +149,7 @@ class BriefingBuilder:
             values = "; ".join(f"{m.label}: {m.display()}" if len(t.values) > 1 else m.display() for m in t.values)
             target_points.append(BriefPoint(text=t.text, citations=[cite] if cite else [], values=values))
 
-        chunks = self._chunks(doc)
+        chunks = self._chunks(docs)
         # Only a topic the text never words this way falls back on the retriever's nearest passages.
         terms = _terms(tw, chunks)
         literal = any(topic_coverage(tw, c.text) >= MIN_COVERAGE for c in chunks)
@@ -132,7 +157,7 @@ class BriefingBuilder:
                                                and c.kind == "paragraph"])
         tasks = self._clauses_of(tw, topic, literal, terms, [c for c in chunks if in_part(c, TASK_PART_WORDS)
                                              and c.kind in ("paragraph", "item")])
-        years = {t.year for t in table.select(doc=doc) if t.year}
+        years = {t.year for t in in_docs if t.year}
         target_year = f" năm {max(years)}" if years else ""
         result_years = sorted({c.period for c in chunks if c.period and in_part(c, RESULT_PART_WORDS)})
         result_year = f" năm {result_years[-1]}" if result_years else ""
@@ -141,6 +166,7 @@ class BriefingBuilder:
             BriefSection(f"Kết quả{result_year}", results),
             BriefSection(f"Nhiệm vụ, giải pháp{target_year}", tasks),
         ]
+        _name_documents(sections, {c.doc_id: c.info for c in reversed(chunks)})
         return self._finish(Briefing(title=f"Tài liệu sinh hoạt: {topic[:1].upper()}{topic[1:]}", topic=topic,
                                      sections=sections))
 
@@ -160,14 +186,19 @@ class BriefingBuilder:
         for p in ranked[:FALLBACK_POINTS]:
             s, e = max(_clauses(p.chunk), key=lambda se: topic_coverage(tw, p.chunk.text[se[0]:se[1]]))
             points.append(BriefPoint(text=p.chunk.text[s:e], citations=[_citation(p.chunk, s, e, p.score)]))
-        return sorted(points, key=lambda pt: pt.citations[0].start)
+        rank = {}
+        for i, c in enumerate(pool):
+            rank.setdefault(c.doc_id, i)  # document by document, in the pool's order
+        return sorted(points, key=lambda pt: (rank.get(pt.citations[0].doc_id, 0), pt.citations[0].start))
 
-    def by_questions(self, questions: list[str], title: str = "Tài liệu sinh hoạt: Hỏi đáp") -> Briefing:
+    def by_questions(self, questions: list[str], title: str = "Tài liệu sinh hoạt: Hỏi đáp",
+                     docs: Sequence[str] | None = None) -> Briefing:
+        """One cited answer per question, each from ``docs`` (all documents when None)."""
         points = []
         for q in questions:
             if not q.strip():
                 continue
-            ans = self.assistant.ask(q)
+            ans = self.assistant.ask(q, docs=docs or None)
             text = re.sub(r"\s*\(xem thêm[^)]*\)", "", ans.answer)
             points.append(BriefPoint(text=f"{q.strip()} — {text}", citations=list(ans.citations)))
         return self._finish(Briefing(title=title, topic="", sections=[BriefSection("Hỏi đáp", points)]))

@@ -61,6 +61,11 @@ def _marks(point: BriefPoint) -> str:
     return " " + "".join(f"[{c.n}]" for c in point.citations)
 
 
+def _named(point: BriefPoint) -> str:
+    """The point's text, after its document's short name when the briefing names documents."""
+    return f"{point.doc}: {point.text}" if point.doc else point.text
+
+
 def _note(c: Citation) -> str:
     return f"{_where(c)} (ký tự {c.start}–{c.end}): «{c.quote}»"
 
@@ -85,16 +90,18 @@ def to_markdown(b: Briefing) -> str:
             out += [EMPTY, ""]
             continue
         if _is_targets(section):
-            out += ["| Số | Chỉ tiêu | Giá trị | Nguồn |", "|---|---|---|---|"]
+            named = any(p.doc for p in section.points)  # several documents: a document column
+            heads = (["Văn bản"] if named else []) + ["Số", "Chỉ tiêu", "Giá trị", "Nguồn"]
+            out += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
             for p in section.points:
                 m = _TARGET_NO_RE.match(p.text)
                 number, body = (f"({m.group(1)})", p.text[m.end():]) if m else ("", p.text)
-                cells = [number, body, p.values or "", _marks(p).strip()]
+                cells = ([p.doc] if named else []) + [number, body, p.values or "", _marks(p).strip()]
                 out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
             out.append("")
             continue
         for p in section.points:
-            lines = (p.text + _marks(p)).split("\n")
+            lines = (_named(p) + _marks(p)).split("\n")
             out.append("- " + lines[0])
             out += [f"  {line}" for line in lines[1:]]
         out.append("")
@@ -137,19 +144,23 @@ def to_docx(b: Briefing, path: str | Path) -> Path:
             doc.add_paragraph(EMPTY)
             continue
         if _is_targets(section):
-            table = doc.add_table(rows=1, cols=4)
+            named = any(p.doc for p in section.points)  # several documents: a document column
+            heads = (["Văn bản"] if named else []) + ["Số", "Chỉ tiêu", "Giá trị", "Nguồn"]
+            table = doc.add_table(rows=1, cols=len(heads))
             table.style = "Table Grid"
-            for cell, head in zip(table.rows[0].cells, ("Số", "Chỉ tiêu", "Giá trị", "Nguồn")):
+            for cell, head in zip(table.rows[0].cells, heads):
                 cell.text = head
             for p in section.points:
                 m = _TARGET_NO_RE.match(p.text)
                 number, body = (f"({m.group(1)})", p.text[m.end():]) if m else ("", p.text)
                 row = table.add_row().cells
-                row[0].text, row[1].text, row[2].text = number, body, p.values or ""
-                _add_marked(row[3].paragraphs[0], _marks(p).strip())
+                texts = ([p.doc] if named else []) + [number, body, p.values or ""]
+                for cell, text in zip(row, texts):
+                    cell.text = text
+                _add_marked(row[len(texts)].paragraphs[0], _marks(p).strip())
             continue
         for p in section.points:
-            lines = (p.text + _marks(p)).split("\n")
+            lines = (_named(p) + _marks(p)).split("\n")
             para = doc.add_paragraph(style="List Bullet")
             _add_marked(para, lines[0])
             for line in lines[1:]:

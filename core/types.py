@@ -230,6 +230,7 @@ class TargetRecord:
     chunk_id: str
     uncertain: bool = False
     warnings: tuple[str, ...] = ()
+    doc_title: str = ""  # the document's short name ("Kế hoạch 182/KH-UBND của …"), or its title
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,6 +242,7 @@ class TargetRecord:
             "start": self.start,
             "end": self.end,
             "doc": self.doc,
+            "doc_title": self.doc_title,
             "year": self.year,
             "uncertain": self.uncertain,
             "warnings": list(self.warnings),
@@ -254,6 +256,7 @@ class BriefPoint:
     text: str
     citations: list[Citation]
     values: str = ""  # for a target: its figures as the table reads them ("trên 95%")
+    doc: str = ""  # the document's short name, when the briefing draws on more than one document
 
 
 @dataclass

@@ -20,6 +20,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.text import fold, sentence_spans
@@ -195,6 +196,12 @@ def parse_measures(text: str, offset: int = 0, maintain: bool = False, short_lab
 # --- records -------------------------------------------------------------------------------
 
 
+def doc_name(chunk: Chunk) -> str:
+    """How the table names a chunk's document: its short name ("Kế hoạch 182/KH-UBND của …"), else
+    its title, else its id."""
+    return chunk.info.short_name() or chunk.doc_title or chunk.doc_id
+
+
 def _target_record(chunk: Chunk) -> TargetRecord:
     mark = _TARGET_MARK_RE.match(chunk.text)
     body_at = mark.end() if mark else 0
@@ -204,7 +211,7 @@ def _target_record(chunk: Chunk) -> TargetRecord:
     return TargetRecord(kind="target", doc=chunk.doc_id, number=chunk.number, group=chunk.group,
                         year=chunk.period, text=chunk.text, values=tuple(measures), section=chunk.section,
                         start=chunk.start, end=chunk.end, chunk_id=chunk.id,
-                        uncertain=bool(warnings), warnings=tuple(warnings))
+                        uncertain=bool(warnings), warnings=tuple(warnings), doc_title=doc_name(chunk))
 
 
 def _flag_sequence(records: list[TargetRecord]) -> list[TargetRecord]:
@@ -249,6 +256,39 @@ def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
     return in_part(chunk, RESULT_PART_WORDS)
 
 
+# A heading that sets objectives or targets (folded): "Mục tiêu cụ thể", "Chỉ tiêu chủ yếu đến năm 2030".
+AIM_HEADING_WORDS = ("muc tieu", "chi tieu")
+_AIM_HEAD_RE = re.compile(rf"(?:cac |nhung )?(?:{'|'.join(AIM_HEADING_WORDS)})\b")  # "4. Các chỉ tiêu cụ thể"
+_LIST_MARK_RE = re.compile(r"\s*(?:[-+•]\s+|\(?[a-zđ]\)\s+|\d+(?:\.\d+)*\.\s+)?")
+_MARKER_RE = re.compile(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]?\s+")  # "ii. ", "3.2. ", "a) " (folded)
+
+
+def _is_aim(chunk: Chunk) -> bool:
+    """An unnumbered target: an item or paragraph under a heading that sets objectives or targets
+    ("3.2. Mục tiêu cụ thể › a)", "6. Chỉ tiêu chủ yếu đến năm 2030 › 6.1"), outside a results part."""
+    if chunk.kind not in ("item", "paragraph") or in_part(chunk, RESULT_PART_WORDS):
+        return False
+    heads = (_MARKER_RE.sub("", fold(h)) for h in chunk.section.split(SECTION_SEP))
+    return any(_AIM_HEAD_RE.match(h) for h in heads)  # not "Giải pháp thực hiện mục tiêu"
+
+
+def _aim_records(chunk: Chunk) -> list[TargetRecord]:
+    """Each sentence of an unnumbered target that states a figure with a unit; its year is the
+    heading's period ("Mục tiêu đến hết năm 2026"), or the one year the chunk speaks of."""
+    year = chunk.period or (str(chunk.years[0]) if len(chunk.years) == 1 else None)
+    out = []
+    for s, e in sentence_spans(chunk.text):
+        s += len(_LIST_MARK_RE.match(chunk.text, s).group())  # "- ", "+ ", "a) ", "6.1. ": not a label
+        sentence = chunk.text[s:e].rstrip(" .")
+        measures = [m for m in parse_measures(sentence, chunk.start + s, short_labels=True) if m.unit]
+        if measures:
+            out.append(TargetRecord(kind="aim", doc=chunk.doc_id, number=None, group=None, year=year,
+                                    text=sentence, values=tuple(measures), section=chunk.section,
+                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id,
+                                    doc_title=doc_name(chunk)))
+    return out
+
+
 def _result_records(chunk: Chunk) -> list[TargetRecord]:
     out = []
     for s, e in sentence_spans(chunk.text):
@@ -257,7 +297,8 @@ def _result_records(chunk: Chunk) -> list[TargetRecord]:
         if measures:
             out.append(TargetRecord(kind="result", doc=chunk.doc_id, number=None, group=None, year=chunk.period,
                                     text=sentence, values=tuple(measures), section=chunk.section,
-                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id))
+                                    start=chunk.start + s, end=chunk.start + s + len(sentence), chunk_id=chunk.id,
+                                    doc_title=doc_name(chunk)))
     return out
 
 
@@ -267,6 +308,10 @@ class TargetTable:
 
     targets: list[TargetRecord] = field(default_factory=list)
     results: list[TargetRecord] = field(default_factory=list)
+    # Unnumbered targets: sentences with a figure under a heading that sets objectives ("Mục tiêu cụ
+    # thể", "Chỉ tiêu chủ yếu đến năm 2030"), as plans word them. Counts and "chỉ tiêu số n" read
+    # the numbered targets only; the table across documents reads these too.
+    aims: list[TargetRecord] = field(default_factory=list)
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk]) -> TargetTable:
@@ -283,14 +328,19 @@ class TargetTable:
             for c in doc_chunks:
                 if _is_results_part(c, target_year):
                     table.results += _result_records(c)
+                elif _is_aim(c):
+                    table.aims += _aim_records(c)
         return table
 
-    def select(self, kind: str = "targets", doc: str | None = None, group: str | None = None,
+    def select(self, kind: str = "targets", doc: str | Iterable[str] | None = None, group: str | None = None,
                text: str | None = None) -> list[TargetRecord]:
-        """Filter by document, group (accent-insensitive substring) and free text (all words)."""
-        rows = self.targets if kind == "targets" else self.results if kind == "results" else self.targets + self.results
+        """Filter by document (one id, or several), group (accent-insensitive substring) and free
+        text (all words)."""
+        rows = {"targets": self.targets, "results": self.results, "aims": self.aims}.get(
+            kind, self.targets + self.results + self.aims)
         if doc:
-            rows = [r for r in rows if r.doc == doc]
+            wanted = {doc} if isinstance(doc, str) else set(doc)
+            rows = [r for r in rows if r.doc in wanted]
         if group:
             g = fold(group)
             rows = [r for r in rows if r.group and g in fold(r.group)]
@@ -299,17 +349,22 @@ class TargetTable:
             rows = [r for r in rows if all(w in fold(r.text) for w in words)]
         return rows
 
-    def by_number(self, number: int, doc: str | None = None) -> list[TargetRecord]:
+    def by_number(self, number: int, doc: str | Iterable[str] | None = None) -> list[TargetRecord]:
         return [r for r in self.select(doc=doc) if r.number == number]
 
-    def groups(self, doc: str | None = None) -> list[str]:
+    def groups(self, doc: str | Iterable[str] | None = None) -> list[str]:
         return list(dict.fromkeys(r.group for r in self.select(doc=doc) if r.group))
+
+    def documents(self) -> dict[str, str]:
+        """doc id -> short name of every document with a target, a result or an aim, in table order."""
+        return {r.doc: r.doc_title for r in self.targets + self.results + self.aims}
 
 
 # --- exports -------------------------------------------------------------------------------
 
+# "doc" is the document's id; "doc_title" its short name (added last: scripts read the columns before it).
 CSV_COLUMNS = ["doc", "kind", "year", "number", "group", "label", "comparator", "value", "min", "max", "unit",
-               "text", "section", "start", "end", "uncertain", "warnings"]
+               "text", "section", "start", "end", "uncertain", "warnings", "doc_title"]
 
 
 def flat_rows(records: list[TargetRecord]) -> list[dict]:
@@ -325,6 +380,7 @@ def flat_rows(records: list[TargetRecord]) -> list[dict]:
                 "max": m.value_json()["max"] if m and m.is_range else "",
                 "unit": (m.unit or "") if m else "", "text": r.text, "section": r.section,
                 "start": r.start, "end": r.end, "uncertain": r.uncertain, "warnings": "; ".join(r.warnings),
+                "doc_title": r.doc_title,
             })
     return rows
 

@@ -243,16 +243,33 @@ def test_targets_tab_through_gradio_client(server):
     from openpyxl import load_workbook
 
     client = Client(server + "/", verbose=False)
-    table, count, csv_path, xlsx_path, _ = client.predict("Chỉ tiêu", "Về môi trường", "", api_name="/targets")
+    table, count, csv_path, xlsx_path, _ = client.predict("Chỉ tiêu", "Về môi trường", "", "Tất cả",
+                                                          api_name="/targets")
     assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)"] and count == "4 dòng"
-    table, *_ = client.predict("Chỉ tiêu", "Tất cả", "nuoc sach", api_name="/targets")  # no diacritics
+    assert table["headers"][-1] == "Văn bản" and table["data"][0][-1]  # the document's short name
+    table, *_ = client.predict("Chỉ tiêu", "Tất cả", "nuoc sach", "Tất cả", api_name="/targets")  # no diacritics
     assert [row[0] for row in table["data"]] == ["(26)"] and "trên 89%" in table["data"][0][3]
-    table, count, csv_path, xlsx_path, _ = client.predict("Kết quả", "Tất cả", "ho ngheo", api_name="/targets")
+    table, count, *_ = client.predict("Chỉ tiêu", "Tất cả", "", "nghi-quyet-tinh-uy-ha-tinh-2025.txt",
+                                      api_name="/targets")  # the document filter
+    assert count == "28 dòng"
+    table, count, csv_path, xlsx_path, _ = client.predict("Kết quả", "Tất cả", "ho ngheo", "Tất cả",
+                                                          api_name="/targets")
     assert table["data"][0][1] == "Năm 2024" and "giảm còn 2,41%" in table["data"][0][3]
     csv_text = open(csv_path, encoding="utf-8-sig").read()
     assert csv_text.startswith("doc,kind,year") and "tỷ lệ hộ nghèo,giảm còn,2.41" in csv_text
     rows = list(load_workbook(xlsx_path).active.values)
     assert rows[1][5:8] == ("tỷ lệ hộ nghèo", "giảm còn", 2.41)
+
+
+def test_briefing_tab_on_chosen_documents(server):
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    preview, docx_file, md_file = client.predict("môi trường", "", ["nghi-quyet-tinh-uy-ha-tinh-2025.txt"],
+                                                 api_name="/brief")
+    assert "| Số | Chỉ tiêu | Giá trị | Nguồn |" in preview and "(25)" in preview  # one document: no column
+    with pytest.raises(Exception, match="khong-co.txt"):  # refused by Gradio (not a choice) or by the tab
+        client.predict("môi trường", "", ["khong-co.txt"], api_name="/brief")
 
 
 def test_target_source_highlights_each_figure(assistant):

@@ -32,12 +32,24 @@ def export_files(briefing: Briefing, stem: str) -> tuple[str, str]:
     return str(docx), str(md)
 
 
-def build_briefing(assistant: Assistant, topic: str, questions: str) -> tuple[Briefing, str]:
+def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(short name, id) of every indexed document, in the index's order."""
+    names: dict[str, str] = {}
+    for c in assistant.retriever.bm25.chunks:
+        names.setdefault(c.doc_id, c.info.short_name() or c.doc_title or c.doc_id)
+    return [(name, doc) for doc, name in names.items()]
+
+
+def build_briefing(assistant: Assistant, topic: str, questions: str,
+                   docs: list[str] | None = None) -> tuple[Briefing, str]:
+    """A briefing on ``topic`` (or the questions' answers) from ``docs`` (all documents when none
+    is chosen); with several documents each point names its own."""
     builder = BriefingBuilder(assistant)
+    docs = [d for d in (docs or []) if d] or None
     lines = [q for q in (questions or "").splitlines() if q.strip()]
     if lines:
-        return builder.by_questions(lines), "hoi-dap"
-    return builder.by_topic(topic), f"tai-lieu-{_slug(topic)}"
+        return builder.by_questions(lines, docs=docs), "hoi-dap"
+    return builder.by_topic(topic, doc=docs), f"tai-lieu-{_slug(topic)}"
 
 
 def build_briefing_tab(assistant: Assistant, answers_state) -> None:
@@ -47,12 +59,16 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
 
     from errors import NQError
 
-    def make(topic: str, questions: str):
+    def make(topic: str, questions: str, docs: list[str] | None = None):
         topic = (topic or "").strip()
         if not topic and not (questions or "").strip():
             raise gr.Error("Vui lòng nhập chủ đề hoặc danh sách câu hỏi.")
+        known = {d for _, d in document_choices(assistant)}
+        unknown = [d for d in docs or [] if d not in known]
+        if unknown:  # removed meanwhile, or a stale page
+            raise gr.Error(f"Không tìm thấy văn bản: {', '.join(unknown)}")
         try:
-            briefing, stem = build_briefing(assistant, topic, questions)
+            briefing, stem = build_briefing(assistant, topic, questions, docs)
         except NQError as exc:
             log.info("briefing rejected: %s", exc)
             raise gr.Error(exc.message_vi) from exc
@@ -77,12 +93,17 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
                             elem_id="brief-topic")
         questions = gr.Textbox(label="Hoặc danh sách câu hỏi", lines=3, scale=3, elem_id="brief-questions",
                                placeholder="Mỗi dòng một câu hỏi")
+    docs = gr.Dropdown(document_choices(assistant), value=[], multiselect=True, elem_id="brief-docs",
+                       label="Văn bản (để trống: tất cả; chọn nhiều: mỗi ý ghi rõ văn bản)")
+    # documents may be added meanwhile: the choices are read again whenever the list is opened
+    docs.focus(lambda chosen: gr.update(choices=document_choices(assistant), value=chosen), [docs], [docs],
+               api_name=False, show_progress="hidden")
     go = gr.Button("Soạn tài liệu", variant="primary", elem_id="brief-build")
     with gr.Row():
         docx_btn = gr.DownloadButton("Tải Word (.docx)", visible=False, elem_id="brief-docx")
         md_btn = gr.DownloadButton("Tải Markdown (.md)", visible=False, elem_id="brief-md")
     preview = gr.Markdown(elem_id="brief-preview")
-    go.click(make, [topic, questions], [preview, docx_btn, md_btn], api_name="brief")
+    go.click(make, [topic, questions, docs], [preview, docx_btn, md_btn], api_name="brief")
 
     gr.Markdown("### Xuất nội dung hỏi đáp\nTải toàn bộ câu hỏi, câu trả lời và trích dẫn của cuộc trò chuyện hiện tại.")
     export = gr.Button("Xuất hội thoại", elem_id="transcript-build")

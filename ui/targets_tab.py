@@ -18,14 +18,23 @@ from core.types import TargetRecord
 log = logging.getLogger(__name__)
 
 ALL = "Tất cả"
-KINDS = {"Chỉ tiêu": "targets", "Kết quả": "results"}
-HEADERS = ["Số", "Nhóm / năm", "Nội dung", "Giá trị", "Ghi chú"]
+KINDS = {"Chỉ tiêu": "targets", "Mục tiêu khác": "aims", "Kết quả": "results"}
+HEADERS = ["Số", "Nhóm / năm", "Nội dung", "Giá trị", "Ghi chú", "Văn bản"]
 PLACEHOLDER = "<p><i>Chọn một dòng của bảng để xem đoạn văn gốc.</i></p>"
 
 
-def select_records(assistant: Assistant, kind: str, group: str | None, text: str | None) -> list[TargetRecord]:
+def select_records(assistant: Assistant, kind: str, group: str | None, text: str | None,
+                   doc: str | None = None) -> list[TargetRecord]:
+    """The rows shown: of one kind, optionally one group, the words typed and one document (its id)."""
     group = None if not group or group == ALL else group
-    return assistant.table.select(KINDS.get(kind, "targets"), group=group, text=(text or "").strip() or None)
+    doc = None if not doc or doc == ALL else doc
+    return assistant.table.select(KINDS.get(kind, "targets"), doc=doc, group=group,
+                                  text=(text or "").strip() or None)
+
+
+def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(short name, id) of each document with targets or results, after "Tất cả"."""
+    return [(ALL, ALL)] + [(name or doc, doc) for doc, name in assistant.table.documents().items()]
 
 
 def table_rows(records: list[TargetRecord]) -> list[list]:
@@ -34,7 +43,7 @@ def table_rows(records: list[TargetRecord]) -> list[list]:
         values = "; ".join(f"{m.label}: {m.display()}" for m in r.values) or "(không có số liệu)"
         note = "Chưa chắc chắn: " + "; ".join(r.warnings) if r.uncertain else ""
         rows.append([f"({r.number})" if r.number is not None else "", r.group or f"Năm {r.year or ''}".strip(),
-                     r.text, values, note])
+                     r.text, values, note, r.doc_title or r.doc])
     return rows
 
 
@@ -79,18 +88,18 @@ def build_targets_tab(assistant: Assistant, demo, tab) -> None:
     """Build the tab's components inside ``tab`` (the current context); the table is filled when the
     page loads and again whenever the tab is opened (documents may have been added meanwhile)."""
 
-    def groups() -> list[str]:
-        return [ALL] + assistant.table.groups()
+    def groups(doc: str | None = None) -> list[str]:
+        return [ALL] + assistant.table.groups(None if not doc or doc == ALL else doc)
 
-    def refresh(kind: str, group: str, text: str):
-        records = select_records(assistant, kind, group, text)
+    def refresh(kind: str, group: str, text: str, doc: str = ALL):
+        records = select_records(assistant, kind, group, text, doc)
         csv_path, xlsx_path = export_files(records, kind)
         count = f"{len(records)} dòng" + (f" · {sum(r.uncertain for r in records)} dòng chưa chắc chắn"
                                           if any(r.uncertain for r in records) else "")
         return table_rows(records), count, csv_path, xlsx_path, PLACEHOLDER
 
-    def show_source(kind: str, group: str, text: str, evt: gr.SelectData):
-        records = select_records(assistant, kind, group, text)
+    def show_source(kind: str, group: str, text: str, doc: str, evt: gr.SelectData):
+        records = select_records(assistant, kind, group, text, doc)
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         if row is None or not 0 <= row < len(records):
             return PLACEHOLDER
@@ -100,6 +109,7 @@ def build_targets_tab(assistant: Assistant, demo, tab) -> None:
         kind = gr.Radio(list(KINDS), value="Chỉ tiêu", label="Loại", scale=1)
         group = gr.Dropdown(groups(), value=ALL, label="Nhóm", scale=1)
         search = gr.Textbox(label="Tìm kiếm", placeholder="Ví dụ: rừng, ngân sách, bao hiem xa hoi", scale=2)
+    doc = gr.Dropdown(document_choices(assistant), value=ALL, label="Văn bản", elem_id="targets-doc")
     count = gr.Markdown()
     table = gr.Dataframe(headers=HEADERS, value=None, interactive=False, wrap=True, label="Bảng chỉ tiêu",
                          elem_id="targets-table")
@@ -109,15 +119,24 @@ def build_targets_tab(assistant: Assistant, demo, tab) -> None:
     gr.Markdown("### Đoạn văn gốc")
     source = gr.HTML(PLACEHOLDER, elem_id="target-source")
 
-    inputs = [kind, group, search]
+    inputs = [kind, group, search, doc]
     outputs = [table, count, csv_btn, xlsx_btn, source]
     for trigger in (kind.change, group.change, search.submit):
         trigger(refresh, inputs, outputs, api_name=False)
     search.change(refresh, inputs, outputs, api_name="targets", show_progress="hidden")
     table.select(show_source, inputs, source, api_name=False)
 
-    def reload(kind_value: str, text: str):
-        return (gr.update(choices=groups(), value=ALL),) + refresh(kind_value, ALL, text)
+    def pick_document(kind_value: str, text: str, doc_value: str):
+        """Another document: its own groups, and its rows."""
+        return (gr.update(choices=groups(doc_value), value=ALL),) + refresh(kind_value, ALL, text, doc_value)
+
+    doc.change(pick_document, [kind, search, doc], [group] + outputs, api_name=False)
+
+    def reload(kind_value: str, text: str, doc_value: str):
+        choices = document_choices(assistant)
+        doc_value = doc_value if doc_value in {v for _, v in choices} else ALL
+        return (gr.update(choices=choices, value=doc_value), gr.update(choices=groups(doc_value), value=ALL)) \
+            + refresh(kind_value, ALL, text, doc_value)
 
     for trigger in (demo.load, tab.select):
-        trigger(reload, [kind, search], [group] + outputs, api_name=False)
+        trigger(reload, [kind, search, doc], [doc, group] + outputs, api_name=False)
