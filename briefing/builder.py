@@ -97,7 +97,7 @@ def _clauses(chunk: Chunk) -> list[tuple[int, int]]:
 
 
 def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
-    return Citation(n=0, doc=chunk.doc_id, section=chunk.section, text=chunk.text, quote=chunk.text[s:e],
+    return Citation(n=0, doc=chunk.file, section=chunk.section, text=chunk.text, quote=chunk.text[s:e],
                     start=chunk.start + s, end=chunk.start + e, score=round(score, 4),
                     doc_id=chunk.doc_id, doc_title=chunk.info.short_name() or chunk.doc_title)
 

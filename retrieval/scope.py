@@ -151,6 +151,8 @@ TITLE_RUN = 3
 TITLE_SHARE = 0.2
 TITLE_DOCUMENTS = 3
 
+# Words between a type and its title's subject: "nghị quyết về việc …".
+_TITLE_LEADS = frozenset({"ve", "viec", "so"})
 # Words that say nothing of a title's subject: function words and the syllables of type names.
 _GENERIC_WORDS = STOPWORDS | {w for t in _TYPE_WORDS for w in t.split()}
 
@@ -178,16 +180,15 @@ def _question_places(question: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _longest_common_run(a: list[str], b: tuple[str, ...]) -> tuple[str, ...]:
-    best: tuple[str, ...] = ()
-    for i in range(len(a)):
-        for j in range(len(b)):
-            n = 0
-            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
-                n += 1
-            if n > len(best):
-                best = tuple(a[i:i + n])
-    return best
+def _common_prefix(a: list[str], b: tuple[str, ...]) -> tuple[str, ...]:
+    """The longest start of ``a`` found anywhere in ``b``."""
+    best = 0
+    for j in range(len(b)):
+        n = 0
+        while n < len(a) and j + n < len(b) and a[n] == b[j + n]:
+            n += 1
+        best = max(best, n)
+    return tuple(a[:best])
 
 
 def _contains(seq: tuple[str, ...], run: tuple[str, ...]) -> bool:
@@ -263,21 +264,26 @@ class DocumentScoper:
     def _titles(self, question: str) -> list[Mention]:
         """Documents named by their title, the way officials name one: a type, then words of its
         title ("Quyết định ban hành kế hoạch …", "kế hoạch phòng, chống ma túy đến năm 2030").
-        After the question's first type word, a document is named by the longest run of words it
-        shares with the document's title: at least TITLE_RUN words, two of them content words (not
+        A document is named by the longest run of its title's words that the question has at a
+        type word or right after it ("về việc" aside): at least TITLE_RUN words, two of them content words (not
         function words, figures or a type's own syllables), and specific, i.e. in the titles of at
         most TITLE_SHARE of the library ("trên địa bàn thành phố" and "đến năm 2030" are in every
         other title)."""
         q = words(question)
-        start = next((i for i in range(len(q)) if " ".join(q[i:i + 2]) in _TYPE_WORDS
-                      or q[i] in _TYPE_WORDS), None)
-        if start is None:
+        starts = set()  # where a title may begin: at a type word, or right after it ("về việc" skipped)
+        for i in range(len(q)):
+            n = 2 if " ".join(q[i:i + 2]) in _TYPE_WORDS else 1 if q[i] in _TYPE_WORDS else 0
+            if n:
+                j = i + n
+                while j < len(q) and q[j] in _TITLE_LEADS:
+                    j += 1
+                starts |= {i, j}
+        if not starts:
             return []
-        q = q[start:]
         limit = max(1, int(TITLE_SHARE * len(self.documents)))
         out = []
         for d in self.documents:
-            run = _longest_common_run(q, d.title_words)
+            run = max((_common_prefix(q[i:], d.title_words) for i in starts), key=len)
             if len(run) < TITLE_RUN or sum(w not in _GENERIC_WORDS and not w.isdigit() for w in run) < 2:
                 continue
             if sum(_contains(o.title_words, run) for o in self.documents) <= limit:
