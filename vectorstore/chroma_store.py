@@ -36,6 +36,9 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 BATCH = 64
+# How long a chunk count stays fresh for readers: several reads per question share one round trip,
+# and another instance's write (a shared Chroma server) is seen within this long.
+COUNT_FRESH_S = 1.0
 RECORDS_SUFFIX = "__documents"  # the documents collection is named <collection>__documents
 # A pending version whose writer runs on another host (a Chroma server shared by app instances) is
 # left alone this long before a reader's sweep may delete it: longer than indexing the largest file
@@ -115,6 +118,7 @@ class ChunkStore:
         self.client = client or make_client(settings)
         self.version = 0  # bumped on every write through this object
         self._live: LiveState | None = None
+        self._count: tuple[int, float, int] | None = None  # (version, when, count)
         self._live_key: tuple[int, int] | None = None
         self.vs = self._open()
         built_with = (self.collection.metadata or {}).get("embedding_model")
@@ -151,8 +155,16 @@ class ChunkStore:
         return self.vs._collection
 
     def count(self) -> int:
-        """Chunks in the collection, a replaced version's included until it is deleted."""
-        return self.collection.count()
+        """Chunks in the collection, a replaced version's included until it is deleted. Read again
+        after this store writes, else at most every COUNT_FRESH_S: a question asks several times
+        (each costs a Chroma round trip, ~2 ms), and another instance's write is seen that soon."""
+        now = time.monotonic()
+        cached = self._count
+        if cached is not None and cached[0] == self.version and now - cached[1] < COUNT_FRESH_S:
+            return cached[2]
+        n = self.collection.count()
+        self._count = (self.version, now, n)
+        return n
 
     # --- what readers see
 
