@@ -232,7 +232,10 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
         things = [_thing_after(qw, pos) for v in {q.current, _inline_abbreviations(q.current)}
                   for qw in [words(v)] for _, pos in _measured_things(qw)]
         return not any(things) or any(t and all(w in have for w in t) for t in things)
-    clauses = [words(c) for c in re.split(r";|\btrong đó\b", span_text)]  # a head measures within its clause
+    # A head measures within its clause; the span is read as written and with its abbreviations
+    # spelled out ("tổng số trạm BTS" counts "trạm thu phát sóng di động").
+    clauses = [words(c) for v in dict.fromkeys((span_text, _inline_abbreviations(span_text)))
+               for c in re.split(r";|\btrong đó\b|\btrong do\b", v)]
     if not any(_measured_things(sw) for sw in clauses):
         return True
     verdicts = []

@@ -425,7 +425,7 @@ ABBREVIATIONS: dict[str, str] = {
     "mtqg": "mục tiêu quốc gia",
     "ctmtqg": "chương trình mục tiêu quốc gia",
     "iot": "internet vạn vật",
-    "bts": "trạm thu phát sóng",
+    "bts": "trạm thu phát sóng di động",
     "ttg": "Thủ tướng Chính phủ",
     "cp": "Chính phủ",
     "qh": "Quốc hội",

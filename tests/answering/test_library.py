@@ -20,7 +20,8 @@ LANG_SON = "ubnd-langson-kh-45-2025-nuoc-sach.txt"
 CAO_BANG = "ubnd-caobang-kh-212-2025-nuoc-sach.txt"
 
 
-def plan(province: str, number: str, signer: str, share: str, works: str, lead: str) -> str:
+def plan(province: str, number: str, signer: str, share: str, works: str, lead: str, bts: str = "40",
+         g5: str = "12") -> str:
     return f"""ỦY BAN NHÂN DÂN
 TỈNH {province.upper()}
 
@@ -39,6 +40,8 @@ I. MỤC TIÊU
 1. Đến hết năm 2025, tỷ lệ dân cư nông thôn được sử dụng nước sạch đạt {share}.
 
 2. Xây mới {works} công trình cấp nước tập trung tại các xã vùng cao.
+
+3. Hiện nay, tổng số trạm BTS 3G/4G phục vụ các trạm bơm đã đi vào hoạt động là {bts} trạm. Trong đó, có {g5} trạm 5G trên nền hạ tầng 3G/4G.
 
 II. TỔ CHỨC THỰC HIỆN
 
@@ -115,3 +118,14 @@ def test_documents_that_answer_differently_are_each_named(library):
 def test_an_explicit_scope_wins_over_the_words(library):
     a = library.ask("Tỷ lệ nước sạch của tỉnh Lạng Sơn đạt bao nhiêu?", docs=[CAO_BANG])
     assert {c.doc for c in a.citations} <= {CAO_BANG} and "72%" not in a.answer
+
+
+def test_a_sentence_opening_trong_do_goes_on_with_the_one_before(library):
+    a = library.ask("Hiện nay các trạm bơm của tỉnh Lạng Sơn có bao nhiêu trạm 5G?")
+    assert a.found and "12 trạm 5G" in a.answer, a.answer
+
+
+def test_an_abbreviation_in_the_text_measures_what_it_stands_for(library):
+    # "trạm BTS" is a "trạm thu phát sóng di động": the same thing measured, not a look-alike
+    a = library.ask("Tổng số trạm thu phát sóng di động phục vụ trạm bơm của tỉnh Lạng Sơn hiện nay là bao nhiêu?")
+    assert a.found and "40 trạm" in a.answer, a.answer
