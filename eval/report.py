@@ -85,15 +85,20 @@ def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = No
     return answer
 
 
-def evaluate(gold: list[dict], answer: Answerer, per_document: dict[str, Metrics] | None = None) -> Metrics:
-    """Scores every item; ``per_document`` (when given) also gets one Metrics per document."""
-    m = Metrics()
+def _score(gold: list[dict], answer: Answerer, new, doc_of, per_document: dict | None):
+    """Scores every item into ``new()``; ``per_document`` (when given) also gets one per document."""
+    m = new()
     for item in gold:
         ans = answer(item)
         m.add(item, ans)
         if per_document is not None:
-            per_document.setdefault(item_doc(item), Metrics()).add(item, ans)
+            per_document.setdefault(doc_of(item), new()).add(item, ans)
     return m
+
+
+def evaluate(gold: list[dict], answer: Answerer, per_document: dict[str, Metrics] | None = None) -> Metrics:
+    """Scores every item; ``per_document`` (when given) also gets one Metrics per document."""
+    return _score(gold, answer, Metrics, item_doc, per_document)
 
 
 def _cell(value: float | int | None) -> str:
@@ -207,13 +212,7 @@ def _library_doc(item: dict) -> str:
 
 def evaluate_library(gold: list[dict], answer: Answerer,
                      per_document: dict[str, LibraryMetrics] | None = None) -> LibraryMetrics:
-    m = LibraryMetrics()
-    for item in gold:
-        ans = answer(item)
-        m.add(item, ans)
-        if per_document is not None:
-            per_document.setdefault(_library_doc(item), LibraryMetrics()).add(item, ans)
-    return m
+    return _score(gold, answer, LibraryMetrics, _library_doc, per_document)
 
 
 def _library_row(lm: LibraryMetrics, kind: str) -> list[str]:
