@@ -104,17 +104,18 @@ class LibraryAnswerer:
         if not docs:
             return None
         answers: list[tuple[str, Answer]] = []
+        refusal: Answer | None = None  # the best-ranked document's, when none answers
         for doc in docs:
             own = [p for p in passages if p.chunk.doc_id == doc] or self.retrieve(question, doc)
             passages = passages + [p for p in own if p not in passages]
             ans = self.answer_in(question, own, doc)
             if ans.found:
                 answers.append((doc, ans))
-            elif doc == docs[0] and len(docs) == 1:
-                return ans
-        names = {p.chunk.doc_id: document_name(p.chunk.info, p.chunk.doc_id) for p in passages}
+            elif refusal is None:
+                refusal = ans
         if not answers:
-            return self.answer_in(question, [p for p in passages if p.chunk.doc_id == docs[0]], docs[0])
+            return refusal
+        names = {p.chunk.doc_id: document_name(p.chunk.info, p.chunk.doc_id) for p in passages}
         distinct = [answers[0]]
         for doc, ans in answers[1:]:
             if all(_differ(ans, other) for _d, other in distinct):

@@ -4,8 +4,9 @@ Officials name the document they mean the way they name it in speech: a province
 Nai", "dong nai", "TP.HCM"), an issuing body ("HĐND thành phố Huế", "Quốc hội", "Thủ tướng"), a
 document number ("Nghị quyết 187", "KH 153", "182/KH-UBND"), a type ("kế hoạch của Cần Thơ").
 Each mention is matched against what every document says about itself (its header metadata and
-title, read at ingest), never against its body: a plan that mentions Hà Nội in a sentence is not
-Hà Nội's plan.
+title, read at ingest, and its file name), never against its body: a plan that mentions Hà Nội in
+a sentence is not Hà Nội's plan. Title words name a document when they follow a type, as a title
+does ("quyết định ban hành kế hoạch …").
 
 The result is a filter (``QuestionScope.docs``) that retrieval applies in Chroma and in BM25, not
 a ranking hint. Mentions of one kind widen the scope (two provinces: both provinces' documents);
@@ -24,7 +25,7 @@ numbers).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable
 
@@ -43,7 +44,7 @@ _TYPE_ALT = "|".join(sorted(map(re.escape, _TYPE_WORDS), key=len, reverse=True))
 _TYPED_NUMBER_RE = re.compile(rf"(?<!\w)({_TYPE_ALT})\s+(?:so\s+)?(\d{{1,5}})(?![\d,.%/-]|\s*(?:nam|thang|ngay)\b)")
 # Every spelling of a type, folded: "nghi quyet" and "nq" name the same kind of document.
 _TYPE_SPELLINGS: dict[str, str] = {}
-for _word, _name in _TYPE_WORDS.items():
+for _name in set(_TYPE_WORDS.values()):
     _TYPE_SPELLINGS[fold(_name)] = "|".join(sorted({re.escape(w) for w, n in _TYPE_WORDS.items() if n == _name}))
 # Words that introduce a place as a place: "tỉnh Lai Châu", "thành phố Huế", "của Đồng Nai", "ở Hà Nội".
 _PLACE_CUE_RE = re.compile(r"(?:tinh|thanh pho|tp\.?|cua|o|tai|dia ban|vung)\s+$")
@@ -109,7 +110,7 @@ class LibraryDocument:
 
 @dataclass(frozen=True)
 class Mention:
-    kind: str  # place | issuer | issuer-local | number | type
+    kind: str  # place | issuer | issuer-local | number | type | title
     text: str  # as it reads in the question (folded)
     docs: frozenset[str]  # the documents it names (empty: none in the library)
     probe: str = ""  # a regex finding it in a document's folded text (default: the text as a phrase)
@@ -121,10 +122,6 @@ class QuestionScope:
     docs: frozenset[str] | None  # None: the whole library
     mentions: tuple[Mention, ...] = ()
     missing: tuple[str, ...] = ()  # what the question names that the library has no document of
-
-    @property
-    def named(self) -> bool:
-        return self.docs is not None
 
 
 _PLACES: dict[str, str] = {fold(name): canon for name, canon in all_place_names().items()}
@@ -208,7 +205,6 @@ class DocumentScoper:
         self.documents = [LibraryDocument(d, infos[d]) for d in sorted(infos)]
         self._texts = texts
         self._folded: str | None = None
-        self._question = ""
 
     @property
     def library_text(self) -> str:
@@ -224,9 +220,10 @@ class DocumentScoper:
 
     # --- mentions ------------------------------------------------------------------------
 
-    def _numbers(self, folded: str) -> list[Mention]:
+    def _numbers(self, q: str, folded: str) -> list[Mention]:
+        """``q``: the question (NFC); ``folded``: the same, folded (fold keeps NFC Vietnamese's
+        length, so a match's span slices the question as written)."""
         out = []
-        q = self._question
         for m in DOC_NUMBER_RE.finditer(nfc(folded).upper()):
             serial, code = int(m.group(1)), (m.group(3) or "").upper()
             docs = frozenset(d.doc_id for d in self.documents if d.serial == serial
@@ -293,9 +290,9 @@ class DocumentScoper:
     # --- the scope -----------------------------------------------------------------------
 
     def scope(self, question: str) -> QuestionScope:
-        self._question = nfc(question)  # fold keeps NFC Vietnamese's length: slices line up
-        folded = fold(self._question)
-        numbers, places = self._numbers(folded), self._places(question)
+        q = nfc(question)
+        folded = fold(q)
+        numbers, places = self._numbers(q, folded), self._places(question)
         issuers, types = self._issuers(folded), self._types(folded)
         mentions = tuple(numbers + places + issuers + types)
         missing: list[str] = []
