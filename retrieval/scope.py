@@ -2,7 +2,8 @@
 
 Officials name the document they mean the way they name it in speech: a province or city ("Đồng
 Nai", "dong nai", "TP.HCM"), an issuing body ("HĐND thành phố Huế", "Quốc hội", "Thủ tướng"), a
-document number ("Nghị quyết 187", "KH 153", "182/KH-UBND"), a type ("kế hoạch của Cần Thơ").
+document number ("Nghị quyết 187", "KH 153", "182/KH-UBND"), a type ("kế hoạch của Cần Thơ"), a
+year ("nghị quyết năm 2024 của HĐND tỉnh").
 Each mention is matched against what every document says about itself (its header metadata and
 title, read at ingest, and its file name), never against its body: a plan that mentions Hà Nội in
 a sentence is not Hà Nội's plan. Title words name a document when they follow a type, as a title
@@ -10,8 +11,8 @@ does ("quyết định ban hành kế hoạch …").
 
 The result is a filter (``QuestionScope.docs``) that retrieval applies in Chroma and in BM25, not
 a ranking hint. Mentions of one kind widen the scope (two provinces: both provinces' documents);
-mentions of different kinds narrow it (HĐND ∩ Huế). A type or a local issuing body alone selects
-nothing (every plan says "kế hoạch", every question may name "UBND" as the one who acts); they
+mentions of different kinds narrow it (HĐND ∩ Huế). A type, a year or a local issuing body alone
+selects nothing (every plan says "kế hoạch", every question may name "UBND" as the one who acts); they
 only narrow a scope that a place or a number opened, or a national body names.
 
 A mention that matches no document is "missing" when the library never mentions it at all (the
@@ -32,7 +33,7 @@ from typing import Iterable
 from core.text import STOPWORDS, fold, nfc, words
 from core.types import Chunk, DocumentInfo
 from core.vn import (DOC_NUMBER_RE, DOC_TYPES, ISSUER_ALIASES, ISSUER_CODES, NATIONAL_ISSUERS, TYPE_BY_CODE,
-                     all_place_names, number_in_file_name,
+                     all_place_names, number_in_file_name, years as vn_years,
                      issuer_short_name)
 
 
@@ -110,7 +111,7 @@ class LibraryDocument:
 
 @dataclass(frozen=True)
 class Mention:
-    kind: str  # place | issuer | issuer-local | number | type | title
+    kind: str  # place | issuer | issuer-local | number | type | year | title
     text: str  # as it reads in the question (folded)
     docs: frozenset[str]  # the documents it names (empty: none in the library)
     probe: str = ""  # a regex finding it in a document's folded text (default: the text as a phrase)
@@ -253,6 +254,12 @@ class DocumentScoper:
             out.append(Mention("issuer" if authored else "issuer-local", m.group(1), docs, written=issuer))
         return out
 
+    def _years(self, question: str) -> list[Mention]:
+        """Documents of a year: the years their title covers, or the year they were issued."""
+        return [Mention("year", str(y), frozenset(d.doc_id for d in self.documents
+                                                  if y in d.info.years or d.info.date[:4] == str(y)))
+                for y in dict.fromkeys(vn_years(question))]
+
     def _types(self, folded: str) -> list[Mention]:
         return [Mention("type", m.group(1), frozenset(d.doc_id for d in self.documents
                                                      if d.doc_type == fold(_TYPE_WORDS[m.group(1)])))
@@ -315,8 +322,9 @@ class DocumentScoper:
             if union and len(union) <= TITLE_DOCUMENTS:
                 return QuestionScope(union, mentions + tuple(titles), tuple(missing))
             return QuestionScope(None, mentions, tuple(missing))
-        # A local issuing body and a type only narrow a scope already opened.
-        for group in ([m for m in issuers if m.kind == "issuer-local"], types):
+        # A local issuing body, a type and a year only narrow a scope already opened: "năm 2025" is
+        # mostly what a question is about ("chỉ tiêu năm 2025"), and every plan names the years it covers.
+        for group in ([m for m in issuers if m.kind == "issuer-local"], types, self._years(q)):
             union = frozenset().union(*(m.docs for m in group)) if group else frozenset()
             if union and docs & union:
                 docs = docs & union
