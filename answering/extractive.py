@@ -36,7 +36,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    CONTINUATION_OPENERS, COUNT_NOUNS, DATE_WORDS_RE, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
+    CONTINUATION_OPENERS, COUNT_NOUNS, DATE_WORDS_RE, DOC_TYPES, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
     canonical_places, covered_years, strip_ranges, year_ranges,
 )
 from core.vn import years as vn_years
@@ -171,6 +171,11 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     if rate_only and "ty le" in " ".join(folded) and not any(h in q.folded for h in _RATE_WORDS):
         return False
     return True
+
+
+# Names of kinds of document of two words or more, folded ("ke hoach", "de an"): "luật" alone is
+# also "pháp luật".
+_KIND_NAMES = tuple(sorted({" ".join(words(t)) for t in DOC_TYPES if len(t.split()) > 1}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4096)  # one entry per document of the library
@@ -452,13 +457,19 @@ class ExtractiveAnswerer:
                 out.append((w, sum(w.values()) or 1.0, exact))
             return out
 
+        # "Đề án, kế hoạch có tầm nhìn đến năm nào?": the names of kinds of document the question
+        # uses name the document itself, like its number; they need not be covered either.
+        folded_q = " ".join(words(q.text))
+        named_kinds = set(_unit_forms(" ; ".join(
+            t for t in _KIND_NAMES if re.search(rf"(?<!\S){re.escape(t)}(?!\S)", folded_q))))
+
         def cov(variants, span: dict[str, str], section_units: set[str], ident: dict[str, str]) -> float:
             written = set(span.values())
             best = 0.0
             for weights, total, exact in variants:
                 got = 0.0
                 for u, w in weights.items():
-                    if u in ident and (u not in exact or exact[u] == ident[u]):
+                    if (u in ident and (u not in exact or exact[u] == ident[u])) or u in named_kinds:
                         total -= w  # names the document ("Lào Cai", "182/KH-UBND"): it selects, it need not be covered
                         continue
                     if u in span:
