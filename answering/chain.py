@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from threading import Lock
 from typing import Any
 
@@ -363,12 +364,18 @@ class Assistant:
         yield self._named(answer, draft.passages)
 
     def _named(self, answer: Answer, passages: list[Passage]) -> Answer:
-        """A generated answer cited from one document names it once the library holds several."""
-        docs = {c.doc_id or c.doc for c in answer.citations}
-        if not answer.found or len(docs) != 1 or len(self.retriever.bm25.doc_ids) <= 1:
+        """A generated answer names its documents once the library holds several: cited from one,
+        on a first line ("Theo …:"); cited from several, a last line says which citation is from
+        which document, so no answer blends documents without naming them."""
+        docs = list(dict.fromkeys(c.doc_id or c.doc for c in answer.citations))
+        if not answer.found or not docs or len(self.retriever.bm25.doc_ids) <= 1:
             return answer
-        source = next((p.chunk for p in passages if p.chunk.doc_id in docs), None)
-        return attributed(answer, document_name(source.info, source.doc_id)) if source else answer
+        chunks = {p.chunk.doc_id: p.chunk for p in passages}
+        names = {d: document_name(chunks[d].info, d) if d in chunks else d for d in docs}
+        if len(docs) == 1:
+            return attributed(answer, names[docs[0]])
+        sources = "; ".join(f"[{c.n}] {names[c.doc_id or c.doc]}" for c in answer.citations)
+        return replace(answer, answer=f"{answer.answer}\nNguồn: {sources}.")
 
 
 _assistant: Assistant | None = None

@@ -129,3 +129,28 @@ def test_an_abbreviation_in_the_text_measures_what_it_stands_for(library):
     # "trạm BTS" is a "trạm thu phát sóng di động": the same thing measured, not a look-alike
     a = library.ask("Tổng số trạm thu phát sóng di động phục vụ trạm bơm của tỉnh Lạng Sơn hiện nay là bao nhiêu?")
     assert a.found and "40 trạm" in a.answer, a.answer
+
+
+def test_a_generated_answer_names_each_document_it_cites(library):
+    """LLM mode: an answer citing two documents says which citation is from which document."""
+    import re as _re
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from tests.llm.fake_llm import passages
+
+    class TwoPlans(FakeListChatModel):
+        def _call(self, messages, *args, **kwargs) -> str:
+            given = passages([{"role": "user", "content": messages[-1].content}])
+            n = {share: next(k for k, t in given.items() if f"đạt {share}" in t) for share in ("72%", "65%")}
+            return f"Một tỉnh đạt 72% [{n['72%']}], tỉnh kia đạt 65% [{n['65%']}]."
+
+    llm = Assistant(library.settings, store=library.store, llm_model=TwoPlans(responses=["-"]))
+    a = llm.ask("Tỷ lệ dân cư nông thôn được sử dụng nước sạch đạt bao nhiêu?")
+    assert a.mode == "llm", a.warnings
+    assert {c.doc for c in a.citations} == {LANG_SON, CAO_BANG}
+    last = a.answer.split("\n")[-1]
+    assert last.startswith("Nguồn: ") and "Kế hoạch 45/KH-UBND của UBND tỉnh Lạng Sơn" in last
+    assert "Kế hoạch 212/KH-UBND của UBND tỉnh Cao Bằng" in last
+    marker = _re.search(r"\[(\d)\] Kế hoạch 45", last).group(1)
+    assert f"72% [{marker}]" in a.answer
