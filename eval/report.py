@@ -181,8 +181,13 @@ def run_eval(args) -> int:
         out = {**s, "modes": dict(m.modes), "overall": s,
                "per_document": {doc: dm.row() for doc, dm in sorted(per_document.items())}}
         Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.baseline and Path(args.baseline).exists():
-        failures = below_baseline(s, json.loads(Path(args.baseline).read_text()))
+    return _gate(s, args.baseline)
+
+
+def _gate(summary: dict, baseline: str | None) -> int:
+    """1 (and the failures on stderr) when a figure is below the baseline file's, else 0."""
+    if baseline and Path(baseline).exists():
+        failures = below_baseline(summary, json.loads(Path(baseline).read_text()))
         if failures:
             print("BELOW BASELINE:\n  " + "\n  ".join(failures), file=sys.stderr)
             return 1
@@ -290,9 +295,4 @@ def run_library(args) -> int:
                "per_document": {doc: dm.kind_row(next(k for k in LIBRARY_KINDS if dm.kinds[k].n))
                                 for doc, dm in sorted(per_document.items())}}
         Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
-    if args.baseline and Path(args.baseline).exists():
-        failures = below_baseline(s, json.loads(Path(args.baseline).read_text()))
-        if failures:
-            print("BELOW BASELINE:\n  " + "\n  ".join(failures), file=sys.stderr)
-            return 1
-    return 0
+    return _gate(s, args.baseline)
