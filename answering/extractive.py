@@ -338,6 +338,11 @@ def _unit_forms(text: str) -> dict[str, str]:
     return out
 
 
+# "- Cơ quan thực hiện: Sở Nội vụ chủ trì …", "- Đơn vị chủ trì: …": the agency line of an activity.
+_AGENCY_LINE_RE = re.compile(r"^\W*(?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phụ trách)\s*:", re.I)
+AGENCY_LINES = 3  # an activity's lines: content, agency, time ("- Nội dung", "- Cơ quan thực hiện", "- Thời gian")
+
+
 def _whole(c: Chunk, score: float = 1.0) -> Span:
     return Span(Passage(c, score), c.start, c.end, c.text)
 
@@ -659,6 +664,11 @@ class ExtractiveAnswerer:
                 citations = [self._cite(1, best), self._cite(2, rest)]
                 text = f"{self._with_agency(q, best)}{best.text} [1] {rest.text} [2]"
                 return Answer(question=question, answer=text, found=True, citations=citations)
+            agency = self._agency_line(q, best)
+            if agency is not None:  # "- Nội dung: …" answered with its "- Cơ quan thực hiện: …" line
+                citations = [self._cite(1, best), self._cite(2, agency)]
+                return Answer(question=question, answer=f"{best.text} [1]\n{agency.text} [2]", found=True,
+                              citations=citations)
         chosen = [best]
         for sp in spans[1:]:
             if len(chosen) >= self.max_citations:
@@ -755,6 +765,22 @@ class ExtractiveAnswerer:
             if ORG_RE.search(label):
                 return f"{label} › "
         return ""
+
+    def _agency_line(self, q: QueryInfo, sp: Span) -> Span | None:
+        """'Cơ quan nào chủ trì …?' answered by an activity's content line ("- Nội dung: Triển khai
+        …"): plans give the agency on a line of the same activity ("- Cơ quan thực hiện: Sở Nội vụ
+        chủ trì …"), within the next AGENCY_LINES lines of the same section."""
+        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
+        if not asks or ORG_RE.search(sp.text) or self._with_agency(q, sp):
+            return None
+        c = nxt = sp.passage.chunk
+        for _ in range(AGENCY_LINES):
+            nxt = self._following().get(nxt.id)
+            if nxt is None or nxt.section != c.section:
+                return None
+            if _AGENCY_LINE_RE.match(nxt.text) and ORG_RE.search(nxt.text):
+                return _whole(nxt, sp.passage.score)
+        return None
 
     def _beyond_lead(self, q: QueryInfo, best: Span, spans: list[Span]) -> Span | None:
         """The best span is a paragraph's opening sentence ("Tuy vậy, … còn một số hạn chế.") that
