@@ -146,8 +146,8 @@ class Assistant:
         return {"question": x["question"], "context": context, "passages": passages}
 
     def _answer(self, x: dict) -> Answer:
-        """One document in scope: its answer, named when the library holds several. Several: each
-        candidate document answers on its own (answering.library)."""
+        """Each candidate document answers on its own, named when the library holds several
+        (answering.library); a question across documents gets one table of them."""
         question, query, scope = x["question"], x["query"], x.get("docs")
         passages = [from_document(d) for d in x["retrieved"]]
         library_size = len(self.retriever.bm25.doc_ids)
@@ -157,13 +157,6 @@ class Assistant:
             across = self.table_answerer.across(question, query, ranked, scope)
             if across is not None:
                 return across
-        if scope is not None and len(scope) == 1:
-            answer = self._answer_from(question, query, passages, scope)
-            if answer.found and library_size > 1 and passages:
-                answer = attributed(answer, document_name(passages[0].chunk.info, passages[0].chunk.doc_id))
-            return answer
-        if library_size <= 1:
-            return self._answer_from(question, query, passages, scope)
         library = LibraryAnswerer(
             answer_in=lambda q, own, doc: self._answer_from(q, query, own, frozenset({doc})),
             retrieve=lambda q, doc: self.retriever.passages(x["search"], docs=[doc]))
@@ -213,7 +206,7 @@ class Assistant:
         if len(docs) > 1:
             for doc in docs[:SCOPED_INDEXES]:
                 self.retriever.index(frozenset({doc}))
-            self.scoper().scope("khởi động")
+            self.scoper()
 
     def ask(self, question: str, history: list | None = None, qid: str | None = None,
             docs: Sequence[str] | None = None) -> Answer:
