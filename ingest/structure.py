@@ -134,6 +134,14 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and not any(c.islower() for c in letters)
 
 
+MOSTLY_UPPER = 0.9  # a title in capitals may keep a mixed-case name ("5G, IoT")
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= MOSTLY_UPPER * len(letters)
+
+
 def _doc_type_line(text: str) -> str | None:
     """'KẾ HOẠCH', 'NGHỊ QUYẾT', 'QUYẾT ĐỊNH' (alone on a line or opening the title block)."""
     first = text.split("\n")[0].strip()
@@ -285,6 +293,8 @@ class _Parser:
         self.stack: list[_Level] = []
         self.root: str | None = None  # an attached plan or an appendix after the body
         self.tail: str | None = None  # "recipients" / "signature" while a closing block is open
+        self.root_years: tuple[int, ...] = ()  # the period an appendix's title states
+        self.titled = True  # False right after a "PHỤ LỤC" line whose title is on the next line
         self.note_path: dict[int, tuple[str, ...]] = {}
         self.doc_years: tuple[int, ...] = ()
         self.body_started = False
@@ -300,7 +310,7 @@ class _Parser:
             if lv.years:
                 ys = tuple(sorted(lv.years))
                 return ys, str(ys[-1])
-        return self.doc_years, None
+        return self.root_years or self.doc_years, None
 
     def add(self, kind: str, start: int, end: int, path: tuple[str, ...] | None = None, **kw) -> None:
         ys, period = self.years()
@@ -356,6 +366,8 @@ class _Parser:
             return
         if self.new_root(block, first):
             return
+        if self.appendix_title(block, first):
+            return
         if _is_table(text):
             self.table(block)
             return
@@ -395,15 +407,37 @@ class _Parser:
         after_end = any(u.kind in ("signature", "recipients") for u in self.units)
         if m and (_is_upper(first) or len(first) < 40 or after_end):
             label = "Phụ lục" + (f" {m.group(2)}" if m.group(2) else "")
-            self.root, self.stack = label, []
-            self.add("paragraph", block.start, block.end, (label,))
+            title = first[m.end():].strip(" .:-–")  # "PHỤ LỤC I: DANH MỤC …" on one line
+            self.root, self.stack, self.root_years, self.titled = label, [], (), False
+            if len(title) > 3:
+                self.name_appendix(title)
+            self.add("paragraph", block.start, block.end, (self.root,))
             return True
         type_line = _doc_type_line(first)
         if type_line and after_end:
-            self.root, self.stack = sentence_case(type_line) + " kèm theo", []
+            self.root, self.stack, self.root_years = sentence_case(type_line) + " kèm theo", [], ()
             self.add("paragraph", block.start, block.end, (self.root,))
             return True
         return False
+
+    def appendix_title(self, block, first: str) -> bool:
+        """The upper-case line under "PHỤ LỤC" is the appendix's title: it names the appendix in
+        the path ("Phụ lục 01. Định hướng phát triển vùng nguyên liệu …") and states its period."""
+        if self.titled:
+            return False
+        self.titled = True
+        if "\n" in block.text.strip() or not _mostly_upper(first) or first.startswith("(") or _is_table(block.text):
+            return False
+        self.name_appendix(first)
+        self.add("paragraph", block.start, block.end, (self.root,))
+        return True
+
+    def name_appendix(self, title: str) -> None:
+        self.titled = True
+        # "… HẠ TẦNG 5G, IoT TRONG …": the upper-case words in lower case, a mixed-case name kept
+        title = _keep_names(title, " ".join(w if any(c.islower() for c in w) else w.lower() for w in title.split()))
+        self.root = _short(f"{self.root}. {title[:1].upper()}{title[1:]}")
+        self.root_years = tuple(sorted(covered_years(title)))
 
     def plain(self, block) -> None:
         text = block.text

@@ -122,7 +122,8 @@ def test_signature_stands_alone_and_the_appendix_opens_a_new_root():
     assert clean.text[rec.start:rec.end].endswith("- Lưu: VT.")
     rows = [u for u in units if u.kind == "row"]
     row = next(u for u in rows if clean.text[u.start:u.end].startswith("2 | Đào tạo"))
-    assert row.path == ("Phụ lục", "Đào tạo cán bộ")
+    # the capitalised line under "PHỤ LỤC" is the appendix's title, and names it in the path
+    assert row.path == ("Phụ lục. Kinh phí thực hiện", "Đào tạo cán bộ")
     assert row.headers == "STT | Nội dung | Năm 2026 | Năm 2027"  # a row carries its column headers
     assert row.years == (2026, 2027)
 
@@ -185,3 +186,16 @@ def test_period_questions_are_answered_by_a_stated_period():
     # a list under "b) Đến năm 2030": the heading states the period and leads the answer
     b = answerer.answer("Số hóa 90.000 đầu sách đến năm nào?", [p for p in body if "90.000" in p.chunk.text])
     assert b.found and "2030" in b.answer
+
+
+APPENDIX_TITLED = PLAN.replace("PHỤ LỤC\n\nKINH PHÍ THỰC HIỆN", "PHỤ LỤC 02\n\nDANH MỤC NHIỆM VỤ MẠNG 5G, IoT TỈNH BẮC NINH NĂM 2027\n\n(Kèm theo Kế hoạch số 215/KH-UBND)")
+
+
+def test_the_appendix_title_names_the_appendix_and_states_its_period():
+    clean, units = _units(APPENDIX_TITLED)
+    note = _find(clean, units, "(Kèm theo")
+    # codes and place names keep their spelling; the title's year is the appendix's period
+    assert note.path == ("Phụ lục 02. Danh mục nhiệm vụ mạng 5G, IoT tỉnh Bắc Ninh năm 2027",)
+    assert note.years == (2027,)
+    row = _find(clean, units, "1 | Số hóa")
+    assert row.path[0] == note.path[0] and row.years == (2026, 2027)  # a row: its columns' years
