@@ -36,7 +36,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    CONTINUATION_OPENERS, COUNT_NOUNS, DATE_WORDS_RE, DOC_TYPES, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
+    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, MAGNITUDE_WORDS, DATE_WORDS_RE, DOC_TYPES, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
     canonical_places, covered_years, strip_ranges, year_ranges,
 )
 from core.vn import years as vn_years
@@ -54,7 +54,7 @@ _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram"
 _NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
 # A question about a period ("thực hiện trong thời gian nào", "tầm nhìn đến năm nào", "giai đoạn nào")
 _PERIOD_ASK_RE = re.compile(r"\b(?:trong thoi gian nao|thuc hien (?:trong |vao )?thoi gian nao|giai doan nao"
-                            r"|tam nhin den nam nao|den nam nao|trong bao lau)\b")
+                            r"|tam nhin den nam nao|den nam nao|trong bao lau|tu nam(?: hoc)? nao)\b")
 # A period as texts state it: "2026 - 2030", "đến (hết) năm 2030", "từ năm 2025", "từ nay đến năm 2030"
 _PERIOD_TEXT_RE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}|(?:đến|tới)\s+(?:hết\s+)?năm\s+(?:19|20)\d{2}"
                              r"|từ\s+(?:năm\s+)?(?:19|20)\d{2}", re.I)
@@ -90,8 +90,16 @@ _SELF_ADOPTED_RE = re.compile(r"(?:Nghị quyết|Quyết định|Kế hoạch|V
                               r"(?:thông qua|ban hành|ký)[^.]{0,40}?ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
 _WHO_RE = re.compile(r"\bla ai\b|\bai la\b|\bten (?:la )?gi\b|\bho ten\b")
 _ORG_ASK_RE = re.compile(r"\b(?:co quan|don vi|to chuc|so nganh|bo nganh|phoi hop|chu tri|cap nao)\b")
+# "Công an tỉnh có nhiệm vụ gì?", "Sở Y tế phải làm gì?": the tasks under an agency's heading.
+_DUTY_ASK_RE = re.compile(r"\b(?:nhiem vu|trach nhiem|vai tro) (?:gi|nao)\b|\blam (?:gi|nhung gi)\b"
+                          r"|\bduoc giao (?:gi|nhung gi)\b")
+# The numbering before a heading's words: "5.", "2.13.", "IV.", "a)".
+_HEADING_MARK_RE = re.compile(r"^(?:[\dIVXLC]+(?:\.\d+)*[.)]?|[a-zđ]\))\s*")
+# "Ngoài Ngày Di sản văn hóa Việt Nam, … những ngày nào?": the rest of a list, without what is named.
+_EXCEPT_RE = re.compile(r"^(?:ngoai|ben canh|tru)\s+(.+?)(?:\s+ra)?$")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
 _COUNT_NOUNS = frozenset(fold(n) for n in COUNT_NOUNS)  # "người", "cơ sở", "xã": things counted
+_AMOUNT_NOUNS = frozenset(fold(n) for n in AMOUNT_NOUNS)  # "phí", "tiền": an amount, any figure of money or share
 _PER_WORDS = ("moi", "hang", "tren")  # mỗi / hằng / trên: a rate per unit, not a unit counted
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
@@ -103,7 +111,7 @@ _NAME_RE = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
 # A kind of document number asked about: "NQ/TU", "KL/TW" (not "09-NQ/TU": that is one document).
 _CODE_ASK_RE = re.compile(r"(?<![\d-])\b([A-ZĐ]{1,6}/[A-ZĐ]{1,8})\b")
 # Document numbers ("18-NQ/TU", "1283/NQ-UBTVQH15") are names, not figures.
-_CODE_RE = re.compile(r"\b\d+[-/][A-ZĐ][\w/-]*")
+_CODE_RE = re.compile(r"\b\d+(?:/\d+)*[-/][A-ZĐ][\w/-]*")
 # A document number or a full date, as a header or signature block gives them.
 _DOC_META_RE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}|ngày \d{1,2} tháng \d{1,2}|Số:?\s*\d+|\d+[-/][A-ZĐ]+/[A-ZĐ-]+")
 _ORDINAL_RE = re.compile(r"\b(?:thứ|khóa|khoá)\s+[IVXLC]+\b")
@@ -121,12 +129,29 @@ _SENTENCE_END = (".", "!", "?", "…", ":", ";", "./.")
 PLACE_NAMES = sorted(all_place_names(), key=len, reverse=True)
 
 
+# A figure, not a code: "5G", "3G/4G" name a technology.
+_FIGURE_RE = re.compile(r"\d+(?:[.,/]\d+)*%?(?![\dA-ZĐ])")
+# The ordinal cell that opens a table row ("3 | Đền Quan Đế | …", "II | Cây công nghiệp")
+_ROW_ORDINAL_RE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}(?:\.\d+)*)\s*\|")
+
+
 def has_quantity(text: str) -> bool:
-    """A figure that is not a year, a date or a document number: '52%', '17.800', '26/28', 'lần thứ XIV'."""
+    """A figure that is not a year, a date, a document number, a row's ordinal or a code: '52%',
+    '17.800', '26/28', 'lần thứ XIV' (not "ngày 16 tháng 7 năm 2024", "5G", "1 | Nghiên cứu …")."""
     if _ORDINAL_RE.search(text):
         return True
-    text = _CODE_RE.sub(" ", text)
-    return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _NUMBER_RE.findall(text))
+    text = DATE_WORDS_RE.sub(" ", _CODE_RE.sub(" ", _ROW_ORDINAL_RE.sub(" ", text)))
+    return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _FIGURE_RE.findall(text))
+
+
+_MONEY_WORDS = frozenset(w for t in CURRENCY_WORDS + MAGNITUDE_WORDS for w in words(t))
+
+
+def _is_amount(folded: list[str], row_units: set[str] | None) -> bool:
+    """A share ("50%") or a sum of money ("20.000 đồng", "3,9 triệu USD", a row in "đồng/lượt")."""
+    if any(w.endswith("%") for w in folded) or (row_units is not None and row_units & _MONEY_WORDS):
+        return True
+    return any(w[:1].isdigit() and set(folded[i + 1:i + 3]) & _MONEY_WORDS for i, w in enumerate(folded))
 
 
 def _figure_before(folded: list[str], thing: list[str]) -> bool:
@@ -147,6 +172,8 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
         unit = []  # "bao nhiêu mỗi tháng" asks an amount per month, not a count of months
     if " ".join(asked) in _COUNT_NOUNS:
         unit = asked  # "bao nhiêu cơ sở": a thing counted, though "cơ" folds to the stopword "có"
+    if unit and (" ".join(unit[:2]) in _AMOUNT_NOUNS or unit[0] in _AMOUNT_NOUNS):
+        return _is_amount(folded, row_units)  # "giảm bao nhiêu phí": an amount, not a count of fees
     if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
         return "%" in text  # "bao nhiêu % xã" asks a share
     if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
@@ -195,7 +222,7 @@ _LINK_WORDS = frozenset({"danh", "cho", "cua", "ve", "doi", "voi", "chung", "cac
 # "tỷ lệ lao động … bảo hiểm [thất nghiệp]" does not measure "thất nghiệp" (9 words on).
 MODIFIER_WINDOW = 7
 MODIFIER_BEFORE = 4  # "20 dự án có tổng vốn": the thing may stand just before the head
-_FRAME_WORDS = frozenset({"bao", "nhieu", "la", "gi", "nam", "dat", "muc", "may", "nao", "can", "phai", "duoc"})
+_FRAME_WORDS = frozenset({"bao", "nhieu", "la", "gi", "nam", "dat", "muc", "may", "nao", "can", "phai", "duoc", "uoc"})
 
 
 def _measured_things(folded_words: list[str]) -> list[tuple[str, int]]:
@@ -220,8 +247,8 @@ def _thing_after(ws: list[str], pos: int) -> list[str]:
         rest = rest[1:]
     thing = []
     for w in rest[:2]:
-        if w in _FRAME_WORDS or w[:1].isdigit():
-            break
+        if w in _FRAME_WORDS or w[:1].isdigit() or (thing and w in STOPWORDS):
+            break  # "tỷ lệ nữ trong diện quy hoạch" measures "nữ": a function word ends the thing
         thing.append(w)
     return thing
 
@@ -266,7 +293,8 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     """What is ("hiện nay có bao nhiêu trạm") is not answered by what is aimed at ("phấn đấu 100% …
     đến năm 2030"), nor an aim by what is: a figure of the present answers the present."""
     span = " ".join(words(span_text))
-    asks_now, asks_aim = bool(_PRESENT_RE.search(q.folded)), bool(_TARGET_RE_FOLDED.search(q.folded))
+    asks_now = bool(_PRESENT_RE.search(q.folded) or q.folded.startswith("hien "))  # "Hiện Hà Tĩnh có …"
+    asks_aim = bool(_TARGET_RE_FOLDED.search(q.folded))
     says_now, says_aim = bool(_PRESENT_RE.search(span)), bool(_TARGET_RE_FOLDED.search(span))
     if asks_now and not asks_aim:
         return not (says_aim and not says_now)
@@ -275,11 +303,50 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     return True
 
 
+_AGENCY_LEADS_RE = re.compile(ORG_RE.pattern + r"[^.;:]{0,100}\bchủ trì\b")
+
+
+def _names_agency(text: str) -> bool:
+    """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Tư lệnh …") or
+    says who leads ("Giao Sở Công Thương chủ trì"). An agency inside the task ("tại Bệnh viện Hùng
+    Vương") is not its doer."""
+    return bool(ORG_RE.match(re.sub(r"^[\s\-+•*]+", "", text)) or _AGENCY_LEADS_RE.search(text))
+
+
+NAMED_CELL_BONUS = 0.1  # as much as a target asked as "chỉ tiêu" or a status asked "có đạt không"
+_CELL_FIGURE_RE = re.compile(r"[-–+]?\s*\d[\d.,/]*\s*%?")
+
+
+def _names_a_figure_column(q: QueryInfo, chunk: Chunk) -> bool:
+    """'… có điểm chuẩn bao nhiêu?' asked of a row whose column "ĐIỂM CHUẨN" holds a figure: the
+    question names the cell that answers it (a column's words, each in the question)."""
+    headers = [h.strip() for h in chunk.headers.split("\n")[0].split("|")]
+    cells = [c.strip() for c in chunk.text.split("|")]
+    asked = set(words(q.current))
+    for h, c in zip(headers[1:], cells[1:]):  # the first column numbers or labels the row
+        named = [w for w in words(h) if w not in STOPWORDS and not w[:1].isdigit()]
+        if named and all(w in asked for w in named) and _CELL_FIGURE_RE.fullmatch(c):
+            return True
+    return False
+
+
 def _row_units(chunk: Chunk) -> set[str] | None:
     """The folded words of a table row, its headers and its labels (None for other chunks)."""
     if chunk.kind != "row":
         return None
-    return set(words(" ".join((chunk.text, chunk.headers, chunk.section))))
+    labels = " ".join((chunk.text, chunk.headers, chunk.section))
+    return set(words(labels)) | set(words(_inline_abbreviations(labels)))  # "ƯTH năm 2025": ước thực hiện
+
+
+ROW_LABEL_CHARS = 80  # a label in a row's answer; a longer heading is cut at a word
+
+
+def _short_label(label: str) -> str:
+    """'Phụ lục 01. Định hướng phát triển …' -> 'Phụ lục 01': an appendix is named by its number."""
+    m = re.match(r"(Phụ lục(?: [\w]+)?)\. ", label)
+    if m:
+        return m.group(1)
+    return label if len(label) <= ROW_LABEL_CHARS else label[:ROW_LABEL_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
@@ -289,7 +356,7 @@ def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
     cells = [c.strip() for c in chunk.text.split("|")]
     if len(headers) < 2 or len(cells) != len(headers):
         return None
-    label = " › ".join(chunk.section.split(SECTION_SEP)[-2:]) if chunk.section else ""
+    label = " › ".join(map(_short_label, chunk.section.split(SECTION_SEP)[-2:])) if chunk.section else ""
     ordinal = re.compile(r"(?:STT|TT|Số TT|Số thứ tự)\.?", re.I)
     pairs = [(h, c) for i, (h, c) in enumerate(zip(headers, cells)) if c and c not in ("-", "–", "+")
              and not (i == 0 and (ordinal.fullmatch(h) or re.fullmatch(r"[IVXLC]+|\d{1,3}", c)))]
@@ -340,7 +407,7 @@ def _unit_forms(text: str) -> dict[str, str]:
 
 # "- Cơ quan thực hiện: Sở Nội vụ chủ trì …", "- Đơn vị chủ trì: …": the agency line of an activity.
 _AGENCY_LINE_RE = re.compile(r"^\W*(?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phụ trách)\s*:", re.I)
-AGENCY_LINES = 3  # an activity's lines: content, agency, time ("- Nội dung", "- Cơ quan thực hiện", "- Thời gian")
+AGENCY_LINES = 6  # lines after an activity's content ("+ …" sub-items, then "- Cơ quan thực hiện: …")
 
 
 def _whole(c: Chunk, score: float = 1.0) -> Span:
@@ -417,6 +484,8 @@ class ExtractiveAnswerer:
         self.lead_gain = 0.45  # share of the question an opening sentence must leave to a later one
         self._leads: tuple[BM25Index | None, dict[str, str]] = (None, {})
         self._next: tuple[BM25Index | None, dict[str, Chunk]] = (None, {})
+        self._prev: tuple[BM25Index | None, dict[str, Chunk]] = (None, {})
+        self._by_section: tuple[BM25Index | None, dict[str, dict[str, list[Chunk]]]] = (None, {})
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -543,6 +612,8 @@ class ExtractiveAnswerer:
                     score += 0.1
                 if status and status.search(" ".join(words(sp.text))):
                     score += 0.1
+                if wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk):
+                    score += NAMED_CELL_BONUS
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
                 sp.score = score
@@ -577,6 +648,14 @@ class ExtractiveAnswerer:
             self._next = (self.bm25, {a.id: b for a, b in zip(chunks, chunks[1:]) if a.doc_id == b.doc_id})
         return self._next[1]
 
+    def _preceding(self) -> dict[str, Chunk]:
+        """chunk id -> the previous chunk of its document (the inverse of ``_following``)."""
+        if self.bm25 is None:
+            return {}
+        if self._prev[0] is not self.bm25:
+            self._prev = (self.bm25, {b.id: self.bm25.by_id[a] for a, b in self._following().items()})
+        return self._prev[1]
+
     # -- answering ----------------------------------------------------------------------
 
     def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
@@ -595,7 +674,7 @@ class ExtractiveAnswerer:
         cited = self._cited_documents(q, passages)
         if cited:
             return self._compose(question, cited)
-        structural = self._structural(q, passages)
+        structural = self._structural(q, passages) or self._duties(q, passages)
         if structural:
             return self._compose(question, structural)
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
@@ -631,6 +710,9 @@ class ExtractiveAnswerer:
                 return self._compose(question, per_subject)
         if not spans or spans[0].coverage < self.min_coverage or unknown:
             return refuse
+        rest = self._rest_of_list(q, spans[0])
+        if rest:
+            return self._compose(question, rest)
         wants_list = any(h in q.folded for h in _LIST_HINTS)
         if wants_list and "chi tieu" in q.folded:  # "các chỉ tiêu … gồm những gì": targets, not tasks
             targets = [sp for sp in spans if sp.passage.chunk.kind == "target"
@@ -664,7 +746,11 @@ class ExtractiveAnswerer:
                 citations = [self._cite(1, best), self._cite(2, rest)]
                 text = f"{self._with_agency(q, best)}{best.text} [1] {rest.text} [2]"
                 return Answer(question=question, answer=text, found=True, citations=citations)
-            agency = self._agency_line(q, best)
+            agency = self._agency_line(q, best) or self._opening_agency(q, best)
+            if agency is not None and agency.start < best.start:  # "3. Bộ Tư lệnh … chủ trì, …" | "… vào kế hoạch …"
+                citations = [self._cite(1, agency), self._cite(2, best)]
+                return Answer(question=question, answer=f"{agency.text} … [1] {best.text} [2]", found=True,
+                              citations=citations)
             if agency is not None:  # "- Nội dung: …" answered with its "- Cơ quan thực hiện: …" line
                 citations = [self._cite(1, best), self._cite(2, agency)]
                 return Answer(question=question, answer=f"{best.text} [1]\n{agency.text} [2]", found=True,
@@ -723,6 +809,18 @@ class ExtractiveAnswerer:
         lo = max(0, min(i - self.MAX_LIST_ITEMS // 2, len(same) - self.MAX_LIST_ITEMS))
         return [_whole(x, best.passage.score) for x in same[lo:lo + self.MAX_LIST_ITEMS]]
 
+    def _rest_of_list(self, q: QueryInfo, best: Span) -> list[Span]:
+        """'Ngoài A, … những gì?' answered inside a list that holds A: the list's other items."""
+        if "," not in q.current:
+            return []
+        m = _EXCEPT_RE.match(" ".join(words(q.current.split(",")[0])))
+        if not m:
+            return []
+        named = m.group(1)
+        items = self._siblings(best)
+        rest = [sp for sp in items if named not in " ".join(words(sp.text))]
+        return rest if 0 < len(rest) < len(items) else []
+
     @staticmethod
     def _period_of(sp: Span) -> str:
         """The period a span states ("từ năm 2025 đến hết năm 2030"), or the heading above it that
@@ -752,35 +850,56 @@ class ExtractiveAnswerer:
         if not _PERIOD_ASK_RE.search(q.folded) or _PERIOD_TEXT_RE.search(sp.text):
             return ""
         label = ExtractiveAnswerer._period_of(sp)
-        return f"{label} › " if label and label != sp.text else ""
+        return f"{_short_label(label)} › " if label and label != sp.text else ""
 
     @staticmethod
     def _with_agency(q: QueryInfo, sp: Span) -> str:
         """'Cơ quan nào chủ trì …?' answered by a task under its agency's heading ('5. Công an tỉnh'
         › 'Chủ trì, phối hợp …'): the heading names the agency, so the answer starts with it."""
         asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
-        if not asks or ORG_RE.search(sp.text):
+        if not asks or _names_agency(sp.text):
             return ""
         for label in reversed(sp.passage.chunk.section.split(SECTION_SEP)):
             if ORG_RE.search(label):
-                return f"{label} › "
+                return f"{_short_label(label)} › "
         return ""
 
     def _agency_line(self, q: QueryInfo, sp: Span) -> Span | None:
         """'Cơ quan nào chủ trì …?' answered by an activity's content line ("- Nội dung: Triển khai
         …"): plans give the agency on a line of the same activity ("- Cơ quan thực hiện: Sở Nội vụ
-        chủ trì …"), within the next AGENCY_LINES lines of the same section."""
+        chủ trì …"), within the next AGENCY_LINES lines of the same activity (its section or, for a
+        sub-item of the content, the section above)."""
         asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
-        if not asks or ORG_RE.search(sp.text) or self._with_agency(q, sp):
+        if not asks or _names_agency(sp.text) or self._with_agency(q, sp):
             return None
         c = nxt = sp.passage.chunk
         for _ in range(AGENCY_LINES):
             nxt = self._following().get(nxt.id)
-            if nxt is None or nxt.section != c.section:
+            if nxt is None or not (nxt.section == c.section or c.section.startswith(nxt.section + SECTION_SEP)):
                 return None
             if _AGENCY_LINE_RE.match(nxt.text) and ORG_RE.search(nxt.text):
                 return _whole(nxt, sp.passage.score)
         return None
+
+    def _opening_agency(self, q: QueryInfo, sp: Span) -> Span | None:
+        """'Đơn vị nào chủ trì …?' answered by a task cut by the token budget: the agency that opens
+        the task in an earlier chunk of it ("3. Bộ Tư lệnh Thành phố chủ trì, phối hợp …"), its clause."""
+        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
+        if not asks or _names_agency(sp.text):
+            return None
+        c, before = sp.passage.chunk, self._preceding()
+        first = c
+        while (prev := before.get(first.id)) is not None and prev.section == c.section and prev.kind == c.kind \
+                and 0 <= first.start - prev.end <= 2:
+            first = prev
+        if first is c:
+            return None
+        mark = _HEADING_MARK_RE.match(first.text)
+        comma = re.compile(r",\s+|[.;:]\s").search(first.text, mark.end() if mark else 0)  # after "3. "
+        opening = (0, comma.start() if comma else len(first.text))
+        if not _names_agency(first.text[opening[0]:opening[1]]):
+            return None
+        return _sub(Passage(first, sp.passage.score), *opening)
 
     def _beyond_lead(self, q: QueryInfo, best: Span, spans: list[Span]) -> Span | None:
         """The best span is a paragraph's opening sentence ("Tuy vậy, … còn một số hạn chế.") that
@@ -837,6 +956,37 @@ class ExtractiveAnswerer:
                     whole.score, whole.coverage = sp.score, sp.coverage
                     return whole
         return sp
+
+    def _sections(self) -> dict[str, dict[str, list[Chunk]]]:
+        """doc id -> section path -> its chunks in order, derived once per index (a lookup per question)."""
+        if self.bm25 is None:
+            return {}
+        if self._by_section[0] is not self.bm25:
+            out: dict[str, dict[str, list[Chunk]]] = {}
+            for c in self.bm25.chunks:
+                out.setdefault(c.doc_id, {}).setdefault(c.section, []).append(c)
+            self._by_section = (self.bm25, out)
+        return self._by_section[1]
+
+    def _duties(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
+        """'Công an tỉnh Sơn La có nhiệm vụ gì?': the tasks under the heading that names that agency
+        ('5. Công an tỉnh'), in the order the document gives them. The heading's words must all be in
+        the question; of several headings, the one naming the agency most fully."""
+        if not _DUTY_ASK_RE.search(q.folded) or not passages:
+            return []
+        asked = set(words(q.current))
+        sections = self._sections().get(self._doc_of(passages), {})
+        best, size = None, 1  # an agency is named by two words at least ("Công an", "Sở Y tế")
+        for section in sections:
+            label = _HEADING_MARK_RE.sub("", section.split(SECTION_SEP)[-1]).split(":")[0]
+            named = [w for w in words(label) if w not in STOPWORDS]
+            if ORG_RE.match(label) and len(named) > size and all(w in asked for w in named):
+                best, size = section, len(named)
+        if best is None:
+            return []
+        under = [c for section, chunks in sections.items() if section == best or section.startswith(best + SECTION_SEP)
+                 for c in chunks]
+        return [_whole(c) for c in under[:self.MAX_LIST_ITEMS]]
 
     def _all_chunks(self) -> list[Chunk]:
         return self.bm25.chunks if self.bm25 is not None else []
@@ -1056,11 +1206,15 @@ class ExtractiveAnswerer:
                 continue  # an ordinary capitalised first word
             if sentence_start and name.split()[0].lower() in STOPWORDS_VI:
                 name = name.split(" ", 1)[1]  # "Theo Phụ lục": a function word opens the sentence
-            ws = words(ABBR_RE.sub(" ", fold(name)))
-            grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
-            if any(not self.bm25.known(g) for g in grams):
-                return True
+            rest = name.split(" ", 1)[1] if sentence_start and " " in name else ""
+            if not self._known_name(name) and not (" " in rest and self._known_name(rest)):
+                return True  # "Xoài Sơn La định hướng …": the first word may be capitalised as it opens
         return False
+
+    def _known_name(self, name: str) -> bool:
+        ws = words(ABBR_RE.sub(" ", fold(name)))
+        grams = [f"{a}_{b}" for a, b in zip(ws, ws[1:])] if len(ws) > 1 else ws
+        return all(self.bm25.known(g) for g in grams)
 
     def _compose(self, question: str, spans: list[Span]) -> Answer:
         citations = [self._cite(i + 1, sp) for i, sp in enumerate(spans)]

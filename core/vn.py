@@ -146,11 +146,16 @@ COUNT_NOUNS: tuple[str, ...] = (
     "trạm y tế", "cơ sở", "sản phẩm", "mô hình", "thôn", "tổ dân phố", "đơn vị", "công trình", "căn nhà",
     "ngôi nhà", "căn hộ", "nhà", "việc làm", "chỉ tiêu", "nhiệm vụ", "lượt khách", "lượt người", "lượt",
     "khách", "cây", "con", "chuyên án", "đề án", "vụ", "vụ việc", "cụm công nghiệp", "khu công nghiệp",
-    "làng", "thị trấn", "phường",
+    "làng", "thị trấn", "phường", "trẻ em", "trẻ", "cán bộ", "công chức", "viên chức", "đảng viên", "hội viên",
+    "bệnh nhân", "thí sinh", "học viên",
 ) + tuple(sorted(UNITS_OF_MEASURE))
 
 
 # A unit as a question spells it -> as documents write it after a figure (folded): "mét" -> "m".
+# Nouns that name an amount of money, not a unit counted: "giảm bao nhiêu phí", "bao nhiêu tiền một
+# lượt" are answered by "50% mức phí", "20.000 đồng/lượt/khách".
+AMOUNT_NOUNS: tuple[str, ...] = ("tiền", "phí", "lệ phí", "học phí", "kinh phí", "chi phí", "vốn", "giá", "lương")
+
 UNIT_SPELLINGS: dict[str, str] = {
     "met": "m", "kilomet": "km", "ki lo met": "km", "hecta": "ha", "hec ta": "ha", "tan": "tan",
     "met vuong": "m2", "ki lo gam": "kg", "kilogam": "kg", "megawatt": "mw", "phan tram": "%",
@@ -436,6 +441,8 @@ ABBREVIATIONS: dict[str, str] = {
     "ldtbxh": "lao động - thương binh và xã hội",
     "gd-dt": "giáo dục và đào tạo",
     "gddt": "giáo dục và đào tạo",
+    "uth": "ước thực hiện",  # a table column: "ƯTH năm 2025"
+    "dvt": "đơn vị tính",
 }
 
 # Indicator synonyms: ways of naming the same measured quantity (folded phrases). A question

@@ -21,6 +21,9 @@ from retrieval.query import analyse
      "tỷ lệ lao động trong độ tuổi tham gia bảo hiểm thất nghiệp đạt trên 20%", False),
     ("Kim ngạch nhập khẩu năm 2026 bao nhiêu?", "Kim ngạch xuất khẩu đạt 3 tỷ đô la Mỹ", False),
     ("Ngân sách dành cho y tế là bao nhiêu?", "Tổng thu ngân sách trên địa bàn đạt 20.000 tỷ đồng", False),
+    # a function word ends the thing measured: "tỷ lệ nữ trong …" measures "nữ"
+    ("Tỷ lệ nữ trong diện quy hoạch lãnh đạo đạt bao nhiêu?",
+     "Tỷ lệ cán bộ, công chức, viên chức nữ trong diện quy hoạch đạt 40%", True),
     # a head's thing does not leak into the next clause
     ("Tỷ lệ thất nghiệp là bao nhiêu?",
      "tỷ lệ lao động tham gia bảo hiểm thất nghiệp đạt 20%; tỷ lệ bao phủ bảo hiểm y tế đạt 95%", False),
@@ -80,3 +83,26 @@ def test_what_is_does_not_answer_what_is_aimed_at(question, sentence, same):
     from answering.extractive import same_tense
 
     assert same_tense(analyse(question), sentence) is same
+
+
+@pytest.mark.parametrize("text, quantity", [
+    ("đạt 52% kế hoạch", True),
+    ("Tổng thu ngân sách 17.800 tỷ đồng", True),
+    ("theo Nghị quyết số 15/2024/NQ-HĐND ngày 16 tháng 7 năm 2024", False),  # a date and a number name an act
+    ("phát triển mạng 5G và 3G/4G giai đoạn 2026 - 2030", False),  # codes and years
+    ("1 | Rà soát các văn bản | Sở Xây dựng | 2026-2030", False),  # a row's ordinal is not a figure
+    ("3 | Đền Quan Đế | đồng/lượt/khách | 20.000", True),
+])
+def test_a_quantity_is_not_a_date_a_code_or_a_row_ordinal(text, quantity):
+    from answering.extractive import has_quantity
+
+    assert has_quantity(text) is quantity
+
+
+def test_a_question_naming_a_figure_column_names_the_cell_that_answers():
+    from answering.extractive import _names_a_figure_column
+
+    row = _row("I | NHÓM PHƯỜNG, XÃ | 120", "STT | TIÊU CHÍ | ĐIỂM CHUẨN | HƯỚNG DẪN CHẤM", "Phụ lục › NHÓM PHƯỜNG, XÃ")
+    assert _names_a_figure_column(analyse("Nhóm phường, xã có tổng điểm chuẩn bao nhiêu?"), row)
+    assert not _names_a_figure_column(analyse("Nhóm phường, xã được chấm theo hướng dẫn nào?"), row)  # no figure
+    assert not _names_a_figure_column(analyse("Nhóm phường, xã có bao nhiêu tiêu chí?"), row)

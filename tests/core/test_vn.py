@@ -91,7 +91,7 @@ def test_number_phrases():
 
 
 def test_units():
-    assert UNITS_OF_MEASURE <= set(COUNT_NOUNS) and len(COUNT_NOUNS) == len(set(COUNT_NOUNS)) == 59
+    assert UNITS_OF_MEASURE <= set(COUNT_NOUNS) and len(COUNT_NOUNS) == len(set(COUNT_NOUNS)) == 69
     assert {"hộ gia đình", "doanh nghiệp", "km²", "héc-ta"} <= set(COUNT_NOUNS)
 
 

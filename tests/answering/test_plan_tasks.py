@@ -1,0 +1,145 @@
+"""A plan's tasks, activities, fee lists and appendix, on a fixture written for the tests: what an
+agency must do (the tasks under its heading), who leads an activity (its agency line, below the
+content's sub-items), who leads a task cut by the token budget (the agency opening it), the rest of
+a list ("Ngoài A, … nào?"), amounts asked as "bao nhiêu phí / tiền", and what a question at the
+present does not take from a target."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering.chain import Assistant
+from ingest.pipeline import ingest_upload
+from settings import Settings
+
+NAME = "ke-hoach-xuat-khau-ha-giang-2026.txt"
+
+LONG_TASK = (
+    "3. Bộ Chỉ huy quân sự tỉnh chủ trì, phối hợp với Sở Nông nghiệp và Môi trường, các sở, ban, ngành, "
+    "đơn vị liên quan và Ủy ban nhân dân các xã, phường rà soát, cập nhật tài liệu, "
+    + "tổ chức tập huấn, diễn tập, bồi dưỡng kỹ năng cho lực lượng dân quân tự vệ ở các thôn, bản vùng cao, "
+    * 6
+    + "đưa nội dung phòng tránh sạt lở đất vào chương trình huấn luyện hằng năm cho dân quân thường trực."
+)
+
+PLAN = f"""ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 77/KH-UBND
+Hà Giang, ngày 09 tháng 1 năm 2026
+
+KẾ HOẠCH
+
+XUẤT KHẨU NÔNG SẢN VÀ THU PHÍ THAM QUAN NĂM 2026
+
+I. MỤC TIÊU
+
+1. Chè Shan tuyết tham gia xuất khẩu năm 2026 đạt 3.000 tấn; thị trường định hướng xuất khẩu: Đài Loan, Nhật Bản.
+
+2. Phấn đấu 100% trẻ em 5 tuổi được học 2 buổi/ngày.
+
+II. HOẠT ĐỘNG
+
+1. Quảng bá sản phẩm
+
+a) Hoạt động 1
+
+- Nội dung:
+
++ Tổ chức hội chợ chè Shan tuyết tại Trung tâm Hội nghị tỉnh trong tháng 10.
+
++ Xây dựng video giới thiệu vùng chè cổ thụ.
+
+- Cơ quan thực hiện: Sở Công Thương chủ trì, phối hợp với Sở Văn hóa, Thể thao và Du lịch.
+
+III. PHÍ THAM QUAN
+
+1. Mức thu phí tham quan Cột cờ Lũng Cú là 25.000 đồng/lượt/khách.
+
+2. Đối với người thuộc diện hưởng từ 2 trường hợp ưu đãi trở lên thì chỉ giảm 50% mức phí.
+
+3. Không thu phí vào các ngày:
+
+- Ngày Di sản văn hóa Việt Nam 23/11.
+
+- Ngày Quốc khánh 02/9 và ngày Giỗ Tổ Hùng Vương 10/3 âm lịch.
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1. Sở Công Thương
+
+- Chủ trì tổ chức các đoàn xúc tiến thương mại tại thị trường Đài Loan.
+
+- Tổng hợp, báo cáo kết quả xuất khẩu trước ngày 15/12 hằng năm.
+
+2. Công an tỉnh
+
+Chủ trì quản lý xuất nhập cảnh, cư trú của thương nhân nước ngoài đến khảo sát vùng nguyên liệu.
+
+{LONG_TASK}
+
+Nơi nhận:
+- Bộ Công Thương;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Nguyễn Văn Sơn
+"""
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory) -> Assistant:
+    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("plan-tasks-index"))
+    assistant = Assistant(settings)
+    assert ingest_upload(PLAN.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
+    return assistant
+
+
+def test_what_an_agency_must_do_is_the_tasks_under_its_heading(plan):
+    a = plan.ask("Công an tỉnh Hà Giang có nhiệm vụ gì trong kế hoạch này?")
+    assert a.found and "xuất nhập cảnh, cư trú" in a.answer
+    assert "Đài Loan" not in a.answer  # the tasks of another agency's heading are not its own
+    a = plan.ask("Sở Công Thương phải làm gì?")
+    assert a.found and "xúc tiến thương mại" in a.answer and "15/12" in a.answer
+
+
+def test_who_leads_an_activity_is_its_agency_line_below_the_sub_items(plan):
+    a = plan.ask("Đơn vị nào chủ trì tổ chức hội chợ chè Shan tuyết tại Trung tâm Hội nghị tỉnh?")
+    assert a.found and "Sở Công Thương chủ trì" in a.answer
+    assert len(a.citations) == 2 and "Cơ quan thực hiện" in a.citations[1].text
+
+
+def test_who_leads_a_task_cut_by_the_token_budget_is_the_agency_opening_it(plan):
+    a = plan.ask("Đơn vị nào chủ trì đưa nội dung phòng tránh sạt lở đất vào chương trình huấn luyện "
+                 "cho dân quân thường trực?")
+    assert a.found and "Bộ Chỉ huy quân sự tỉnh" in a.answer
+    assert a.citations[0].text.startswith("3. Bộ Chỉ huy quân sự tỉnh")
+
+
+def test_the_rest_of_a_list_without_what_the_question_names(plan):
+    a = plan.ask("Ngoài Ngày Di sản văn hóa Việt Nam, những ngày nào không thu phí tham quan?")
+    assert a.found and "Giỗ Tổ Hùng Vương" in a.answer and "23/11" not in a.answer
+
+
+def test_an_amount_asked_is_a_share_or_a_sum_of_money(plan):
+    a = plan.ask("Người hưởng từ 2 trường hợp ưu đãi trở lên được giảm bao nhiêu phí tham quan?")
+    assert a.found and "50%" in a.answer
+    a = plan.ask("Tham quan Cột cờ Lũng Cú mất bao nhiêu tiền một lượt?")
+    assert a.found and "25.000" in a.answer
+    a = plan.ask("Đơn vị đạt giải nhất hội chợ chè được thưởng bao nhiêu tiền?")
+    assert not a.found  # no sum of money stands in the plan for it
+
+
+def test_a_question_at_the_present_is_not_answered_by_a_target(plan):
+    a = plan.ask("Hiện tỉnh có bao nhiêu trẻ em 5 tuổi được học 2 buổi/ngày?")
+    assert not a.found
+
+
+def test_a_capitalised_first_word_does_not_make_a_name_unknown(plan):
+    a = plan.ask("Chè Hà Giang định hướng xuất khẩu sang những thị trường nào?")
+    assert a.found and "Đài Loan" in a.answer
