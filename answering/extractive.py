@@ -94,7 +94,7 @@ _ORG_ASK_RE = re.compile(r"\b(?:co quan|don vi|to chuc|so nganh|bo nganh|phoi ho
 _DUTY_ASK_RE = re.compile(r"\b(?:nhiem vu|trach nhiem|vai tro) (?:gi|nao)\b|\blam (?:gi|nhung gi)\b"
                           r"|\bduoc giao (?:gi|nhung gi)\b")
 # The numbering before a heading's words: "5.", "2.13.", "IV.", "a)".
-_HEADING_MARK_RE = re.compile(r"^(?:[\dIVXLC]+(?:\.\d+)*[.)]?|[a-zđ]\))\s*")
+_HEADING_MARK_RE = re.compile(r"^(?:[\dIVXLC]+(?:\.\d+)*[.)]|\d+(?:\.\d+)*(?=\s)|[a-zđ]\))\s*")
 # "Ngoài Ngày Di sản văn hóa Việt Nam, … những ngày nào?": the rest of a list, without what is named.
 _EXCEPT_RE = re.compile(r"^(?:ngoai|ben canh|tru)\s+(.+?)(?:\s+ra)?$")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
@@ -310,7 +310,8 @@ def _names_agency(text: str) -> bool:
     """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Tư lệnh …") or
     says who leads ("Giao Sở Công Thương chủ trì"). An agency inside the task ("tại Bệnh viện Hùng
     Vương") is not its doer."""
-    return bool(ORG_RE.match(re.sub(r"^[\s\-+•*]+", "", text)) or _AGENCY_LEADS_RE.search(text))
+    head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
+    return bool(ORG_RE.match(head) or _AGENCY_LEADS_RE.search(text))
 
 
 NAMED_CELL_BONUS = 0.1  # as much as a target asked as "chỉ tiêu" or a status asked "có đạt không"
@@ -328,6 +329,21 @@ def _names_a_figure_column(q: QueryInfo, chunk: Chunk) -> bool:
         if named and all(w in asked for w in named) and _CELL_FIGURE_RE.fullmatch(c):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _heading_units(label: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(content words, units) of a heading's words, its numbering left out."""
+    text = _HEADING_MARK_RE.sub("", label)
+    return frozenset(w for w in words(text) if w not in STOPWORDS), frozenset(_units(text))
+
+
+def _asked_heading(section: str, asked: set[str]) -> frozenset[str]:
+    """The units of the innermost heading when the question names all its words (two at least)."""
+    if not section:
+        return frozenset()
+    named, units = _heading_units(section.split(SECTION_SEP)[-1])
+    return units if len(named) >= 2 and named <= asked else frozenset()
 
 
 def _row_units(chunk: Chunk) -> set[str] | None:
@@ -582,15 +598,19 @@ class ExtractiveAnswerer:
         yes_no = _YES_NO_RE.search(" ".join(words(q.current)))
         status = re.compile(rf"\b(?:chua|khong|da) {yes_no.group(1)}\b") if yes_no else None
         leads = self._paragraph_leads()
+        asked_words = set(words(q.current))
         for rank, p in enumerate(passages):
             if p.chunk.kind == "title":
                 continue  # the header answers questions about the document itself, nothing else
             section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
             row_units = set(_units(p.chunk.headers)) if p.chunk.headers else set()
+            # "1. Đơn vị tổ chức thu phí:" above its answer, asked "Đơn vị nào tổ chức thu phí …?": a
+            # heading the question names whole is read as part of what stands under it
+            heading = _asked_heading(p.chunk.section, asked_words)
             ident = identity_units(p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
-                for u in row_units:  # a table row is read with its column headers
+                for u in row_units | heading:  # a table row is read with its column headers
                     forms.setdefault(u, u)
                 sp.coverage = coverage(forms, section_units, ident)
                 score = sp.coverage + 0.08 / (1 + rank)
@@ -882,8 +902,9 @@ class ExtractiveAnswerer:
         return None
 
     def _opening_agency(self, q: QueryInfo, sp: Span) -> Span | None:
-        """'Đơn vị nào chủ trì …?' answered by a task cut by the token budget: the agency that opens
-        the task in an earlier chunk of it ("3. Bộ Tư lệnh Thành phố chủ trì, phối hợp …"), its clause."""
+        """'Đơn vị nào chủ trì …?' answered by a clause of a task that names no agency (a later
+        ';'-case, or a chunk of a task cut by the token budget): the agency opening the task
+        ("3. Bộ Tư lệnh Thành phố chủ trì, …", "b) Bộ trưởng Bộ Xây dựng quyết định … các trường hợp:")."""
         asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
         if not asks or _names_agency(sp.text):
             return None
@@ -892,13 +913,11 @@ class ExtractiveAnswerer:
         while (prev := before.get(first.id)) is not None and prev.section == c.section and prev.kind == c.kind \
                 and 0 <= first.start - prev.end <= 2:
             first = prev
-        if first is c:
-            return None
         mark = _HEADING_MARK_RE.match(first.text)
         comma = re.compile(r",\s+|[.;:]\s").search(first.text, mark.end() if mark else 0)  # after "3. "
         opening = (0, comma.start() if comma else len(first.text))
-        if not _names_agency(first.text[opening[0]:opening[1]]):
-            return None
+        if (first is c and sp.start < c.start + opening[1]) or not _names_agency(first.text[opening[0]:opening[1]]):
+            return None  # the span is the opening itself, or the task opens with no agency
         return _sub(Passage(first, sp.passage.score), *opening)
 
     def _beyond_lead(self, q: QueryInfo, best: Span, spans: list[Span]) -> Span | None:

@@ -57,6 +57,12 @@ a) Hoạt động 1
 
 III. PHÍ THAM QUAN
 
+Các tổ chức, cá nhân trong và ngoài nước tham quan Cột cờ Lũng Cú và Nhà Vương ở xã Lũng Cú nộp phí theo quy định.
+
+1. Đơn vị tổ chức thu phí:
+
+Ban quản lý khu du lịch quốc gia cao nguyên đá Đồng Văn.
+
 1. Mức thu phí tham quan Cột cờ Lũng Cú là 25.000 đồng/lượt/khách.
 
 2. Đối với người thuộc diện hưởng từ 2 trường hợp ưu đãi trở lên thì chỉ giảm 50% mức phí.
@@ -80,6 +86,10 @@ IV. TỔ CHỨC THỰC HIỆN
 Chủ trì quản lý xuất nhập cảnh, cư trú của thương nhân nước ngoài đến khảo sát vùng nguyên liệu.
 
 {LONG_TASK}
+
+4. Điều chỉnh dự toán:
+
+b) Giám đốc Sở Tài chính quyết định điều chỉnh dự toán đối với các trường hợp: khi thay đổi chính sách tiền lương; khi giá vật tư tăng vượt mức dự phòng của dự toán.
 
 Nơi nhận:
 - Bộ Công Thương;
@@ -119,6 +129,11 @@ def test_who_leads_a_task_cut_by_the_token_budget_is_the_agency_opening_it(plan)
                  "cho dân quân thường trực?")
     assert a.found and "Bộ Chỉ huy quân sự tỉnh" in a.answer
     assert a.citations[0].text.startswith("3. Bộ Chỉ huy quân sự tỉnh")
+
+
+def test_who_decides_a_case_is_the_agency_opening_its_list_of_cases(plan):
+    a = plan.ask("Ai quyết định điều chỉnh dự toán khi giá vật tư tăng vượt mức dự phòng?")
+    assert a.found and "Giám đốc Sở Tài chính" in a.answer and "giá vật tư" in a.answer
 
 
 def test_the_rest_of_a_list_without_what_the_question_names(plan):

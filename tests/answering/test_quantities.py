@@ -106,3 +106,13 @@ def test_a_question_naming_a_figure_column_names_the_cell_that_answers():
     assert _names_a_figure_column(analyse("Nhóm phường, xã có tổng điểm chuẩn bao nhiêu?"), row)
     assert not _names_a_figure_column(analyse("Nhóm phường, xã được chấm theo hướng dẫn nào?"), row)  # no figure
     assert not _names_a_figure_column(analyse("Nhóm phường, xã có bao nhiêu tiêu chí?"), row)
+
+
+def test_a_heading_the_question_names_whole_is_read_with_its_content():
+    from answering.extractive import _asked_heading
+    from core.text import words
+
+    asked = set(words("Sở Y tế chủ trì hoạt động nào trong tháng hành động?"))
+    assert _asked_heading("III. Tổ chức thực hiện › 2. Sở Y tế", asked)
+    assert not _asked_heading("III. Tổ chức thực hiện › 3. Sở Giáo dục và Đào tạo", asked)
+    assert not _asked_heading("III. Tổ chức thực hiện", set(words("Tổ chức hội chợ ở đâu?")))  # part of it only
