@@ -86,7 +86,12 @@ def test_cli_ingest_and_remove(tmp_path):
     bad = tmp_path / "bad.exe"
     bad.write_bytes(b"MZ")
     r = run_cli("ingest", str(doc), str(bad), env=env)
-    assert r.returncode == 1 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    assert r.returncode == 2 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    # one message per bad file, English then Vietnamese, no log line repeating it
+    assert "WARNING" not in r.stderr  # the progress bar aside, stderr holds the one error line
+    assert [line for line in r.stderr.splitlines() if "bad.exe" in line] == [
+        "error: bad.exe: file 'bad.exe' has unsupported type '.exe'; supported: .txt, .md, .docx, .pdf "
+        "(Tệp 'bad.exe' có định dạng không được hỗ trợ; chỉ nhận .txt, .md, .docx, .pdf.)"]
     r = run_cli("ingest", str(doc), env=env)
     assert r.returncode == 0 and "unchanged: nq-test.md" in r.stdout
     r = run_cli("documents", env=env)
@@ -325,3 +330,77 @@ def test_eval_answer_honours_docs(cli_env, tmp_path):
     a, b = [json.loads(line) for line in out.read_text().splitlines()]
     assert a["found"] and "52%" in a["answer"]
     assert b["found"] is False and b["error"] == "document not found: khong-co.txt"
+
+
+@pytest.mark.parametrize("args, english, vietnamese", [
+    (["ask", "   "], "question is empty", "Vui lòng nhập câu hỏi."),
+    (["ask", "--doc", "khong-co.txt", "ai ký"], "document not found: khong-co.txt", "Không tìm thấy văn bản"),
+    (["targets", "--doc", "khong-co.txt"], "khong-co.txt is not in the index", "chưa được lập chỉ mục"),
+    (["brief"], "give a topic or --questions FILE", "Vui lòng nhập chủ đề"),
+    (["brief", "môi trường", "--out", "x.pdf"], "unsupported output", "Chỉ xuất được tệp .md hoặc .docx"),
+    (["ingest", "khong-co-tep.txt"], "cannot read", "Không đọc được tệp"),
+])
+def test_cli_input_errors_exit_2_with_one_message(cli_env, args, english, vietnamese):
+    r = run_cli(*args, env=cli_env)
+    errors = [line for line in r.stderr.splitlines() if line.strip()]
+    assert r.returncode == 2 and len(errors) == 1, r.stderr
+    assert errors[0].startswith("error: ") and english in errors[0] and vietnamese in errors[0]
+    assert "Traceback" not in r.stderr
+
+
+def run_eval(*args, env):
+    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env})
+
+
+def test_eval_input_errors_exit_2_and_a_bad_line_is_named_and_skipped(cli_env, tmp_path):
+    r = run_eval("run", "--gold", str(tmp_path / "khong-co.jsonl"), env=cli_env)
+    assert r.returncode == 2 and r.stderr.strip().startswith("error: --gold") and "Không tìm thấy tệp" in r.stderr
+    r = run_eval("answer", "--questions", str(tmp_path / "khong-co.jsonl"), "--out", "-", env=cli_env)
+    assert r.returncode == 2 and "Không đọc được tệp câu hỏi" in r.stderr and "Traceback" not in r.stderr
+    q, out = tmp_path / "q.jsonl", tmp_path / "a.jsonl"
+    q.write_text('{"id": "q1", "question": "ai ký nghị quyết"}\n{"id": "q2", "question": \n'
+                 '{"id": "q3", "question": "ty le ho ngheo nam 2024"}\n', encoding="utf-8")
+    r = run_eval("answer", "--questions", str(q), "--out", str(out), env=cli_env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert [line for line in r.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {q}:2: not JSON (Expecting value: line 1 column 26 (char 25)) (dòng 2 không phải một đối tượng JSON)"]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["id"] for row in rows] == ["q1", None, "q3"]  # one output line per input line, in order
+    assert "Hoàng Trung Dũng" in rows[0]["answer"] and rows[1]["error"].startswith("line 2: not JSON")
+    assert "2,41%" in rows[2]["answer"]
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"content": b'{"question": ', "headers": {"content-type": "application/json"}}, "not valid JSON"),
+    ({"content": "ai ký nghị quyết".encode(), "headers": {"content-type": "text/plain"}}, "content-type"),
+    ({"data": {"question": "ai ký nghị quyết"}}, "content-type"),
+    ({"json": {"question": 5}}, "question must be a string"),
+    ({"json": ["ai ký nghị quyết"]}, "JSON object"),
+    ({"json": {"question": "ai ký", "history": "câu trước"}}, "history must be a list"),
+    ({"json": {"question": "ai ký", "docs": 5}}, "docs must be a list"),
+    ({"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}, "not valid JSON"),
+])
+def test_api_every_bad_request_is_a_400_with_error_and_a_vietnamese_message(server, kwargs, error):
+    r = httpx.post(f"{server}/api/ask", timeout=30, **kwargs)
+    body = r.json()
+    assert r.status_code == 400 and set(body) == {"error", "message"} and error in body["error"], body
+    assert "detail" not in body and any(ch in body["message"] for ch in "ảấầệịốơớưữ"), body["message"]
+
+
+def test_api_docs_page_is_self_contained_and_the_ui_page_is_vietnamese(server):
+    page = httpx.get(f"{server}/api/docs", timeout=30)
+    assert page.status_code == 200 and "POST /api/ask" in page.text and "/api/openapi.json" in page.text
+    assert "<script" not in page.text and "http://" not in page.text and "https://" not in page.text
+    schema = httpx.get(f"{server}/api/openapi.json", timeout=30).json()
+    body = schema["paths"]["/api/ask"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["question"] and {"question", "history", "docs"} <= set(body["properties"])
+    assert '<html\n\tlang="vi"' in httpx.get(f"{server}/", timeout=30).text
+
+
+def test_serve_prints_the_ready_line_with_the_url(index_dir, assistant, tmp_path):
+    log = tmp_path / "app.log"
+    with running_app(index_dir, log_path=log) as url:
+        pass
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert f"Sẵn sàng: {url}" in lines and "Traceback" not in log.read_text(encoding="utf-8")

@@ -274,10 +274,12 @@ def build_ui(assistant: Assistant):
         chosen in the selector (ids; none chosen: all documents). The citations panel holds every
         answer's citations, so an earlier answer keeps its own."""
         history = list(history or [])
-        answers = list(answers or [])
         # earlier turns, answers included: the LLM condenses a follow-up with them
         turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        # the answers of the conversation shown (one per answer bubble): a cleared chat starts afresh
+        shown = sum(1 for t in turns if t["role"] == "assistant")
+        answers = list(answers or [])[-shown:] if shown else []
         try:
             events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
