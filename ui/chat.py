@@ -87,12 +87,24 @@ GRADIO_STRINGS_VI = {
 BUSY_TEXT = "Đang xử lý…"
 NO_CITATIONS = "<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>"
 
-# Runs once the page is loaded: makes each "[n]" of an answer bubble a link to citation n of that answer
+# Runs once the page is loaded: keeps lang="vi" on the page, titles toasts in Vietnamese, and makes each "[n]" of an answer bubble a link to citation n of that answer
 # in the citations panel (the k-th answer bubble is answer k; its citations carry ids "cite-k-n"). It edits
 # the rendered bubble only, so the copy button and the transcript keep the plain text.
 CITE_LINKS_JS = r"""
 () => {
+  // Gradio's front end sets the page language from its own locale list; the page is Vietnamese
+  const vi = () => { if (document.documentElement.lang !== 'vi') document.documentElement.lang = 'vi'; };
+  vi();
+  new MutationObserver(vi).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
+  // the toast's title is its type in English ("Error"), whatever title the server sends: say it in Vietnamese
+  const titles = {Error: 'Lỗi', Warning: 'Cảnh báo', Info: 'Thông báo', Success: 'Thành công'};
   const mark = () => {
+    document.querySelectorAll('.toast-title').forEach((title) => {
+      for (const node of title.childNodes) {
+        const word = node.nodeType === Node.TEXT_NODE && node.nodeValue.trim();
+        if (word && titles[word]) node.nodeValue = node.nodeValue.replace(word, titles[word]);
+      }
+    });
     document.querySelectorAll('[data-testid="bot"]').forEach((bubble, k) => {
       const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
       const nodes = [];
@@ -350,7 +362,7 @@ def build_ui(assistant: Assistant):
         with gr.Tab("Hỏi đáp"):
             with gr.Row(elem_id="qa-row"):
                 with gr.Column(scale=3, min_width=300):
-                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"],
+                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
                                       placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
                     busy = gr.Markdown(elem_id="busy", show_label=False)
                     box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
