@@ -154,7 +154,7 @@ def cmd_targets(args) -> int:
     records = table.select(kind, doc=docs, group=args.group)
     if args.xlsx:
         try:
-            to_xlsx(records, args.xlsx)
+            to_xlsx(records, args.xlsx, sheet={"results": "Kết quả", "aims": "Mục tiêu khác"}.get(kind, "Chỉ tiêu"))
         except OSError as exc:
             raise InputError(f"cannot write {args.xlsx}: {exc.strerror or exc}",
                              f"Không ghi được tệp {args.xlsx}.") from exc

@@ -58,8 +58,13 @@ def test_cli_targets_json_csv_and_xlsx(cli_env, tmp_path):
     assert r.returncode == 0, r.stderr
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(out).active.values)
-    assert rows[0][:6] == ("doc", "kind", "year", "number", "group", "label") and len(rows) == 1 + 5
+    book = load_workbook(out)
+    rows = list(book.active.values)
+    assert book.sheetnames == ["Chỉ tiêu"] and len(rows) == 1 + 5  # one row per figure: (27) has two
+    assert rows[0] == ("Số", "Nhóm", "Chỉ tiêu", "So sánh", "Giá trị", "Đơn vị", "Chưa chắc chắn", "Văn bản", "Trích dẫn")
+    assert rows[2][:7] == ("(25)", "Về môi trường", "tỷ lệ che phủ rừng", "duy trì trên", 52, "%", "Không")
+    r = run_cli("targets", "--xlsx", str(out), "--results", env=cli_env)
+    assert r.returncode == 0 and load_workbook(out).sheetnames == ["Kết quả"]
     r = run_cli("targets", "--doc", "khong-co.txt", env=cli_env)
     assert r.returncode == 2 and "not in the index" in r.stderr
 
@@ -250,20 +255,29 @@ def test_targets_tab_through_gradio_client(server):
     client = Client(server + "/", verbose=False)
     table, count, csv_path, xlsx_path, _ = client.predict("Chỉ tiêu", "Về môi trường", "", "Tất cả",
                                                           api_name="/targets")
-    assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)"] and count == "4 dòng"
-    assert table["headers"][-1] == "Văn bản" and table["data"][0][-1]  # the document's short name
+    # one row per figure, on screen as in the files: (27) has two
+    assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)", "(27)"]
+    assert count == "4 chỉ tiêu, 5 dòng"
+    assert table["headers"] == ["Số", "Nhóm / năm", "Chỉ tiêu", "Giá trị", "Văn bản"]
+    assert table["data"][1][2:4] == ["tỷ lệ che phủ rừng", "duy trì trên 52%"] and table["data"][0][-1]
+    assert csv_path.endswith("chi-tieu-ve-moi-truong.csv") and xlsx_path.endswith("chi-tieu-ve-moi-truong.xlsx")
+    csv_rows = open(csv_path, encoding="utf-8-sig").read().splitlines()
+    assert len(csv_rows) == 1 + len(table["data"])
     table, *_ = client.predict("Chỉ tiêu", "Tất cả", "nuoc sach", "Tất cả", api_name="/targets")  # no diacritics
     assert [row[0] for row in table["data"]] == ["(26)"] and "trên 89%" in table["data"][0][3]
     table, count, *_ = client.predict("Chỉ tiêu", "Tất cả", "", "nghi-quyet-tinh-uy-ha-tinh-2025.txt",
                                       api_name="/targets")  # the document filter
-    assert count == "28 dòng"
+    assert count.startswith("28 chỉ tiêu, ")
     table, count, csv_path, xlsx_path, _ = client.predict("Kết quả", "Tất cả", "ho ngheo", "Tất cả",
                                                           api_name="/targets")
     assert table["data"][0][1] == "Năm 2024" and "giảm còn 2,41%" in table["data"][0][3]
+    assert csv_path.endswith("ket-qua-ho-ngheo.csv")
     csv_text = open(csv_path, encoding="utf-8-sig").read()
-    assert csv_text.startswith("doc,kind,year") and "tỷ lệ hộ nghèo,giảm còn,2.41" in csv_text
-    rows = list(load_workbook(xlsx_path).active.values)
-    assert rows[1][5:8] == ("tỷ lệ hộ nghèo", "giảm còn", 2.41)
+    assert csv_text.startswith("Số,Nhóm,Chỉ tiêu,So sánh,Giá trị,Đơn vị,Chưa chắc chắn,Văn bản,Trích dẫn\n")
+    assert ',Năm 2024,tỷ lệ hộ nghèo,giảm còn,"2,41",%,Không,' in csv_text and "False" not in csv_text
+    book = load_workbook(xlsx_path)
+    assert book.sheetnames == ["Kết quả"]
+    assert list(book.active.values)[1][1:7] == ("Năm 2024", "tỷ lệ hộ nghèo", "giảm còn", 2.41, "%", "Không")
 
 
 def test_briefing_tab_on_chosen_documents(server):

@@ -46,10 +46,23 @@ CSS = """
 .cite-group > .asked {font-weight: 600; color: #1e293b; margin: 4px 0;}
 .cite.flash {background: #fef3c7; transition: background 0.3s;}
 a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight: 600;}
+/* the targets table: the page's own font, one-line headers */
+#targets-table, #targets-table * {font-family: var(--font) !important;}
+#targets-table th {white-space: nowrap;}
+#targets-table [data-testid^="cell-"][data-testid$="-0"], #targets-table th:first-child
+  {white-space: nowrap; min-width: 3.5em;}
 /* narrow screens: the answer and its citations stack, nothing wider than the screen */
 @media (max-width: 768px) {
   #qa-row {flex-direction: column;}
   #qa-row > div {min-width: 100% !important;}
+  /* a briefing's targets table: scrolls inside itself, its number and source columns on one line */
+  #brief-preview table {display: block; overflow-x: auto; font-size: 0.9em;}
+  #brief-preview th, #brief-preview td:first-child, #brief-preview td:last-child {white-space: nowrap;}
+  /* the targets table keeps the columns that matter: number, indicator, value */
+  #targets-table th:nth-child(2), #targets-table th:nth-child(5),
+  #targets-table [data-testid^="cell-"][data-testid$="-1"], #targets-table [data-testid^="cell-"][data-testid$="-4"],
+  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-1"]),
+  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-4"]) {display: none;}
 }
 """
 
