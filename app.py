@@ -106,7 +106,7 @@ def cmd_ask(args) -> int:
     print(answer.answer)
     for c in answer.citations:
         where = " › ".join(p for p in (c.doc_title or c.doc, c.section) if p)
-        print(f"\n[{c.n}] {where}\n    «{c.quote}» ({c.doc}, ký tự {c.start}-{c.end})")
+        print(f"\n[{c.n}] {where}\n    «{c.quote}» ({c.doc_id or c.doc})")  # offsets: in --json
     for w in answer.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0

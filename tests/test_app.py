@@ -39,6 +39,8 @@ def test_cli_ask_json(cli_env):
 def test_cli_ask_text_and_bad_input(cli_env):
     r = run_cli("ask", "ty le ho ngheo nam 2024", env=cli_env)
     assert r.returncode == 0 and "2,41%" in r.stdout and "[1]" in r.stdout
+    # the citation names the document by its title and the section path; the offsets stay in --json
+    assert "[1] Nghị quyết của ban chấp hành đảng bộ tỉnh" in r.stdout and "ký tự" not in r.stdout
     r = run_cli("ask", "   ", env=cli_env)
     assert r.returncode == 2 and "question is empty" in r.stderr
 
