@@ -90,10 +90,10 @@ def cmd_ingest(args) -> int:
         for doc in docs:
             print(f"{label}: {doc}")
     for name, err in report.failed:
-        print(f"error: {name}: {err}", file=sys.stderr)
+        print(f"error: {name}: {err} ({err.message_vi})", file=sys.stderr)
     print(f"{report.chunks_written} chunks written, {report.chunks_deleted} deleted; "
           f"{assistant.store.count()} chunks in the index")
-    return 0 if report.ok else 1
+    return 0 if report.ok else 2  # a file that cannot be read is an input error
 
 
 def cmd_ask(args) -> int:
@@ -106,7 +106,7 @@ def cmd_ask(args) -> int:
     print(answer.answer)
     for c in answer.citations:
         where = " › ".join(p for p in (c.doc_title or c.doc, c.section) if p)
-        print(f"\n[{c.n}] {where}\n    «{c.quote}» ({c.doc}, ký tự {c.start}-{c.end})")
+        print(f"\n[{c.n}] {where}\n    «{c.quote}» ({c.doc_id or c.doc})")  # offsets: in --json
     for w in answer.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0
@@ -153,7 +153,11 @@ def cmd_targets(args) -> int:
     kind = "results" if args.results else "aims" if args.aims else "targets"
     records = table.select(kind, doc=docs, group=args.group)
     if args.xlsx:
-        to_xlsx(records, args.xlsx)
+        try:
+            to_xlsx(records, args.xlsx, sheet={"results": "Kết quả", "aims": "Mục tiêu khác"}.get(kind, "Chỉ tiêu"))
+        except OSError as exc:
+            raise InputError(f"cannot write {args.xlsx}: {exc.strerror or exc}",
+                             f"Không ghi được tệp {args.xlsx}.") from exc
         print(f"{len(records)} records written to {args.xlsx}")
     elif args.json:
         print(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
@@ -204,7 +208,10 @@ def cmd_brief(args) -> int:
     else:
         briefing = builder.by_topic(topic, doc=docs)
     if args.out:
-        path = write(briefing, args.out)
+        try:
+            path = write(briefing, args.out)
+        except OSError as exc:
+            raise InputError(f"cannot write {args.out}: {exc.strerror or exc}", f"Không ghi được tệp {args.out}.") from exc
         points = sum(len(s.points) for s in briefing.sections)
         print(f"{path}: {points} points, {len(briefing.numbered())} citations")
     else:
@@ -260,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
                 "brief": cmd_brief}
     try:
         return handlers.get(args.cmd, cmd_serve)(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except InputError as exc:  # one line: the English message, then the Vietnamese one
+        print(f"error: {exc} ({exc.message_vi})", file=sys.stderr)
         return 2
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -20,6 +20,7 @@ is an InputError ("Không tìm thấy văn bản: …").
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -37,9 +38,9 @@ from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.scope import DocumentScoper, QuestionScope
 from answering.table_answers import TableAnswerer
-from core.text import content_words
+from core.text import content_words, fold, words
 from core.types import Answer, Passage
-from core.vn import ANY_YEAR_RE
+from core.vn import ANY_YEAR_RE, all_place_names, is_year_token
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,19 +62,61 @@ def _turn_question(turn: Any) -> str:
     return ""
 
 
-def contextualize(question: str, history: list | None) -> str:
-    """Carry the previous topic into an elliptical follow-up ("còn năm 2024 thì sao?")."""
+def previous_question(history: list | None) -> str | None:
+    """The last earlier question of the conversation, or None."""
     previous = [q for q in (_turn_question(t) for t in (history or [])) if q.strip()]
-    if not previous:
-        return question
-    elliptical = (SHIFT_RE.match(question) or PRONOUN_RE.search(question)
-                  or len(content_words(question)) <= 3)
-    if not elliptical:
-        return question
-    prev = previous[-1]
+    return previous[-1] if previous else None
+
+
+# "… thì sao?", "… ra sao?": a question that only makes sense against the previous one
+THEN_WHAT_RE = re.compile(r"\b(?:thì sao|thi sao|ra sao)\s*\??\s*$", re.I)
+# the frame of an elliptical question around its year or place ("còn năm 2024 thì sao?", "năm 2030 đạt bao nhiêu?")
+_FRAME_WORDS = frozenset(words("còn thế vậy thì sao ra năm tại ở của với như thế nào là gì đạt được bao nhiêu"))
+_PLACES_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(fold(p)) for p in all_place_names()), key=len,
+                                                         reverse=True)) + r")(?!\w)")
+
+
+def is_bare(question: str) -> bool:
+    """A question that names nothing but a year or a place ("năm 2024?", "còn Hà Tĩnh thì sao?")."""
+    folded = fold(question)
+    rest = _PLACES_RE.sub(" ", folded)
+    content = [w for w in content_words(rest) if w not in _FRAME_WORDS and not is_year_token(w)]
+    return not content and (rest != folded or any(is_year_token(w) for w in words(question)))
+
+
+def is_elliptical(question: str) -> bool:
+    """Whether the question, by its form, cannot stand on its own: it opens on "còn …"/"vậy"/"thế", points
+    back with a pronoun ("ông ấy", "nó"), ends on "thì sao?", or names only a year or a place. Other
+    questions are answered on their own first (Assistant._extractive): the answer decides."""
+    return bool(SHIFT_RE.match(question) or PRONOUN_RE.search(question) or THEN_WHAT_RE.search(question)
+                or is_bare(question))
+
+
+def carried_over(question: str, previous: str) -> str:
+    """The search text of a follow-up: this turn's question followed by the previous one (its year
+    dropped when this turn names a year of its own)."""
     if ANY_YEAR_RE.search(question):  # the new year replaces the old one
-        prev = ANY_YEAR_RE.sub(" ", prev)
-    return f"{question} {prev}"
+        previous = ANY_YEAR_RE.sub(" ", previous)
+    return " ".join(f"{question} {previous}".split())
+
+
+def understood_as(question: str, previous: str) -> str:
+    """How a carried-over follow-up was read, for the reader ("Hiểu là: …"): a question that changes
+    only the year is the previous question with the new year; otherwise both questions, joined."""
+    new_years = ANY_YEAR_RE.findall(question)
+    old_years = ANY_YEAR_RE.findall(previous)
+    if is_bare(question) and new_years and old_years:
+        return ANY_YEAR_RE.sub(new_years[0], previous, count=1)
+    return f"{question.rstrip(' ?')} (tiếp theo câu hỏi trước: “{previous.rstrip()}”)"
+
+
+def contextualize(question: str, history: list | None) -> str:
+    """Carry the previous topic into a question that cannot stand on its own ("còn năm 2024 thì sao?");
+    other questions are returned unchanged."""
+    previous = previous_question(history)
+    if previous is None or not is_elliptical(question):
+        return question
+    return carried_over(question, previous)
 
 
 def validate_question(question: Any, max_chars: int) -> str:
@@ -265,7 +308,28 @@ class Assistant:
                       answer=f"{NOT_FOUND} Thư viện chưa có văn bản được nêu trong câu hỏi ({what}).")
 
     def _extractive(self, question: str, history: list | None, scope: frozenset[str] | None = None) -> Answer:
-        search = contextualize(question, history)
+        """A question that stands on its own is answered on its own. The previous question's topic is
+        carried into a question that cannot be: one elliptical by its form (is_elliptical), or one the
+        documents do not answer alone while they answer it read as a follow-up. A carried-over answer
+        says how the question was understood (``Answer.understood``)."""
+        previous = previous_question(history)
+        if previous is None:
+            return self._extractive_search(question, question, scope)
+        carried = carried_over(question, previous)
+        if not is_elliptical(question):
+            alone = self._extractive_search(question, question, scope)
+            if alone.found:
+                return alone
+            answer = self._extractive_search(question, carried, scope)
+            if not answer.found:
+                return alone
+        else:
+            answer = self._extractive_search(question, carried, scope)
+        answer.understood = understood_as(question, previous)
+        log.info("follow-up %r understood as %r", question, answer.understood)
+        return answer
+
+    def _extractive_search(self, question: str, search: str, scope: frozenset[str] | None) -> Answer:
         with self._lock:  # the C embedder and bm25s are not re-entrant
             named = self.question_scope(search, scope)
             if named.docs is None and named.missing:
@@ -354,6 +418,8 @@ class Assistant:
             log.info("generated answer rejected, extractive answer: %s", "; ".join(check.problems))
             yield self._fallback(question, history, warnings + check.problems, notes_vi + check.problems_vi, scope)
             return
+        if words(standalone) != words(question):  # the model read it as a follow-up: say how
+            answer.understood = standalone
         yield self._named(answer, draft.passages)
 
     def _named(self, answer: Answer, passages: list[Passage]) -> Answer:

@@ -167,7 +167,9 @@ class BriefingBuilder:
             BriefSection(f"Nhiệm vụ, giải pháp{target_year}", tasks),
         ]
         _name_documents(sections, {c.doc_id: c.info for c in reversed(chunks)})
-        return self._finish(Briefing(title=f"Tài liệu sinh hoạt: {topic[:1].upper()}{topic[1:]}", topic=topic,
+        # the title spells the topic as the documents do: "nuoc sach" is titled "Nước sạch"
+        shown = self.assistant.retriever.bm25.restorer.restore(topic)
+        return self._finish(Briefing(title=f"Tài liệu sinh hoạt: {shown[:1].upper()}{shown[1:]}", topic=shown,
                                      sections=sections))
 
     def _clauses_of(self, tw: list[str], topic: str, literal: bool, terms: set[str], pool: list[Chunk]) -> list[BriefPoint]:

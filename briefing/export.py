@@ -125,6 +125,23 @@ def _add_marked(paragraph, text: str) -> None:
     paragraph.add_run(text[pos:])
 
 
+AUTHOR = "Hỏi đáp Nghị quyết"
+
+
+def _page_setup(doc, title: str) -> None:
+    """A4 with the margins of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP: top and bottom
+    20 mm, left 30 mm, right 15 mm), and the file's own title, author and language."""
+    from docx.shared import Mm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, AUTHOR, AUTHOR
+    props.language, props.comments = "vi-VN", ""
+
+
 def to_docx(b: Briefing, path: str | Path) -> Path:
     try:
         from docx import Document
@@ -133,6 +150,7 @@ def to_docx(b: Briefing, path: str | Path) -> Path:
         raise ImportError("python-docx is required: pip install -r requirements.txt") from exc
 
     doc = Document()
+    _page_setup(doc, b.title)
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(13)
     doc.add_heading(b.title, level=1)

@@ -162,6 +162,7 @@ class Answer:
     warnings: list[str] = field(default_factory=list)  # why an LLM answer was not used (English)
     id: str | None = None
     notes_vi: list[str] = field(default_factory=list)  # the same, in Vietnamese for the UI (not in the JSON)
+    understood: str | None = None  # how a follow-up was read when the previous topic was carried into it
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -177,7 +178,17 @@ class Answer:
         )
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.understood:
+            out["understood"] = self.understood
         return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Answer":
+        """The inverse of ``to_dict`` (``notes_vi`` read when present)."""
+        return cls(question=d.get("question", ""), answer=d.get("answer", ""), found=bool(d.get("found")),
+                   citations=[Citation(**c) for c in d.get("citations", [])], mode=d.get("mode", "extractive"),
+                   latency_ms=d.get("latency_ms", 0.0), warnings=list(d.get("warnings", [])), id=d.get("id"),
+                   notes_vi=list(d.get("notes_vi", [])), understood=d.get("understood"))
 
 
 @dataclass(frozen=True)

@@ -37,33 +37,70 @@ import json
 import sys
 from pathlib import Path
 
-from eval.report import load_jsonl, run_eval, run_library
+from errors import InputError
+from eval.report import run_eval, run_library
 
 HERE = Path(__file__).resolve().parent
 BUNDLED_BASELINE = HERE / "baseline.json"
 
 
+def read_questions(path: Path) -> list[tuple[int, dict | None, str | None]]:
+    """(line number, item, error) for each non-empty line: a line that is not a JSON object is kept with
+    the reason, so the others are still answered and the output keeps one line per input line."""
+    from errors import InputError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+                         f"Không đọc được tệp câu hỏi {path}.") from exc
+    out: list[tuple[int, dict | None, str | None]] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            out.append((n, None, f"not JSON ({exc})"))
+            continue
+        out.append((n, item, None) if isinstance(item, dict) else (n, None, "not a JSON object"))
+    return out
+
+
 def _answer_cmd(args: argparse.Namespace) -> int:
+    """Answers every line it can; a bad line gets an error line in the output (same place) and one
+    message on stderr naming its line number; the exit code is then 2."""
     from errors import NQError
     from answering.chain import Assistant
     from settings import Settings
 
+    questions = read_questions(Path(args.questions))
     assistant = Assistant(Settings.from_env(llm=args.llm))
     assistant.ensure_index()
     out = open(args.out, "w", encoding="utf-8") if args.out != "-" else sys.stdout
+    bad = 0
     try:
-        for item in load_jsonl(Path(args.questions)):
-            try:
-                ans = assistant.ask(item.get("question", ""), item.get("history"), qid=item.get("id"),
-                                    docs=item.get("docs")).to_dict()
-            except NQError as exc:
-                ans = {"id": item.get("id"), "question": item.get("question", ""), "answer": exc.message_vi,
-                       "found": False, "citations": [], "mode": "extractive", "latency_ms": 0.0, "error": str(exc)}
+        for n, item, problem in questions:
+            if item is None:
+                bad += 1
+                print(f"error: {args.questions}:{n}: {problem} (dòng {n} không phải một đối tượng JSON)",
+                      file=sys.stderr)
+                ans = {"id": None, "question": "", "answer": "Dòng này không phải câu hỏi hợp lệ (JSON).",
+                       "found": False, "citations": [], "mode": "extractive", "latency_ms": 0.0,
+                       "error": f"line {n}: {problem}"}
+            else:
+                try:
+                    ans = assistant.ask(item.get("question", ""), item.get("history"), qid=item.get("id"),
+                                        docs=item.get("docs")).to_dict()
+                except NQError as exc:
+                    ans = {"id": item.get("id"), "question": item.get("question", ""), "answer": exc.message_vi,
+                           "found": False, "citations": [], "mode": "extractive", "latency_ms": 0.0,
+                           "error": str(exc)}
             out.write(json.dumps(ans, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
-    return 0
+    return 2 if bad else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +132,19 @@ def main(argv: list[str] | None = None) -> int:
                    help="fail (exit 1) when an overall metric is below this file's figure ('' to skip; "
                         "default eval/baseline.json without --data or --library, none with them)")
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except InputError as exc:  # one line, exit 2, as the app's CLI
+        print(f"error: {exc} ({exc.message_vi})", file=sys.stderr)
+        return 2
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.cmd == "answer":
         return _answer_cmd(args)
+    for gold in args.gold or []:
+        if not Path(gold).is_file():
+            raise InputError(f"--gold {gold}: no such file", f"Không tìm thấy tệp {gold}.")
     if args.data and args.url:
         parser.error("--data builds a local index; it cannot be combined with --url")
     if args.data and not Path(args.data).is_dir():

@@ -191,11 +191,13 @@ def _kind_of(name: str) -> str:
 
 def _check_size(size: int, name: str, max_bytes: int) -> None:
     if size > max_bytes:
-        size_mb, limit_mb = size / 1_000_000, max_bytes / 1_000_000
+        # MB as NQ_MAX_FILE_MB counts them (1 MB = 1024 × 1024 bytes), so the limit reads as configured
+        size_mb, limit_mb = size / 1_048_576, max_bytes / 1_048_576
+        size_vi, limit_vi = f"{size_mb:.1f}".replace(".", ","), f"{limit_mb:g}".replace(".", ",")
         raise FileTooLarge(
-            f"file '{name}' is {size_mb:.1f} MB ({size} bytes), over the {limit_mb:.1f} MB "
+            f"file '{name}' is {size_mb:.1f} MB ({size} bytes), over the {limit_mb:g} MB "
             f"limit; split the file or raise NQ_MAX_FILE_MB",
-            f"Tệp '{name}' có dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.1f} MB.",
+            f"Tệp '{name}' có dung lượng {size_vi} MB, vượt giới hạn {limit_vi} MB.",
         )
 
 

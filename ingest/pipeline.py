@@ -182,7 +182,7 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
             raw = load_file(path, max_bytes=settings.max_file_bytes)
             raws.append(dataclasses.replace(raw, source=UPLOAD_PREFIX + raw.doc_id) if uploaded else raw)
         except DocumentError as exc:
-            log.warning("skipped %s: %s", path, exc)
+            log.info("skipped %s: %s", path, exc)  # reported by the caller (CLI line, UI status)
             report.failed.append((path.name, exc))
         except OSError as exc:
             err = DocumentError(f"cannot read {str(path)!r}: {exc.strerror or exc}", f"Không đọc được tệp '{path.name}'.")

@@ -393,13 +393,44 @@ def to_csv(records: list[TargetRecord]) -> str:
     return buf.getvalue()
 
 
-def to_xlsx(records: list[TargetRecord], path) -> None:
+# The files a reader opens (the UI's downloads, `targets --xlsx`): Vietnamese headers, one row per figure
+# as on the "Chỉ tiêu" tab. `targets --csv` / `--json` keep the field names above, for scripts.
+SHEET_COLUMNS = ["Số", "Nhóm", "Chỉ tiêu", "So sánh", "Giá trị", "Đơn vị", "Chưa chắc chắn", "Văn bản", "Trích dẫn"]
+_SHEET_NAME_BAD = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+
+def sheet_rows(records: list[TargetRecord], numbers: bool = False) -> list[list]:
+    """One row per figure (a record with no figure keeps one row), in SHEET_COLUMNS' order. The value is
+    the figure as written ("17.800", "0,5-0,6"), or with ``numbers`` a number for Excel (a range stays
+    as written)."""
+    rows = []
+    for r in records:
+        for m in r.values or (None,):
+            value = "" if m is None else m.value_json() if numbers and not m.is_range else m.figure
+            rows.append([f"({r.number})" if r.number is not None else "", r.group or (f"Năm {r.year}" if r.year else ""),
+                         m.label if m else r.text, m.comparator if m else "", value, (m.unit or "") if m else "",
+                         "Có" if r.uncertain else "Không", r.doc_title or r.doc, r.text])
+    return rows
+
+
+def to_sheet_csv(records: list[TargetRecord]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(SHEET_COLUMNS)
+    writer.writerows(sheet_rows(records))
+    return buf.getvalue()
+
+
+def to_xlsx(records: list[TargetRecord], path, sheet: str = "Chỉ tiêu") -> None:
+    """An Excel workbook of ``records``, its one sheet named ``sheet`` (what it holds: "Kết quả", …)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Chỉ tiêu"
-    ws.append(CSV_COLUMNS)
-    for row in flat_rows(records):
-        ws.append([row[c] for c in CSV_COLUMNS])
+    ws.title = sheet.translate(_SHEET_NAME_BAD)[:31] or "Chỉ tiêu"  # Excel's limits on sheet names
+    ws.append(SHEET_COLUMNS)
+    for row in sheet_rows(records, numbers=True):
+        ws.append(row)
+    for column, width in zip("ABCDEFGHI", (7, 22, 40, 14, 12, 14, 10, 40, 80)):
+        ws.column_dimensions[column].width = width
     wb.save(path)

@@ -39,6 +39,8 @@ def test_cli_ask_json(cli_env):
 def test_cli_ask_text_and_bad_input(cli_env):
     r = run_cli("ask", "ty le ho ngheo nam 2024", env=cli_env)
     assert r.returncode == 0 and "2,41%" in r.stdout and "[1]" in r.stdout
+    # the citation names the document by its title and the section path; the offsets stay in --json
+    assert "[1] Nghị quyết của ban chấp hành đảng bộ tỉnh" in r.stdout and "ký tự" not in r.stdout
     r = run_cli("ask", "   ", env=cli_env)
     assert r.returncode == 2 and "question is empty" in r.stderr
 
@@ -58,8 +60,13 @@ def test_cli_targets_json_csv_and_xlsx(cli_env, tmp_path):
     assert r.returncode == 0, r.stderr
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(out).active.values)
-    assert rows[0][:6] == ("doc", "kind", "year", "number", "group", "label") and len(rows) == 1 + 5
+    book = load_workbook(out)
+    rows = list(book.active.values)
+    assert book.sheetnames == ["Chỉ tiêu"] and len(rows) == 1 + 5  # one row per figure: (27) has two
+    assert rows[0] == ("Số", "Nhóm", "Chỉ tiêu", "So sánh", "Giá trị", "Đơn vị", "Chưa chắc chắn", "Văn bản", "Trích dẫn")
+    assert rows[2][:7] == ("(25)", "Về môi trường", "tỷ lệ che phủ rừng", "duy trì trên", 52, "%", "Không")
+    r = run_cli("targets", "--xlsx", str(out), "--results", env=cli_env)
+    assert r.returncode == 0 and load_workbook(out).sheetnames == ["Kết quả"]
     r = run_cli("targets", "--doc", "khong-co.txt", env=cli_env)
     assert r.returncode == 2 and "not in the index" in r.stderr
 
@@ -86,7 +93,12 @@ def test_cli_ingest_and_remove(tmp_path):
     bad = tmp_path / "bad.exe"
     bad.write_bytes(b"MZ")
     r = run_cli("ingest", str(doc), str(bad), env=env)
-    assert r.returncode == 1 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    assert r.returncode == 2 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    # one message per bad file, English then Vietnamese, no log line repeating it
+    assert "WARNING" not in r.stderr  # the progress bar aside, stderr holds the one error line
+    assert [line for line in r.stderr.splitlines() if "bad.exe" in line] == [
+        "error: bad.exe: file 'bad.exe' has unsupported type '.exe'; supported: .txt, .md, .docx, .pdf "
+        "(Tệp 'bad.exe' có định dạng không được hỗ trợ; chỉ nhận .txt, .md, .docx, .pdf.)"]
     r = run_cli("ingest", str(doc), env=env)
     assert r.returncode == 0 and "unchanged: nq-test.md" in r.stdout
     r = run_cli("documents", env=env)
@@ -245,20 +257,29 @@ def test_targets_tab_through_gradio_client(server):
     client = Client(server + "/", verbose=False)
     table, count, csv_path, xlsx_path, _ = client.predict("Chỉ tiêu", "Về môi trường", "", "Tất cả",
                                                           api_name="/targets")
-    assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)"] and count == "4 dòng"
-    assert table["headers"][-1] == "Văn bản" and table["data"][0][-1]  # the document's short name
+    # one row per figure, on screen as in the files: (27) has two
+    assert [row[0] for row in table["data"]] == ["(24)", "(25)", "(26)", "(27)", "(27)"]
+    assert count == "4 chỉ tiêu, 5 dòng"
+    assert table["headers"] == ["Số", "Nhóm / năm", "Chỉ tiêu", "Giá trị", "Văn bản"]
+    assert table["data"][1][2:4] == ["tỷ lệ che phủ rừng", "duy trì trên 52%"] and table["data"][0][-1]
+    assert csv_path.endswith("chi-tieu-ve-moi-truong.csv") and xlsx_path.endswith("chi-tieu-ve-moi-truong.xlsx")
+    csv_rows = open(csv_path, encoding="utf-8-sig").read().splitlines()
+    assert len(csv_rows) == 1 + len(table["data"])
     table, *_ = client.predict("Chỉ tiêu", "Tất cả", "nuoc sach", "Tất cả", api_name="/targets")  # no diacritics
     assert [row[0] for row in table["data"]] == ["(26)"] and "trên 89%" in table["data"][0][3]
     table, count, *_ = client.predict("Chỉ tiêu", "Tất cả", "", "nghi-quyet-tinh-uy-ha-tinh-2025.txt",
                                       api_name="/targets")  # the document filter
-    assert count == "28 dòng"
+    assert count.startswith("28 chỉ tiêu, ")
     table, count, csv_path, xlsx_path, _ = client.predict("Kết quả", "Tất cả", "ho ngheo", "Tất cả",
                                                           api_name="/targets")
     assert table["data"][0][1] == "Năm 2024" and "giảm còn 2,41%" in table["data"][0][3]
+    assert csv_path.endswith("ket-qua-ho-ngheo.csv")
     csv_text = open(csv_path, encoding="utf-8-sig").read()
-    assert csv_text.startswith("doc,kind,year") and "tỷ lệ hộ nghèo,giảm còn,2.41" in csv_text
-    rows = list(load_workbook(xlsx_path).active.values)
-    assert rows[1][5:8] == ("tỷ lệ hộ nghèo", "giảm còn", 2.41)
+    assert csv_text.startswith("Số,Nhóm,Chỉ tiêu,So sánh,Giá trị,Đơn vị,Chưa chắc chắn,Văn bản,Trích dẫn\n")
+    assert ',Năm 2024,tỷ lệ hộ nghèo,giảm còn,"2,41",%,Không,' in csv_text and "False" not in csv_text
+    book = load_workbook(xlsx_path)
+    assert book.sheetnames == ["Kết quả"]
+    assert list(book.active.values)[1][1:7] == ("Năm 2024", "tỷ lệ hộ nghèo", "giảm còn", 2.41, "%", "Không")
 
 
 def test_briefing_tab_on_chosen_documents(server):
@@ -325,3 +346,77 @@ def test_eval_answer_honours_docs(cli_env, tmp_path):
     a, b = [json.loads(line) for line in out.read_text().splitlines()]
     assert a["found"] and "52%" in a["answer"]
     assert b["found"] is False and b["error"] == "document not found: khong-co.txt"
+
+
+@pytest.mark.parametrize("args, english, vietnamese", [
+    (["ask", "   "], "question is empty", "Vui lòng nhập câu hỏi."),
+    (["ask", "--doc", "khong-co.txt", "ai ký"], "document not found: khong-co.txt", "Không tìm thấy văn bản"),
+    (["targets", "--doc", "khong-co.txt"], "khong-co.txt is not in the index", "chưa được lập chỉ mục"),
+    (["brief"], "give a topic or --questions FILE", "Vui lòng nhập chủ đề"),
+    (["brief", "môi trường", "--out", "x.pdf"], "unsupported output", "Chỉ xuất được tệp .md hoặc .docx"),
+    (["ingest", "khong-co-tep.txt"], "cannot read", "Không đọc được tệp"),
+])
+def test_cli_input_errors_exit_2_with_one_message(cli_env, args, english, vietnamese):
+    r = run_cli(*args, env=cli_env)
+    errors = [line for line in r.stderr.splitlines() if line.strip()]
+    assert r.returncode == 2 and len(errors) == 1, r.stderr
+    assert errors[0].startswith("error: ") and english in errors[0] and vietnamese in errors[0]
+    assert "Traceback" not in r.stderr
+
+
+def run_eval(*args, env):
+    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env})
+
+
+def test_eval_input_errors_exit_2_and_a_bad_line_is_named_and_skipped(cli_env, tmp_path):
+    r = run_eval("run", "--gold", str(tmp_path / "khong-co.jsonl"), env=cli_env)
+    assert r.returncode == 2 and r.stderr.strip().startswith("error: --gold") and "Không tìm thấy tệp" in r.stderr
+    r = run_eval("answer", "--questions", str(tmp_path / "khong-co.jsonl"), "--out", "-", env=cli_env)
+    assert r.returncode == 2 and "Không đọc được tệp câu hỏi" in r.stderr and "Traceback" not in r.stderr
+    q, out = tmp_path / "q.jsonl", tmp_path / "a.jsonl"
+    q.write_text('{"id": "q1", "question": "ai ký nghị quyết"}\n{"id": "q2", "question": \n'
+                 '{"id": "q3", "question": "ty le ho ngheo nam 2024"}\n', encoding="utf-8")
+    r = run_eval("answer", "--questions", str(q), "--out", str(out), env=cli_env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert [line for line in r.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {q}:2: not JSON (Expecting value: line 1 column 26 (char 25)) (dòng 2 không phải một đối tượng JSON)"]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["id"] for row in rows] == ["q1", None, "q3"]  # one output line per input line, in order
+    assert "Hoàng Trung Dũng" in rows[0]["answer"] and rows[1]["error"].startswith("line 2: not JSON")
+    assert "2,41%" in rows[2]["answer"]
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"content": b'{"question": ', "headers": {"content-type": "application/json"}}, "not valid JSON"),
+    ({"content": "ai ký nghị quyết".encode(), "headers": {"content-type": "text/plain"}}, "content-type"),
+    ({"data": {"question": "ai ký nghị quyết"}}, "content-type"),
+    ({"json": {"question": 5}}, "question must be a string"),
+    ({"json": ["ai ký nghị quyết"]}, "JSON object"),
+    ({"json": {"question": "ai ký", "history": "câu trước"}}, "history must be a list"),
+    ({"json": {"question": "ai ký", "docs": 5}}, "docs must be a list"),
+    ({"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}, "not valid JSON"),
+])
+def test_api_every_bad_request_is_a_400_with_error_and_a_vietnamese_message(server, kwargs, error):
+    r = httpx.post(f"{server}/api/ask", timeout=30, **kwargs)
+    body = r.json()
+    assert r.status_code == 400 and set(body) == {"error", "message"} and error in body["error"], body
+    assert "detail" not in body and any(ch in body["message"] for ch in "ảấầệịốơớưữ"), body["message"]
+
+
+def test_api_docs_page_is_self_contained_and_the_ui_page_is_vietnamese(server):
+    page = httpx.get(f"{server}/api/docs", timeout=30)
+    assert page.status_code == 200 and "POST /api/ask" in page.text and "/api/openapi.json" in page.text
+    assert "<script" not in page.text and "http://" not in page.text and "https://" not in page.text
+    schema = httpx.get(f"{server}/api/openapi.json", timeout=30).json()
+    body = schema["paths"]["/api/ask"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["question"] and {"question", "history", "docs"} <= set(body["properties"])
+    assert '<html\n\tlang="vi"' in httpx.get(f"{server}/", timeout=30).text
+
+
+def test_serve_prints_the_ready_line_with_the_url(index_dir, assistant, tmp_path):
+    log = tmp_path / "app.log"
+    with running_app(index_dir, log_path=log) as url:
+        pass
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert f"Sẵn sàng: {url}" in lines and "Traceback" not in log.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from briefing.builder import BriefingBuilder
 from briefing.export import to_docx, to_markdown, transcript
 from answering.chain import Assistant
 from core.types import Answer, Briefing
+from ui.alerts import ui_error
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +63,22 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
     def make(topic: str, questions: str, docs: list[str] | None = None):
         topic = (topic or "").strip()
         if not topic and not (questions or "").strip():
-            raise gr.Error("Vui lòng nhập chủ đề hoặc danh sách câu hỏi.")
+            raise ui_error("Vui lòng nhập chủ đề hoặc danh sách câu hỏi.")
         known = {d for _, d in document_choices(assistant)}
         unknown = [d for d in docs or [] if d not in known]
         if unknown:  # removed meanwhile, or a stale page
-            raise gr.Error(f"Không tìm thấy văn bản: {', '.join(unknown)}")
+            raise ui_error(f"Không tìm thấy văn bản: {', '.join(unknown)}")
         try:
             briefing, stem = build_briefing(assistant, topic, questions, docs)
         except NQError as exc:
             log.info("briefing rejected: %s", exc)
-            raise gr.Error(exc.message_vi) from exc
+            raise ui_error(exc.message_vi) from exc
         docx, md = export_files(briefing, stem)
         return to_markdown(briefing), gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
 
     def chat_transcript(answers: list[dict] | None):
         if not answers:
-            raise gr.Error("Chưa có câu hỏi nào trong cuộc trò chuyện.")
+            raise ui_error("Chưa có câu hỏi nào trong cuộc trò chuyện.")
         from core.types import Citation
 
         turns = [Answer(question=a["question"], answer=a["answer"], found=a["found"],

@@ -14,6 +14,7 @@ from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
+from ui.alerts import ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.targets_tab import build_targets_tab
 
@@ -41,10 +42,27 @@ CSS = """
 /* one reserved line, so the layout does not jump when the processing text appears */
 #busy {min-height: 1.5em; padding: 0 !important; margin: -8px 0 !important;}
 #busy p {color: #b45309; font-weight: 600; margin: 0;}
+.cite-group {margin-bottom: 14px;}
+.cite-group > .asked {font-weight: 600; color: #1e293b; margin: 4px 0;}
+.cite.flash {background: #fef3c7; transition: background 0.3s;}
+a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight: 600;}
+/* the targets table: the page's own font, one-line headers */
+#targets-table, #targets-table * {font-family: var(--font) !important;}
+#targets-table th {white-space: nowrap;}
+#targets-table [data-testid^="cell-"][data-testid$="-0"], #targets-table th:first-child
+  {white-space: nowrap; min-width: 3.5em;}
 /* narrow screens: the answer and its citations stack, nothing wider than the screen */
 @media (max-width: 768px) {
   #qa-row {flex-direction: column;}
   #qa-row > div {min-width: 100% !important;}
+  /* a briefing's targets table: scrolls inside itself, its number and source columns on one line */
+  #brief-preview table {display: block; overflow-x: auto; font-size: 0.9em;}
+  #brief-preview th, #brief-preview td:first-child, #brief-preview td:last-child {white-space: nowrap;}
+  /* the targets table keeps the columns that matter: number, indicator, value */
+  #targets-table th:nth-child(2), #targets-table th:nth-child(5),
+  #targets-table [data-testid^="cell-"][data-testid$="-1"], #targets-table [data-testid^="cell-"][data-testid$="-4"],
+  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-1"]),
+  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-4"]) {display: none;}
 }
 """
 
@@ -80,6 +98,73 @@ GRADIO_STRINGS_VI = {
     "errors.waiting_for_inputs": "Đang chờ tải tệp lên xong, vui lòng thử lại.",
 }
 BUSY_TEXT = "Đang xử lý…"
+NO_CITATIONS = "<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>"
+
+# Runs once the page is loaded: keeps lang="vi" on the page, titles toasts in Vietnamese, and makes each "[n]" of an answer bubble a link to citation n of that answer
+# in the citations panel (the k-th answer bubble is answer k; its citations carry ids "cite-k-n"). It edits
+# the rendered bubble only, so the copy button and the transcript keep the plain text.
+CITE_LINKS_JS = r"""
+() => {
+  // Gradio's front end sets the page language from its own locale list; the page is Vietnamese
+  const vi = () => { if (document.documentElement.lang !== 'vi') document.documentElement.lang = 'vi'; };
+  vi();
+  new MutationObserver(vi).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
+  // the toast's title is its type in English ("Error"), whatever title the server sends: say it in Vietnamese
+  const titles = {Error: 'Lỗi', Warning: 'Cảnh báo', Info: 'Thông báo', Success: 'Thành công'};
+  const mark = () => {
+    document.querySelectorAll('.toast-title').forEach((title) => {
+      for (const node of title.childNodes) {
+        const word = node.nodeType === Node.TEXT_NODE && node.nodeValue.trim();
+        if (word && titles[word]) node.nodeValue = node.nodeValue.replace(word, titles[word]);
+      }
+    });
+    document.querySelectorAll('[data-testid="bot"]').forEach((bubble, k) => {
+      const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (/\[\d+\]/.test(node.nodeValue) && !node.parentElement.closest('a, button, code')) nodes.push(node);
+      }
+      for (const node of nodes) {
+        const frag = document.createDocumentFragment();
+        let last = 0;
+        node.nodeValue.replace(/\[(\d+)\]/g, (m, n, at) => {
+          frag.append(node.nodeValue.slice(last, at));
+          const a = document.createElement('a');
+          a.className = 'cite-ref'; a.href = `#cite-${k}-${n}`; a.textContent = m;
+          a.title = `Xem trích dẫn ${m}`;
+          frag.append(a);
+          last = at + m.length;
+        });
+        frag.append(node.nodeValue.slice(last));
+        node.replaceWith(frag);
+      }
+    });
+  };
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true, characterData: true});
+  document.addEventListener('click', (ev) => {
+    const a = ev.target.closest && ev.target.closest('a.cite-ref');
+    if (!a) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    if (!target) return;
+    target.scrollIntoView({behavior: 'smooth', block: 'center'});
+    target.classList.add('flash');
+    setTimeout(() => target.classList.remove('flash'), 1500);
+  }, true);
+}
+"""
+_FOOTNOTE_LEAD_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", re.M)
+
+
+def bubble_text(answer: Answer) -> str:
+    """The answer as the chat shows it: how a carried-over follow-up was understood, then the answer
+    (a footnote's own marker, "² Ba hành lang …", dropped from the start of a line)."""
+    text = _FOOTNOTE_LEAD_RE.sub("", answer.answer)
+    if answer.understood:
+        text = f"*Hiểu là: {answer.understood}*\n\n{text}"
+    return text
 
 
 def _highlight(text: str, quote: str) -> str:
@@ -102,22 +187,42 @@ def citation_label(c: Citation) -> str:
     return " › ".join(p for p in (doc, section) if p)
 
 
-def citations_html(answer: Answer) -> str:
+def citations_html(answer: Answer, turn: int | None = None) -> str:
     """One block per citation: number, document › section path, the answering span highlighted,
     and (when the passage is longer than the span) a <details> that expands to the whole passage
-    with the span highlighted in place."""
+    with the span highlighted in place. With ``turn`` (the answer's place in the conversation, from 0)
+    each block has the id "cite-<turn>-<n>" that the answer's "[n]" links to."""
     if not answer.citations:
         return "<p><i>Không có trích dẫn: văn bản không có thông tin để trả lời câu hỏi này.</i></p>"
     parts = []
     for c in answer.citations:
         quote = c.quote.strip()
+        anchor = f' id="cite-{turn}-{c.n}"' if turn is not None else ""
         head = f'<b>[{c.n}]</b> {citation_label(c)}'
         body = f'<div class="quote"><mark>{html.escape(c.quote)}</mark></div>' if quote else ""
         if c.text.strip() != quote:
             body += ('<details><summary>Xem toàn văn đoạn trích</summary>'
                      f'<div class="passage">{_highlight(c.text, c.quote)}</div></details>')
-        parts.append(f'<div class="cite">{head}{body}</div>')
+        parts.append(f'<div class="cite"{anchor}>{head}{body}</div>')
     return "\n".join(parts)
+
+
+def conversation_citations_html(answers: list[dict]) -> str:
+    """The citations of every answer of the conversation, each group under its question, the latest
+    first: an earlier answer keeps its sources, and its "[n]" still finds them."""
+    if not answers:
+        return NO_CITATIONS
+    groups = []
+    for turn, a in reversed(list(enumerate(answers))):
+        answer = Answer.from_dict(a)
+        cites = citations_html(answer, turn)
+        if a.get("notes_vi"):
+            notes = "; ".join(html.escape(n) for n in a["notes_vi"])
+            cites = (f'<p class="llm-note">⚠️ Câu trả lời do mô hình ngôn ngữ soạn không được dùng ({notes}); '
+                     f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
+        groups.append(f'<div class="cite-group" id="answer-{turn}"><div class="asked">Câu hỏi {turn + 1}: '
+                      f'{html.escape(answer.question)}</div>{cites}</div>')
+    return "\n".join(groups)
 
 
 def message_text(content) -> str:
@@ -175,43 +280,67 @@ def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
 def build_ui(assistant: Assistant):
     import gradio as gr
 
+    def check(message: str, docs: list | None = None) -> None:
+        """Bad input stops here, before any output is touched: a Vietnamese toast, and the chat, the
+        citations and the question box stay as they were (one log line, no traceback)."""
+        from answering.chain import validate_question
+
+        try:
+            validate_question(message, assistant.settings.max_question_chars)
+            assistant._scope(list(docs or []) or None)
+        except NQError as exc:
+            log.info("question rejected: %s", exc)
+            raise ui_error(exc.message_vi) from exc
+
     def respond(message: str, history: list, answers: list | None = None, docs: list | None = None):
         """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
         the answer is verified, and a draft that fails verification is replaced by the extractive
         answer with a note saying why. In extractive mode it yields once. ``docs``: the documents
-        chosen in the selector (ids; none chosen: all documents)."""
+        chosen in the selector (ids; none chosen: all documents). The citations panel holds every
+        answer's citations, so an earlier answer keeps its own."""
         history = list(history or [])
         # earlier turns, answers included: the LLM condenses a follow-up with them
         turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        # the answers of the conversation shown (one per answer bubble): a cleared chat starts afresh
+        shown = sum(1 for t in turns if t["role"] == "assistant")
+        answers = list(answers or [])[-shown:] if shown else []
         try:
             events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
         except NQError as exc:
             log.info("question rejected: %s", exc)
-            raise gr.Error(exc.message_vi) from exc
+            raise ui_error(exc.message_vi) from exc
         pending = "<p><i>Đang soạn câu trả lời và kiểm tra trích dẫn…</i></p>"
+        earlier = conversation_citations_html(answers) if answers else ""
         for event in itertools.chain([first], events):
             if isinstance(event, str):  # the draft so far
                 yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": event}], \
-                    pending, "", answers
+                    pending + earlier, "", answers
                 continue
             answer: Answer = event
-            cites = citations_html(answer)
-            if answer.notes_vi:
-                notes = "; ".join(html.escape(n) for n in answer.notes_vi)
-                cites = (f'<p class="llm-note">⚠️ Câu trả lời do mô hình ngôn ngữ soạn không được dùng ({notes}); '
-                         f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
-            # the session's answers, citations included, for the transcript export
-            answers = list(answers or []) + [answer.to_dict()]
-            yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], \
-                cites, "", answers
+            # the session's answers, citations included: the citations panel and the transcript export
+            answers = answers + [{**answer.to_dict(), "notes_vi": list(answer.notes_vi)}]
+            yield history + [{"role": "user", "content": message},
+                             {"role": "assistant", "content": bubble_text(answer)}], \
+                conversation_citations_html(answers), "", answers
+
+    def check_upload(files) -> None:
+        """No file, or a file type that cannot be indexed: a toast, and the documents table stays as it was."""
+        from ingest.loaders import SUPPORTED_SUFFIXES
+
+        if not files:
+            raise ui_error("Vui lòng chọn tệp để nạp.")
+        names = [Path(f if isinstance(f, str) else f.name).name for f in files]
+        bad = [n for n in names if Path(n).suffix.lower() not in SUPPORTED_SUFFIXES]
+        if bad:
+            log.info("upload rejected: unsupported file type: %s", ", ".join(bad))
+            raise ui_error(f"Định dạng tệp không được hỗ trợ: {', '.join(bad)}. "
+                           f"Chỉ nhận {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
 
     def ingest(files, progress=gr.Progress()):
         from ingest.pipeline import ingest_paths
 
-        if not files:
-            raise gr.Error("Vui lòng chọn tệp để nạp.")
         paths = [Path(f if isinstance(f, str) else f.name) for f in files]
 
         def tick(done: int, total: int, label: str) -> None:
@@ -246,7 +375,7 @@ def build_ui(assistant: Assistant):
         with gr.Tab("Hỏi đáp"):
             with gr.Row(elem_id="qa-row"):
                 with gr.Column(scale=3, min_width=300):
-                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"],
+                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
                                       placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
                     busy = gr.Markdown(elem_id="busy", show_label=False)
                     box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
@@ -260,21 +389,27 @@ def build_ui(assistant: Assistant):
                     doc_select = gr.Dropdown(choices=document_choices(assistant), value=[], multiselect=True,
                                              allow_custom_value=True, label="Văn bản cần hỏi", elem_id="doc-select",
                                              info="Để trống: hỏi trên tất cả văn bản đã lập chỉ mục.")
-                    gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
                 with gr.Column(scale=2, min_width=300):
                     gr.Markdown("### Trích dẫn")
-                    cites = gr.HTML("<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>", elem_id="citations")
+                    cites = gr.HTML(NO_CITATIONS, elem_id="citations")
+            # below the chat and its citations: on a phone the citations come right after the answer
+            gr.Examples(EXAMPLES, inputs=box, label="Câu hỏi mẫu")
             # The busy text is set in the browser (no round trip) before the question is sent, and
             # cleared after the answer or the error (Gradio 6 runs no .then() after an error, hence
             # .success + .failure); `ask` itself keeps its API signature.
+            # Bad input fails in `check`, which has no outputs: Gradio then marks no component as failed,
+            # so the conversation stays visible under the toast.
             for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
-                answered = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
-                            .then(respond, [box, chat, answers, doc_select], [chat, cites, box, answers],
-                                  api_name=api_name,
-                                  show_progress="minimal"))
-                for after in (answered.success, answered.failure):
+                checked = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
+                           .then(check, [box, doc_select], None, api_name=False, show_progress="hidden"))
+                answered = checked.success(respond, [box, chat, answers, doc_select], [chat, cites, box, answers],
+                                           api_name=api_name, show_progress="minimal")
+                for after in (checked.failure, answered.success, answered.failure):
                     after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
-            clear.click(lambda: ([], "", "", "", []), None, [chat, cites, box, busy, answers], api_name=False)
+            clear.click(lambda: ([], NO_CITATIONS, "", "", []), None, [chat, cites, box, busy, answers],
+                        api_name=False)
+            # the chat's own trash icon clears the citations and the transcript too
+            chat.clear(lambda: (NO_CITATIONS, "", []), None, [cites, busy, answers], api_name=False)
         with gr.Tab("Chỉ tiêu") as targets_tab:
             build_targets_tab(assistant, demo, targets_tab)
         with gr.Tab("Tài liệu"):
@@ -282,11 +417,13 @@ def build_ui(assistant: Assistant):
         with gr.Tab("Văn bản"):
             docs = gr.Dataframe(headers=DOCUMENT_HEADERS, value=lambda: documents_table(assistant),
                                 label="Văn bản đã lập chỉ mục", interactive=False, elem_id="documents")
-            upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
-                             file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")
+            # no file_types: Gradio would reject another type itself, in English, marking the table as failed;
+            # check_upload says it in Vietnamese and leaves the table as it was
+            upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple", elem_id="upload")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
-            (go.click(ingest, [upload], [status, docs], api_name="ingest")
+            (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
+             .success(ingest, [upload], [status, docs], api_name="ingest")
              .then(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden"))
         # another process may have indexed documents since the page was built
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")

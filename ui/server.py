@@ -1,17 +1,25 @@
 """One process serves the Gradio chat at / and the JSON API at /api/ask.
 
-``POST /api/ask`` takes ``{"question", "history"?, "docs"?: [doc ids]}``; bad input (an empty
-question, ``docs`` not a list of strings, an unknown document) is HTTP 400 ``{"error", "message"}``.
+``POST /api/ask`` takes a JSON object ``{"question", "history"?, "docs"?: [doc ids]}``; every bad
+request (not JSON, invalid JSON, not an object, a question that is not a non-empty string, a history
+that is not a list, ``docs`` not a list of strings, an unknown document) is HTTP 400
+``{"error", "message"}``: ``error`` in English, ``message`` in Vietnamese. ``/api/docs`` describes
+the API from its OpenAPI schema in a page with no external assets (it works offline).
 """
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from errors import InputError, NQError
 from answering.chain import Assistant
@@ -20,40 +28,128 @@ log = logging.getLogger(__name__)
 
 
 class AskRequest(BaseModel):
-    question: str | None = None
+    """The request body, as documented in the OpenAPI schema (the handler checks it itself)."""
+
+    question: str
     history: list | None = None
-    docs: Any = None  # checked by the assistant, so a bad value is a 400 with a Vietnamese message
+    docs: list[str] | None = None
+
+
+def bad_request(error: str, message: str) -> JSONResponse:
+    log.info("rejected request: %s", error)
+    return JSONResponse(status_code=400, content={"error": error, "message": message})
+
+
+async def read_ask_request(request: Request) -> dict[str, Any] | JSONResponse:
+    """The request's JSON object, or the 400 response that says what is wrong with it."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        return bad_request(f"content-type must be application/json, got {ctype or 'none'}",
+                           "Yêu cầu phải gửi dữ liệu JSON (Content-Type: application/json).")
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        return bad_request(f"the body is not valid JSON: {exc}", "Dữ liệu gửi lên không phải JSON hợp lệ.")
+    if not isinstance(body, dict):
+        return bad_request("the body must be a JSON object", 'Dữ liệu gửi lên phải là một đối tượng JSON {"question": …}.')
+    if not isinstance(body.get("question"), str):
+        got = type(body.get("question")).__name__ if "question" in body else "nothing"
+        return bad_request(f"question must be a string, got {got}", "Câu hỏi phải là một chuỗi văn bản.")
+    if body.get("history") is not None and not isinstance(body["history"], list):
+        return bad_request("history must be a list of earlier turns", "Lịch sử hội thoại phải là một danh sách.")
+    return body
+
+
+def docs_page(schema: dict) -> str:
+    """The API's description from its OpenAPI schema, as one self-contained page (no CDN)."""
+    rows = []
+    for path, ops in schema.get("paths", {}).items():
+        for method, op in ops.items():
+            rows.append(f"<h2><code>{method.upper()} {html.escape(path)}</code></h2>"
+                        f"<p>{html.escape(op.get('summary') or '')}</p>"
+                        f"<pre>{html.escape(op.get('description') or '')}</pre>")
+    components = json.dumps(schema.get("components", {}), ensure_ascii=False, indent=1)
+    return ('<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>API – Hỏi đáp Nghị quyết</title>'
+            "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+            "pre{background:#f1f5f9;padding:.75rem;overflow-x:auto;white-space:pre-wrap}</style></head><body>"
+            "<h1>API – Hỏi đáp Nghị quyết</h1>"
+            '<p>Lược đồ OpenAPI đầy đủ: <a href="/api/openapi.json">/api/openapi.json</a></p>'
+            "<pre>curl -X POST localhost:7860/api/ask -H 'content-type: application/json' "
+            "-d '{\"question\": \"ai ký nghị quyết\"}'</pre>"
+            + "".join(rows) + f"<h2>Lược đồ dữ liệu</h2><pre>{html.escape(components)}</pre></body></html>")
 
 
 def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
-    from ui.chat import CSS, GRADIO_STRINGS_VI, build_ui
+    from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, build_ui
 
-    api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
 
-    @api.post("/api/ask")
-    def api_ask(req: AskRequest):
+    @api.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return bad_request(f"invalid request: {jsonable_encoder(exc.errors())}", "Yêu cầu không hợp lệ.")
+        return JSONResponse(status_code=422, content={"detail": jsonable_encoder(exc.errors())})
+
+    @api.post("/api/ask", summary="Hỏi một câu, nhận câu trả lời kèm trích dẫn",
+              description=("Thân yêu cầu: {\"question\": \"…\", \"history\": [các lượt trước]?, "
+                           "\"docs\": [mã văn bản]?}. Trả về JSON câu trả lời (answer, found, citations, …). "
+                           "Yêu cầu sai: HTTP 400 {\"error\", \"message\"}."),
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": AskRequest.model_json_schema()}}}})
+    async def api_ask(request: Request):
+        body = await read_ask_request(request)
+        if isinstance(body, JSONResponse):
+            return body
         try:
-            return assistant.ask(req.question or "", req.history, docs=req.docs).to_dict()
+            answer = await run_in_threadpool(assistant.ask, body["question"], body.get("history"),
+                                             docs=body.get("docs"))
+            return answer.to_dict()
         except InputError as exc:
-            log.info("rejected question: %s", exc)
-            return JSONResponse(status_code=400, content={"error": str(exc), "message": exc.message_vi})
+            return bad_request(str(exc), exc.message_vi)
         except NQError as exc:
             log.error("ask failed: %s", exc)
             return JSONResponse(status_code=503, content={"error": str(exc), "message": exc.message_vi})
 
-    @api.get("/api/health")
+    @api.get("/api/health", summary="Tình trạng: số đoạn đã lập chỉ mục")
     def health():
         return {"status": "ok", "chunks": assistant.store.count()}
 
+    @api.get("/api/docs", include_in_schema=False)
+    def api_docs():
+        return HTMLResponse(docs_page(api.openapi()))
+
+    @api.middleware("http")
+    async def vietnamese_page(request: Request, call_next):
+        """Gradio's page template says lang="en"; the UI is Vietnamese."""
+        response = await call_next(request)
+        if request.method != "GET" or not response.headers.get("content-type", "").startswith("text/html"):
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])
+        body = body.replace(b'lang="en"', b'lang="vi"', 1)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return HTMLResponse(body, status_code=response.status_code, headers=headers)
+
     i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
-    return gr.mount_gradio_app(api, build_ui(assistant), path="/", css=CSS, show_error=True, i18n=i18n)
+    return gr.mount_gradio_app(api, build_ui(assistant), path="/", css=CSS, js=CITE_LINKS_JS, show_error=True,
+                               i18n=i18n)
 
 
 def serve(assistant: Assistant) -> None:
+    """Serve until stopped; prints "Sẵn sàng: http://…" once the server accepts questions (the index is
+    built and the models are loaded before it starts)."""
     import uvicorn
 
     s = assistant.settings
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host=s.host, port=s.port, log_level="warning"))
+    start = server.startup
+
+    async def startup(sockets=None) -> None:
+        await start(sockets=sockets)
+        if server.started:
+            print(f"Sẵn sàng: http://{s.host}:{s.port}", flush=True)
+
+    server.startup = startup
     log.info("serving on http://%s:%s", s.host, s.port)
-    uvicorn.run(create_app(assistant), host=s.host, port=s.port, log_level="warning")
+    server.run()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 import tempfile
 from pathlib import Path
 
 import gradio as gr  # at module level: the select handler's gr.SelectData hint must resolve
 
-from ingest.targets import to_csv, to_xlsx
+from ingest.targets import to_sheet_csv, to_xlsx
 from answering.chain import Assistant
 from core.types import TargetRecord
 
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 ALL = "Tất cả"
 KINDS = {"Chỉ tiêu": "targets", "Mục tiêu khác": "aims", "Kết quả": "results"}
-HEADERS = ["Số", "Nhóm / năm", "Nội dung", "Giá trị", "Ghi chú", "Văn bản"]
+# One row per figure, as in the downloads; the whole target is in "Đoạn văn gốc" when a row is selected.
+# On a phone only "Số", "Chỉ tiêu" and "Giá trị" show (CSS in ui/chat.py).
+HEADERS = ["Số", "Nhóm / năm", "Chỉ tiêu", "Giá trị", "Văn bản"]
 PLACEHOLDER = "<p><i>Chọn một dòng của bảng để xem đoạn văn gốc.</i></p>"
 
 
@@ -37,13 +40,19 @@ def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
     return [(ALL, ALL)] + [(name or doc, doc) for doc, name in assistant.table.documents().items()]
 
 
+def figure_rows(records: list[TargetRecord]) -> list[tuple[TargetRecord, object]]:
+    """(record, figure) per table row: one row per figure, a record with no figure on one row."""
+    return [(r, m) for r in records for m in (r.values or (None,))]
+
+
 def table_rows(records: list[TargetRecord]) -> list[list]:
     rows = []
-    for r in records:
-        values = "; ".join(f"{m.label}: {m.display()}" for m in r.values) or "(không có số liệu)"
-        note = "Chưa chắc chắn: " + "; ".join(r.warnings) if r.uncertain else ""
+    for r, m in figure_rows(records):
+        value = m.display() if m else "(không có số liệu)"
+        if r.uncertain:
+            value += " (chưa chắc chắn: " + "; ".join(r.warnings) + ")"
         rows.append([f"({r.number})" if r.number is not None else "", r.group or f"Năm {r.year or ''}".strip(),
-                     r.text, values, note, r.doc_title or r.doc])
+                     m.label if m else r.text, value, r.doc_title or r.doc])
     return rows
 
 
@@ -70,17 +79,28 @@ def source_html(assistant: Assistant, record: TargetRecord) -> str:
 _EXPORTS = Path(tempfile.mkdtemp(prefix="nq-targets-"))  # one folder per process
 
 
-def export_files(records: list[TargetRecord], kind: str) -> tuple[str, str]:
-    """CSV and Excel files of the rows shown. The table refilters as the user types, so a file is
-    named after its content and written once: the same rows reuse the files already written."""
-    text = to_csv(records)
-    stem = "chi-tieu" if KINDS.get(kind, "targets") == "targets" else "ket-qua"
-    folder = _EXPORTS / hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def _slug(text: str) -> str:
+    from core.text import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:40]
+
+
+def export_files(records: list[TargetRecord], kind: str, group: str | None = None, text: str | None = None,
+                 doc: str | None = None) -> tuple[str, str]:
+    """CSV and Excel files of the rows shown, named after the filter ("chi-tieu-ve-moi-truong.xlsx"), the
+    sheet after what it holds ("Kết quả – Năm 2024"). The table refilters as the user types, so the same
+    rows and names reuse the files already written."""
+    kind = kind if kind in KINDS else "Chỉ tiêu"
+    filters = [f for f in (group, doc and Path(doc).stem, text) if f and f != ALL]
+    stem = "-".join(p for p in [_slug(kind)] + [_slug(f) for f in filters] if p)
+    sheet = " – ".join([kind] + [f for f in (group,) if f and f != ALL])
+    body = to_sheet_csv(records)
+    folder = _EXPORTS / hashlib.sha256(f"{stem}\n{sheet}\n{body}".encode("utf-8")).hexdigest()[:16]
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
     if not xlsx_path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        csv_path.write_text(text, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
-        to_xlsx(records, xlsx_path)
+        csv_path.write_text(body, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
+        to_xlsx(records, xlsx_path, sheet=sheet)
     return str(csv_path), str(xlsx_path)
 
 
@@ -93,17 +113,18 @@ def build_targets_tab(assistant: Assistant, demo, tab) -> None:
 
     def refresh(kind: str, group: str, text: str, doc: str = ALL):
         records = select_records(assistant, kind, group, text, doc)
-        csv_path, xlsx_path = export_files(records, kind)
-        count = f"{len(records)} dòng" + (f" · {sum(r.uncertain for r in records)} dòng chưa chắc chắn"
-                                          if any(r.uncertain for r in records) else "")
-        return table_rows(records), count, csv_path, xlsx_path, PLACEHOLDER
+        csv_path, xlsx_path = export_files(records, kind, group, text, doc)
+        rows = table_rows(records)
+        count = f"{len(records)} {'chỉ tiêu' if KINDS.get(kind) != 'results' else 'kết quả'}, {len(rows)} dòng" \
+            + (f" · {sum(r.uncertain for r in records)} chưa chắc chắn" if any(r.uncertain for r in records) else "")
+        return rows, count, csv_path, xlsx_path, PLACEHOLDER
 
     def show_source(kind: str, group: str, text: str, doc: str, evt: gr.SelectData):
-        records = select_records(assistant, kind, group, text, doc)
+        rows = figure_rows(select_records(assistant, kind, group, text, doc))
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        if row is None or not 0 <= row < len(records):
+        if row is None or not 0 <= row < len(rows):
             return PLACEHOLDER
-        return source_html(assistant, records[row])
+        return source_html(assistant, rows[row][0])
 
     with gr.Row():
         kind = gr.Radio(list(KINDS), value="Chỉ tiêu", label="Loại", scale=1)
@@ -112,7 +133,7 @@ def build_targets_tab(assistant: Assistant, demo, tab) -> None:
     doc = gr.Dropdown(document_choices(assistant), value=ALL, label="Văn bản", elem_id="targets-doc")
     count = gr.Markdown()
     table = gr.Dataframe(headers=HEADERS, value=None, interactive=False, wrap=True, label="Bảng chỉ tiêu",
-                         elem_id="targets-table")
+                         elem_id="targets-table", column_widths=["8%", "18%", "34%", "22%", "18%"])
     with gr.Row():
         csv_btn = gr.DownloadButton("Tải CSV", size="sm")
         xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", size="sm")

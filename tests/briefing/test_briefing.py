@@ -50,6 +50,9 @@ def test_every_point_is_an_exact_cited_quote(builder, environment):
 def test_topic_without_diacritics_and_a_free_text_topic(builder):
     plain = builder.by_topic("moi truong")
     assert [p.text[:4] for p in plain.sections[0].points] == ["(24)", "(25)", "(26)", "(27)"]
+    # titled as the documents spell it
+    assert plain.title == "Tài liệu sinh hoạt: Môi trường"
+    assert builder.by_topic("nuoc sach").title == "Tài liệu sinh hoạt: Nước sạch"
     digital = builder.by_topic("chuyển đổi số")
     assert any("Chuyển đổi số được các cấp" in p.text for p in digital.sections[1].points)
     assert any("chỉ số đánh giá chuyển đổi số cấp tỉnh (DTI)" in p.text for p in digital.sections[2].points)
@@ -75,6 +78,19 @@ def test_markdown_and_docx_exports(environment, tmp_path):
     assert f"[2] {name} › {ENV} (ký tự" in body and "nghi-quyet-tinh-uy-ha-tinh-2025.txt ›" not in body
     with pytest.raises(ValueError, match="use .md or .docx"):
         write(environment, tmp_path / "b.pdf")
+
+
+def test_docx_is_a4_with_vietnamese_margins_title_and_author(environment, tmp_path):
+    import docx
+
+    d = docx.Document(str(to_docx(environment, tmp_path / "b.docx")))
+    for section in d.sections:  # Word stores twentieths of a point: compare in whole millimetres
+        sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+                 section.left_margin, section.right_margin)
+        assert [round(x.mm) for x in sizes] == [210, 297, 20, 20, 30, 15]
+    props = d.core_properties
+    assert props.title == "Tài liệu sinh hoạt: Môi trường" and props.author == "Hỏi đáp Nghị quyết"
+    assert props.language == "vi-VN" and "python-docx" not in (props.author, props.last_modified_by, props.comments)
 
 
 def test_briefing_from_questions_renumbers_citations(builder):

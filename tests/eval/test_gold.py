@@ -16,7 +16,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 
 GOLD_FILES = default_gold_files()
 REQUIRED = {"id": str, "question": str, "expect": list, "category": str, "answerable": bool}
-OPTIONAL = {"doc": str, "docs": list, "list": bool, "history": list, "source": (dict, type(None))}
+OPTIONAL = {"doc": str, "docs": list, "list": bool, "history": list, "source": (dict, type(None)), "standalone": bool}
 
 
 def _items(path: Path) -> list[tuple[int, dict]]:
@@ -92,3 +92,16 @@ def test_a_fingerprinted_passage_is_found_whole_or_by_a_clause():
     clause = {"text": "…", "quote": "Phấn đấu đến năm 2030, 80% xã đạt chuẩn"}
     other = {"text": "Phấn đấu đến năm 2030, 70% xã đạt chuẩn", "quote": "Phấn đấu đến năm 2030, 70% xã đạt chuẩn"}
     assert (rank(whole), rank(clause), rank(other)) == (1, 1, 0)
+
+
+def test_follow_ups_are_forty_and_half_of_them_complete_questions_after_an_unrelated_one():
+    """A follow-up is answered on its own when it stands on its own: the gold set holds as many complete
+    questions asked after an unrelated one ("standalone": true) as elliptical ones."""
+    from answering.chain import is_elliptical
+
+    followups = [item for _, item in _items(BUNDLED_GOLD) if item["category"] == "followup"]
+    complete = [item for item in followups if item.get("standalone")]
+    assert len(followups) >= 40 and 2 * len(complete) >= len(followups)
+    assert all(item.get("history") for item in followups)
+    for item in complete:
+        assert not is_elliptical(item["question"]), item["id"]

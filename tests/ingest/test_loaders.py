@@ -277,6 +277,10 @@ def test_too_large(tmp_path):
     with pytest.raises(FileTooLarge, match="'big.txt'"):
         load_bytes(b"x" * 101, "big.txt", max_bytes=100)
     assert load_file(path, max_bytes=101).text == "x" * 101
+    # the limit reads as configured (NQ_MAX_FILE_MB=20 counts 20 × 1024 × 1024 bytes), not "21.0 MB"
+    with pytest.raises(FileTooLarge) as err:
+        load_bytes(b"x" * (30 * 1024 * 1024), "lon.txt", max_bytes=20 * 1024 * 1024)
+    assert err.value.message_vi == "Tệp 'lon.txt' có dung lượng 30,0 MB, vượt giới hạn 20 MB."
 
 
 def test_suffix_is_checked_before_size():

@@ -71,6 +71,37 @@ CONDENSED = {
     "nó do cơ quan nào ban hành, ngày nào?": "Kết luận 69-KL/TW do cơ quan nào ban hành, ngày nào?",
     "còn năm 2024 đạt bao nhiêu?": "Tỷ lệ che phủ rừng năm 2024 đạt bao nhiêu?",
     "vậy còn năm 2030?": "Tỷ lệ đô thị hóa năm 2030 là bao nhiêu?",
+    # complete questions asked after an unrelated one: a model leaves them as they are
+    "Năm 2025 tổng vốn đầu tư toàn xã hội cần đạt bao nhiêu?": "Năm 2025 tổng vốn đầu tư toàn xã hội cần đạt bao nhiêu?",
+    "Năm 2025 phải thành lập mới bao nhiêu doanh nghiệp?": "Năm 2025 phải thành lập mới bao nhiêu doanh nghiệp?",
+    "Bao phủ bảo hiểm y tế năm 2025 phấn đấu bao nhiêu phần trăm?": "Bao phủ bảo hiểm y tế năm 2025 phấn đấu bao nhiêu phần trăm?",
+    "Năm 2025 giải quyết việc làm mới cho bao nhiêu người?": "Năm 2025 giải quyết việc làm mới cho bao nhiêu người?",
+    "Năm 2025 bao nhiêu phần trăm hộ gia đình phải đạt danh hiệu văn hóa?": "Năm 2025 bao nhiêu phần trăm hộ gia đình phải đạt danh hiệu văn hóa?",
+    "Người dân đô thị dùng nước sạch năm 2025 phải đạt bao nhiêu phần trăm?": "Người dân đô thị dùng nước sạch năm 2025 phải đạt bao nhiêu phần trăm?",
+    "Năm 2024 tỉnh đạt được bao nhiêu chỉ tiêu?": "Năm 2024 tỉnh đạt được bao nhiêu chỉ tiêu?",
+    "Dự án nổi bật được chấp thuận đầu tư năm 2024 là dự án nào, vốn bao nhiêu?": "Dự án nổi bật được chấp thuận đầu tư năm 2024 là dự án nào, vốn bao nhiêu?",
+    "Nông nghiệp năm 2024 thế nào?": "Nông nghiệp năm 2024 thế nào?",
+    "Năm 2024 chỉ tiêu tăng trưởng có đạt không?": "Năm 2024 chỉ tiêu tăng trưởng có đạt không?",
+    "Nguyên nhân chủ yếu của các hạn chế năm 2024 là gì?": "Nguyên nhân chủ yếu của các hạn chế năm 2024 là gì?",
+    "Về y tế, năm 2025 cần làm gì?": "Về y tế, năm 2025 cần làm gì?",
+    "Năm 2025 tập trung trấn áp những loại tội phạm nào?": "Năm 2025 tập trung trấn áp những loại tội phạm nào?",
+    "Trung tâm đô thị phía Bắc gắn với những nơi nào?": "Trung tâm đô thị phía Bắc gắn với những nơi nào?",
+    "Nghị quyết được gửi tới các cơ quan Trung ương nào?": "Nghị quyết được gửi tới các cơ quan Trung ương nào?",
+    "ty le che phu rung nam 2025 la bao nhieu": "ty le che phu rung nam 2025 la bao nhieu",
+    "ty le do thi hoa nam 2025": "ty le do thi hoa nam 2025",
+    "thu noi dia nam 2025 bao nhieu": "thu noi dia nam 2025 bao nhieu",
+    "grdp binh quan dau nguoi nam 2025 dat bao nhieu": "grdp binh quan dau nguoi nam 2025 dat bao nhieu",
+    "Tỷ lệ hộ nghèo năm 2024 theo NQ là bao nhiêu?": "Tỷ lệ hộ nghèo năm 2024 theo NQ là bao nhiêu?",
+    "Tăng trưởng kinh tế năm 2023 của Hà Tĩnh đạt bao nhiêu?": "Tăng trưởng kinh tế năm 2023 của Hà Tĩnh đạt bao nhiêu?",
+    "Kim ngạch xuất khẩu năm 2024 cụ thể đạt bao nhiêu tỷ USD?": "Kim ngạch xuất khẩu năm 2024 cụ thể đạt bao nhiêu tỷ USD?",
+    "Thu nhập bình quân đầu người năm 2024 là bao nhiêu?": "Thu nhập bình quân đầu người năm 2024 là bao nhiêu?",
+    "Sản lượng thép của Formosa năm 2024 là bao nhiêu?": "Sản lượng thép của Formosa năm 2024 là bao nhiêu?",
+    "Nghệ An đặt chỉ tiêu tăng trưởng năm 2025 bao nhiêu?": "Nghệ An đặt chỉ tiêu tăng trưởng năm 2025 bao nhiêu?",
+    "GRDP năm 2025 tăng bao nhiêu?": "GRDP năm 2025 tăng bao nhiêu?",
+    "Kỷ luật, kỷ cương hành chính năm 2024 còn hạn chế gì?": "Kỷ luật, kỷ cương hành chính năm 2024 còn hạn chế gì?",
+    # a bare year: the previous question with that year
+    "năm 2024?": "Tỷ lệ hộ nghèo năm 2024 là bao nhiêu?",
+    "năm 2024 đạt bao nhiêu?": "Tăng trưởng kinh tế năm 2024 đạt bao nhiêu?",
 }
 
 
@@ -118,10 +149,15 @@ def test_gold_follow_ups_in_llm_mode_through_eval_run(index_dir, assistant, foll
         condensed = [asked(q["body"]["messages"]) for q in llm.requests if is_condense(q["body"]["messages"])]
     assert r.returncode == 0, r.stderr
     m = json.loads(out.read_text())
-    assert m["questions"] == len(followups) and m["modes"] == {"llm": len(followups)}, r.stdout
+    # two complete questions name what the documents never mention (Nghệ An, Formosa): refused before
+    # the model answers, as in every mode
+    unknown = [item for item in followups if "Nghệ An" in item["question"] or "Formosa" in item["question"]]
+    assert len(unknown) == 2
+    llm_answers = len(followups) - len(unknown)
+    assert m["questions"] == len(followups) and m["modes"] == {"llm": llm_answers, "extractive": 2}, r.stdout
     assert (m["answer_accuracy"], m["citation_hit_at_1"], m["refusal_accuracy"]) == (100.0, 100.0, 100.0), r.stdout
     assert sorted(condensed) == sorted(item["question"] for item in followups)  # every follow-up was condensed
-    assert "answers by mode: llm=19" in r.stdout
+    assert f"answers by mode: extractive=2, llm={llm_answers}" in r.stdout
 
 
 # -- the Gradio chat, streaming ----------------------------------------------------------------

@@ -168,8 +168,9 @@ def test_targets_tab_filter_select_and_download(chat_page):
     table = page.locator("#targets-table")
     expect(table).to_contain_text("(1)")  # filled when the page loads
     page.get_by_label("Tìm kiếm").fill("che phu rung")  # no diacritics
-    row = page.get_by_test_id("cell-0-2").get_by_text("(25) Duy trì tỷ lệ che phủ rừng trên 52%")
+    row = page.get_by_test_id("cell-0-2").get_by_text("tỷ lệ che phủ rừng")
     expect(row).to_be_visible()
+    expect(page.get_by_test_id("cell-0-3")).to_contain_text("duy trì trên 52%")
     expect(table).not_to_contain_text("(24)")
     chat_page.screenshot("07-targets-filtered")
     row.click()
@@ -178,11 +179,12 @@ def test_targets_tab_filter_select_and_download(chat_page):
     expect(source).to_contain_text("Về môi trường")
     chat_page.screenshot("07-targets-source")
     csv_path = chat_page.download("Tải CSV")
-    assert "tỷ lệ che phủ rừng,duy trì trên,52" in csv_path.read_text(encoding="utf-8-sig")
+    assert csv_path.name == "chi-tieu-che-phu-rung.csv"
+    assert "(25),Về môi trường,tỷ lệ che phủ rừng,duy trì trên,52,%,Không," in csv_path.read_text(encoding="utf-8-sig")
     xlsx_path = chat_page.download("Tải Excel (.xlsx)")
     from openpyxl import load_workbook
 
-    assert list(load_workbook(xlsx_path).active.values)[1][5] == "tỷ lệ che phủ rừng"
+    assert list(load_workbook(xlsx_path).active.values)[1][2] == "tỷ lệ che phủ rừng"
 
 
 def test_briefing_built_and_downloaded(chat_page):

@@ -139,3 +139,24 @@ def test_document_choices_label_each_document_by_its_short_name_and_keep_ids_as_
     ]
     assert short_issuer("Ủy ban nhân dân tỉnh Đồng Nai") == "UBND tỉnh Đồng Nai"
     assert short_issuer("Thủ tướng Chính phủ") == "Thủ tướng Chính phủ" and short_issuer("") == ""
+
+
+def test_bubble_text_drops_a_footnote_marker_and_says_how_a_follow_up_was_understood():
+    from ui.chat import bubble_text
+
+    assert bubble_text(Answer("q", "² Ba hành lang kinh tế: … [1]", True)) == "Ba hành lang kinh tế: … [1]"
+    follow = Answer("năm 2024?", "tỷ lệ hộ nghèo giảm còn 2,41% [1]", True,
+                    understood="Tỷ lệ hộ nghèo năm 2024 là bao nhiêu?")
+    assert bubble_text(follow) == "*Hiểu là: Tỷ lệ hộ nghèo năm 2024 là bao nhiêu?*\n\ntỷ lệ hộ nghèo giảm còn 2,41% [1]"
+
+
+def test_conversation_citations_keep_every_answer_under_its_question_latest_first():
+    from ui.chat import NO_CITATIONS, conversation_citations_html
+
+    first = Answer("rừng?", "(25) Rừng trên 52% [1]", True, [_citation()]).to_dict()
+    second = Answer("nghèo?", "2,41% [1]", True, [_citation(quote="2,41%", text="giảm còn 2,41%")]).to_dict()
+    out = conversation_citations_html([first, second])
+    assert out.index("Câu hỏi 2: nghèo?") < out.index("Câu hỏi 1: rừng?")
+    assert 'id="cite-0-1"' in out and 'id="cite-1-1"' in out and "<mark>(25) Rừng trên 52%</mark>" in out
+    assert conversation_citations_html([]) == NO_CITATIONS
+    assert Answer.from_dict(second).citations[0].quote == "2,41%"
