@@ -120,6 +120,12 @@ def citations_html(answer: Answer) -> str:
     return "\n".join(parts)
 
 
+def as_text(text: str) -> str:
+    """Chat text shown as text: a document's or a question's "<img …>" or "<script>" is displayed,
+    never rendered (the chat renders Markdown, which would pass HTML through)."""
+    return html.escape(text, quote=False)
+
+
 def message_text(content) -> str:
     """Gradio 6 gives message content as a string or as a list of typed parts."""
     if isinstance(content, str):
@@ -181,9 +187,11 @@ def build_ui(assistant: Assistant):
         answer with a note saying why. In extractive mode it yields once. ``docs``: the documents
         chosen in the selector (ids; none chosen: all documents)."""
         history = list(history or [])
-        # earlier turns, answers included: the LLM condenses a follow-up with them
-        turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
+        # earlier turns, answers included: the LLM condenses a follow-up with them (the latest
+        # NQ_MAX_HISTORY_TURNS; the assistant refuses a history over NQ_MAX_HISTORY_CHARS)
+        turns = [{"role": m.get("role"), "content": html.unescape(message_text(m.get("content")))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        turns = turns[len(turns) - assistant.settings.max_history_turns:] if assistant.settings.max_history_turns else []
         try:
             events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
@@ -193,8 +201,8 @@ def build_ui(assistant: Assistant):
         pending = "<p><i>Đang soạn câu trả lời và kiểm tra trích dẫn…</i></p>"
         for event in itertools.chain([first], events):
             if isinstance(event, str):  # the draft so far
-                yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": event}], \
-                    pending, "", answers
+                yield history + [{"role": "user", "content": as_text(message)},
+                                 {"role": "assistant", "content": as_text(event)}], pending, "", answers
                 continue
             answer: Answer = event
             cites = citations_html(answer)
@@ -204,15 +212,29 @@ def build_ui(assistant: Assistant):
                          f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
             # the session's answers, citations included, for the transcript export
             answers = list(answers or []) + [answer.to_dict()]
-            yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], \
-                cites, "", answers
+            yield history + [{"role": "user", "content": as_text(message)},
+                             {"role": "assistant", "content": as_text(answer.answer)}], cites, "", answers
 
-    def ingest(files, progress=gr.Progress()):
+    def ingest(files, replace: bool = False, password: str | None = None, progress=gr.Progress()):
+        """Index uploaded files (an administrator's action, ui.admin): only files Gradio received
+        in its upload folder; a known name with other text is a new document unless ``replace``."""
+        from gradio.utils import get_upload_folder
+
         from ingest.pipeline import ingest_paths
+        from ui.admin import authorize, uploaded_path
 
+        try:
+            authorize(assistant.settings, password)
+        except NQError as exc:
+            log.warning("upload refused: %s", exc)
+            raise gr.Error(exc.message_vi) from exc
         if not files:
             raise gr.Error("Vui lòng chọn tệp để nạp.")
-        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+        try:
+            paths = [uploaded_path(f if isinstance(f, str) else f.name, get_upload_folder()) for f in files]
+        except NQError as exc:
+            log.warning("upload refused: %s", exc)
+            raise gr.Error(exc.message_vi) from exc
 
         def tick(done: int, total: int, label: str) -> None:
             progress((done, total), desc=f"Đang lập chỉ mục {label}")
@@ -220,10 +242,17 @@ def build_ui(assistant: Assistant):
         progress(0, desc="Đang đọc tệp")
         # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
         # a file of the same name again is a new version of that document
-        report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True)
+        try:
+            report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True,
+                                  replace=bool(replace))
+        except NQError as exc:  # the store failed: nothing of the failed document is visible
+            log.error("upload failed: %s", exc)
+            raise gr.Error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
         lines = []
         for doc in report.added:
-            lines.append(f"✅ Đã nạp: {doc}")
+            known = "/" in doc  # its file name was taken: a new document, nothing was replaced
+            lines.append(f"✅ Đã nạp: {doc}" + (" (trùng tên với văn bản đã có nên được nạp thành văn bản mới; "
+                                                 "chọn \"Thay thế văn bản cùng tên\" để thay thế)" if known else ""))
         for doc in report.updated:
             lines.append(f"🔄 Đã cập nhật: {doc}")
         for doc in report.unchanged:
@@ -284,9 +313,14 @@ def build_ui(assistant: Assistant):
                                 label="Văn bản đã lập chỉ mục", interactive=False, elem_id="documents")
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple",
                              file_types=[".txt", ".md", ".docx", ".pdf"], elem_id="upload")
+            replace = gr.Checkbox(False, label="Thay thế văn bản cùng tên",
+                                  info="Không chọn: tệp trùng tên nhưng khác nội dung được nạp thành văn bản mới.")
+            password = gr.Textbox("", label="Mật khẩu quản trị", type="password", elem_id="admin-password",
+                                  visible=not assistant.settings.management_open,
+                                  info="Cần để tải lên, thay thế hoặc gỡ văn bản.")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
-            (go.click(ingest, [upload], [status, docs], api_name="ingest")
+            (go.click(ingest, [upload, replace, password], [status, docs], api_name="ingest")
              .then(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden"))
         # another process may have indexed documents since the page was built
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")
