@@ -26,6 +26,17 @@ RAC = "NGHỊ QUYẾT THỬ NGHIỆM\n\nII. CHỈ TIÊU NĂM 2025\n\nVề môi t
 RAC_Q = "tỷ lệ thu gom rác thải là bao nhiêu"
 
 
+def _ingest(doc: Path, **settings):
+    """Ingest from this (the test's) process: another process than the app's."""
+    from ingest.pipeline import ingest_paths
+    from retrieval.embeddings import get_embeddings
+    from settings import Settings
+    from vectorstore.chroma_store import ChunkStore
+
+    s = Settings.from_env(**settings)
+    return ingest_paths([doc], ChunkStore(s, get_embeddings(s.embeddings)), s)
+
+
 def _ask(url: str, question: str, **body) -> httpx.Response:
     return httpx.post(f"{url}/api/ask", json={"question": question, **body}, timeout=60)
 
@@ -37,19 +48,21 @@ def _gradio_call(url: str, api: str, data: list) -> str:
     return httpx.get(f"{url}/gradio_api/call/{api}/{r.json()['event_id']}", timeout=60).text
 
 
+ADMIN = "mat-khau-quan-tri"
+
+
 @pytest.fixture(scope="module")
 def open_app(index_dir, assistant, tmp_path_factory):
-    """The app on a copy of the session index plus a small document, no password: management is
-    open because it listens on loopback only."""
+    """The app on a copy of the session index plus a small document, with an administrator's
+    password (management open on loopback without one is what tests/test_app.py uses)."""
     base = tmp_path_factory.mktemp("security")
     idx = base / "idx"
     shutil.copytree(index_dir, idx)
     doc = base / "rac-thai.txt"
     doc.write_text(RAC.format("65%"), encoding="utf-8")
-    r = run_cli("ingest", str(doc), env={"NQ_INDEX_DIR": str(idx)})
-    assert r.returncode == 0, r.stderr
+    assert _ingest(doc, index_dir=idx).added == [doc.name]
     procs: list = []
-    with running_app(idx, procs=procs) as url:
+    with running_app(idx, procs=procs, NQ_ADMIN_PASSWORD=ADMIN) as url:
         yield {"url": url, "idx": idx, "doc": doc, "proc": procs[0], "base": base}
 
 
@@ -73,7 +86,7 @@ def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     doc.write_text("NGHỊ QUYẾT THẺ HTML\n\nII. CHỈ TIÊU\n\nVề thư viện: (1) Số hóa 900 đầu sách "
                    '<img src="http://127.0.0.1:9/anh.png"> <b>quý hiếm</b>.\n', encoding="utf-8")
     client = Client(open_app["url"] + "/", verbose=False)
-    status, _ = client.predict([handle_file(str(doc))], False, "", api_name="/ingest")
+    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
     assert "Đã nạp: the-html.txt" in status
     history, cites, _ = client.predict("số hóa bao nhiêu đầu sách quý hiếm", [], ["the-html.txt"], api_name="/ask")
     shown = message_text(history[-1]["content"])
@@ -155,36 +168,39 @@ def test_changes_by_another_process_are_seen_by_the_next_question(open_app):
                                                          httpx.get(f"{url}/api/documents", timeout=30).json()}
 
 
-def test_management_needs_the_administrator_password(index_dir, assistant, tmp_path):
+def test_management_needs_the_administrator_password(open_app, tmp_path):
     from gradio_client import Client, handle_file
 
-    idx = tmp_path / "idx"
-    shutil.copytree(index_dir, idx)
-    doc = tmp_path / "rac-thai.txt"
-    doc.write_text(RAC.format("65%"), encoding="utf-8")
-    with running_app(idx, NQ_ADMIN_PASSWORD="mat-khau-quan-tri") as url:
-        client = Client(url + "/", verbose=False)
-        for password in ("", "sai"):
-            with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
-                client.predict([handle_file(str(doc))], False, password, api_name="/ingest")
-        assert [d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()] == [BUNDLED]
-        status, _ = client.predict([handle_file(str(doc))], False, "mat-khau-quan-tri", api_name="/ingest")
-        assert "Đã nạp: rac-thai.txt" in status
-        # an upload of a known name with other text is a new document; replacing it is explicit
-        doc.write_text(RAC.format("70%"), encoding="utf-8")
-        status, _ = client.predict([handle_file(str(doc))], False, "mat-khau-quan-tri", api_name="/ingest")
-        assert "Đã nạp: upload/rac-thai.txt" in status
-        assert "65%" in _ask(url, RAC_Q, docs=["rac-thai.txt"]).json()["answer"]
-        # asking stays open to everyone
-        assert _ask(url, "ai ký nghị quyết").status_code == 200
-        for header in ({}, {"authorization": "Bearer sai"}, {"authorization": "Basic mat-khau-quan-tri"}):
-            r = httpx.delete(f"{url}/api/documents/rac-thai.txt", headers=header, timeout=30)
-            assert r.status_code == 403 and r.json()["message"].startswith("Cần mật khẩu quản trị")
-        r = httpx.delete(f"{url}/api/documents/rac-thai.txt", headers={"authorization": "Bearer mat-khau-quan-tri"},
-                         timeout=30)
-        assert r.status_code == 200 and r.json()["removed"] == "rac-thai.txt"
-        docs = {d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()}
-        assert docs == {BUNDLED, "upload/rac-thai.txt"}
+    url = open_app["url"]
+    doc = tmp_path / "thu-vien-so.txt"
+    lib = "NGHỊ QUYẾT THƯ VIỆN SỐ\n\nII. CHỈ TIÊU NĂM 2025\n\nVề thư viện: (1) Số hóa {} trang tài liệu cổ.\n"
+    doc.write_text(lib.format("8.000"), encoding="utf-8")
+
+    def listed() -> set[str]:
+        return {d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()}
+
+    before = listed()
+    client = Client(url + "/", verbose=False)
+    for password in ("", "sai"):
+        with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+            client.predict([handle_file(str(doc))], False, password, api_name="/ingest")
+    assert listed() == before and BUNDLED in before
+    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
+    assert "Đã nạp: thu-vien-so.txt" in status
+    # an upload of a known name with other text is a new document; replacing it is explicit
+    doc.write_text(lib.format("9.000"), encoding="utf-8")
+    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
+    assert "Đã nạp: upload/thu-vien-so.txt" in status
+    question = "số hóa bao nhiêu trang tài liệu cổ"
+    assert "8.000" in _ask(url, question, docs=["thu-vien-so.txt"]).json()["answer"]
+    # asking stays open to everyone
+    assert _ask(url, "ai ký nghị quyết").status_code == 200
+    for header in ({}, {"authorization": "Bearer sai"}, {"authorization": f"Basic {ADMIN}"}):
+        r = httpx.delete(f"{url}/api/documents/thu-vien-so.txt", headers=header, timeout=30)
+        assert r.status_code == 403 and r.json()["message"].startswith("Cần mật khẩu quản trị")
+    r = httpx.delete(f"{url}/api/documents/thu-vien-so.txt", headers={"authorization": f"Bearer {ADMIN}"}, timeout=30)
+    assert r.status_code == 200 and r.json()["removed"] == "thu-vien-so.txt"
+    assert listed() == before | {"upload/thu-vien-so.txt"}
 
 
 def test_the_app_refuses_to_serve_management_beyond_loopback_without_a_password():
@@ -226,17 +242,15 @@ def test_a_corrupt_index_names_the_fix_and_rebuild_moves_it_aside(tmp_path):
     env = {"NQ_INDEX_DIR": str(idx)}
     assert run_cli("ingest", str(doc), env=env).returncode == 0
     (idx / "chroma.sqlite3").write_bytes(b"not a database " * 1000)
-    for args in (("ask", RAC_Q), ("documents",), ("ingest", str(doc))):
+    for args in (("ask", RAC_Q), ("documents",)):
         r = run_cli(*args, env=env)
         assert r.returncode == 4 and "Traceback" not in r.stderr, r.stderr
         (line,) = r.stderr.strip().splitlines()
         assert "damaged or unreadable" in line and "ingest --rebuild" in line
     r = run_cli("ingest", "--rebuild", str(doc), env=env)
-    assert r.returncode == 0 and "added: rac-thai.txt" in r.stdout, r.stderr
+    assert r.returncode == 0 and "added: rac-thai.txt" in r.stdout and "2 chunks in the index" in r.stdout, r.stderr
     (aside,) = tmp_path.glob("idx.broken-*")
     assert (aside / "chroma.sqlite3").read_bytes().startswith(b"not a database")
-    r = run_cli("ask", RAC_Q, env=env)
-    assert r.returncode == 0 and "65%" in r.stdout
 
 
 def test_store_error_messages():
@@ -273,13 +287,15 @@ def test_server_mode_two_instances_then_the_store_goes_down(chroma_run, tmp_path
     from ui.chat import message_text
 
     env = {"NQ_CHROMA_HOST": "127.0.0.1", "NQ_CHROMA_PORT": str(chroma_run["port"]), "NQ_COLLECTION": "sec_test"}
+    server = {"chroma_host": "127.0.0.1", "chroma_port": chroma_run["port"], "collection": "sec_test",
+              "index_dir": tmp_path / "unused"}
     doc = tmp_path / "rac-thai.txt"
     doc.write_text(RAC.format("65%"), encoding="utf-8")
-    assert run_cli("ingest", str(doc), env=env).returncode == 0
+    assert _ingest(doc, **server).added == [doc.name]
     with running_app(tmp_path / "unused", **env) as url:
         assert "65%" in _ask(url, RAC_Q).json()["answer"]
-        doc.write_text(RAC.format("67%"), encoding="utf-8")
-        assert run_cli("ingest", str(doc), env=env).returncode == 0
+        doc.write_text(RAC.format("67%"), encoding="utf-8")  # the same chunk count
+        assert _ingest(doc, **server).updated == [doc.name]  # by another instance (this process)
         assert "67%" in _ask(url, RAC_Q).json()["answer"]
         client = Client(url + "/", verbose=False)
         history, _, _ = client.predict(RAC_Q, [], api_name="/ask")
