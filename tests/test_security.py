@@ -92,6 +92,11 @@ def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     shown = message_text(history[-1]["content"])
     assert "900 đầu sách" in shown and "&lt;img" in shown and "<img" not in shown and "<b>" not in shown
     assert "<img" not in cites and "&lt;img" in cites
+    # a long conversation goes on in the chat: it sends its latest turns within the limits
+    long = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"tỷ lệ hộ nghèo {i} " + "x" * 1500}
+            for i in range(30)]
+    history, _, _ = client.predict("ai ký nghị quyết", long, api_name="/ask")
+    assert len(history) == 32 and "Hoàng Trung Dũng" in message_text(history[-1]["content"])
 
 
 def test_a_client_that_hangs_up_does_not_kill_the_server(open_app):
@@ -313,3 +318,17 @@ def test_server_mode_two_instances_then_the_store_goes_down(chroma_run, tmp_path
             client.predict([handle_file(str(doc))], True, "", api_name="/ingest")
     r = run_cli("ask", RAC_Q, env=env)
     assert r.returncode == 4 and len(r.stderr.strip().splitlines()) == 1 and "Chroma server" in r.stderr, r.stderr
+
+
+def test_bench_load_reports_throughput_percentiles_and_errors(open_app):
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    figures = load.run_load(open_app["url"], ["ai ký nghị quyết", "tỷ lệ che phủ rừng", ""], clients=4, requests=12)
+    assert figures["ok"] == 8 and figures["errors"] == {"HTTP 400": 4}  # the empty question, refused
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"] and figures["throughput_rps"] > 0
+    assert load.percentile([1, 2, 3, 4], 50) == 2 and load.percentile([5], 99) == 5

@@ -192,6 +192,8 @@ def build_ui(assistant: Assistant):
         turns = [{"role": m.get("role"), "content": html.unescape(message_text(m.get("content")))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
         turns = turns[len(turns) - assistant.settings.max_history_turns:] if assistant.settings.max_history_turns else []
+        while turns and sum(len(t["content"]) for t in turns) > assistant.settings.max_history_chars:
+            turns = turns[1:]  # the oldest turns go first: a long conversation goes on
         try:
             events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
