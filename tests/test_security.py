@@ -93,8 +93,8 @@ def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     assert "900 đầu sách" in shown and "&lt;img" in shown and "<img" not in shown and "<b>" not in shown
     assert "<img" not in cites and "&lt;img" in cites
     # a long conversation goes on in the chat: it sends its latest turns within the limits
-    long = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"tỷ lệ hộ nghèo {i} " + "x" * 1500}
-            for i in range(30)]
+    long = [{"role": "user" if i % 2 == 0 else "assistant",
+             "content": [{"type": "text", "text": f"tỷ lệ hộ nghèo {i} " + "x" * 1500}]} for i in range(30)]
     history, _, _ = client.predict("ai ký nghị quyết", long, api_name="/ask")
     assert len(history) == 32 and "Hoàng Trung Dũng" in message_text(history[-1]["content"])
 
