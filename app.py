@@ -31,7 +31,7 @@ import json
 import logging
 import sys
 
-from errors import ConfigError, InputError, NQError
+from errors import ConfigError, InputError, NQError, StoreUnavailable
 
 log = logging.getLogger("app")
 
@@ -65,8 +65,11 @@ def _assistant(args, rebuild: bool = False):
 
 
 def cmd_serve(args) -> int:
+    from settings import Settings
+    from ui.admin import check_serving
     from ui.server import serve
 
+    check_serving(Settings.from_env(index_dir=getattr(args, "index_dir", None)))  # before any work
     assistant = _assistant(args)
     if assistant.store.count() == 0:
         log.info("empty index: ingesting %s", assistant.settings.data_dir)
@@ -265,8 +268,17 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "documents": cmd_documents, "targets": cmd_targets,
                 "brief": cmd_brief}
+    if args.cmd in handlers:
+        import signal
+
+        # `python app.py targets | head` ends quietly; never while serving, where a client that
+        # hangs up must not kill the server
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return handlers.get(args.cmd, cmd_serve)(args)
+    except StoreUnavailable as exc:
+        print(f"error: {exc} ({exc.message_vi})", file=sys.stderr)
+        return 4
     except InputError as exc:  # one line: the English message, then the Vietnamese one
         print(f"error: {exc} ({exc.message_vi})", file=sys.stderr)
         return 2
@@ -279,7 +291,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import signal
-
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `python app.py targets | head` ends quietly
     sys.exit(main())

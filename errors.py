@@ -7,6 +7,21 @@ HTTP API) turn these into user-facing messages.
 
 from __future__ import annotations
 
+import re
+
+# What an error message of an LLM server may echo of a credential: an OpenAI-style key
+# ("sk-…"), a masked one ("sk-LEAKT***abcd", "abcd****wxyz"), a bearer token, "key=…".
+_SECRET_RE = re.compile(
+    r"\bsk-[A-Za-z0-9_\-*]{3,}"
+    r"|[A-Za-z0-9_\-]*\*{3,}[A-Za-z0-9_\-]*"
+    r"|(?i:\bbearer\s+)[A-Za-z0-9_\-.~+/=*]+"
+    r"|(?i:\b(?:api[_-]?key|access[_-]?token|token|password|secret)\s*[:=]\s*)['\"]?[^\s'\",;)]+")
+
+
+def redact(text: str) -> str:
+    """``text`` without anything that looks like a credential or a fragment of one."""
+    return _SECRET_RE.sub("[redacted]", text)
+
 
 class NQError(Exception):
     """Base class of every error this project raises on purpose."""
@@ -71,10 +86,33 @@ class StoreUnavailable(NQError):
 
 class LLMError(NQError):
     """The LLM server failed, timed out or answered something unusable. The assistant catches
-    it and falls back to the extractive answer; it never reaches the user as an error."""
+    it and falls back to the extractive answer; it never reaches the user as an error. Its
+    message (shown in ``warnings`` and logs) never carries a credential (``redact``)."""
 
     message_vi = "Mô hình ngôn ngữ không phản hồi được."
+
+    def __init__(self, message: str, message_vi: str | None = None):
+        super().__init__(redact(message), message_vi)
 
 
 class LLMTimeout(LLMError):
     message_vi = "Mô hình ngôn ngữ phản hồi quá thời gian cho phép."
+
+
+class Forbidden(NQError):
+    """A change to the library (upload, replace, remove) without the administrator's password."""
+
+    message_vi = "Cần mật khẩu quản trị để thay đổi thư viện văn bản."
+
+
+class RequestTooLarge(InputError):
+    """A request body, or a history, over its limit; refused before any work."""
+
+    message_vi = "Yêu cầu quá lớn."
+
+
+class IndexCorrupt(StoreUnavailable):
+    """The index files cannot be read (a damaged or unreadable store); the message names the fix."""
+
+    message_vi = ("Chỉ mục bị hỏng hoặc không đọc được. Quản trị viên cần chạy: "
+                  "python app.py ingest --rebuild data/")

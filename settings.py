@@ -6,7 +6,7 @@ Validated early: a bad value raises ConfigError naming the variable, the value a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from errors import ConfigError
@@ -70,6 +70,12 @@ class Settings:
     chunk_tokens: int = 160
     max_file_mb: int = 20
     max_question_chars: int = 2000
+    max_history_turns: int = 20  # earlier turns a question may carry (NQ_MAX_HISTORY_TURNS)
+    max_history_chars: int = 20000  # their total length (NQ_MAX_HISTORY_CHARS)
+    max_request_kb: int = 256  # body of a JSON request (/api/*, Gradio calls); uploads: NQ_MAX_FILE_MB
+    max_pages: int = 300  # pages of a PDF (NQ_MAX_PAGES)
+    max_docx_paragraphs: int = 50000  # paragraphs and table rows of a .docx (NQ_MAX_DOCX_PARAGRAPHS)
+    admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -94,8 +100,16 @@ class Settings:
             chunk_tokens=_int("NQ_CHUNK_TOKENS", 160, 16),
             max_file_mb=_int("NQ_MAX_FILE_MB", 20, 1),
             max_question_chars=_int("NQ_MAX_QUESTION_CHARS", 2000, 10),
+            max_history_turns=_int("NQ_MAX_HISTORY_TURNS", 20, 0),
+            max_history_chars=_int("NQ_MAX_HISTORY_CHARS", 20000, 0),
+            max_request_kb=_int("NQ_MAX_REQUEST_KB", 256, 16),
+            max_pages=_int("NQ_MAX_PAGES", 300, 1),
+            max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),
+            admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("data_dir", "index_dir"):  # `--index-dir X` gives a str
+            values[key] = Path(values[key])
         return cls(**values).validated()
 
     def validated(self) -> "Settings":
@@ -137,6 +151,12 @@ class Settings:
         if self.llm_base_url:
             return self.llm_base_url.rstrip("/")
         return OLLAMA_DEFAULT_URL if self.llm == "ollama" else OPENAI_DEFAULT_URL
+
+    @property
+    def management_open(self) -> bool:
+        """May anyone who reaches the app change the library? Only when no NQ_ADMIN_PASSWORD is
+        set, which ``serve`` allows on a loopback interface alone."""
+        return not self.admin_password
 
     @property
     def max_file_bytes(self) -> int:

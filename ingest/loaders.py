@@ -20,6 +20,8 @@ import io
 import os
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +81,13 @@ class RawDocument:
     source: str = ""  # the resolved path of the file, or "upload:<file name>" for bytes (an upload)
 
 
-def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+DEFAULT_MAX_PAGES = 300  # NQ_MAX_PAGES
+DEFAULT_MAX_DOCX_PARAGRAPHS = 50_000  # NQ_MAX_DOCX_PARAGRAPHS
+DOCX_EXPANSION = 8  # a .docx may unpack to at most this many times NQ_MAX_FILE_MB (zip bombs)
+_DOCX_PARAGRAPH_RE = re.compile(rb"<w:p[\s>/]")
+
+
+def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, limits=None) -> RawDocument:
     """Read a file from disk and load it (see ``load_bytes``)."""
     path = Path(path)
     _kind_of(path.name)
@@ -88,19 +96,21 @@ def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
     with path.open("rb") as fh:
         # Read one byte past the limit: a file that grew since stat is still caught.
         data = fh.read(max_bytes + 1)
-    return load_bytes(data, path.name, max_bytes, source=str(path.resolve()))
+    return load_bytes(data, path.name, max_bytes, source=str(path.resolve()), limits=limits)
 
 
 def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
-               source: str | None = None) -> RawDocument:
+               source: str | None = None, limits=None) -> RawDocument:
     """Extract and normalise the text of a file given as bytes.
 
     ``filename`` picks the parser by its suffix and becomes ``doc_id``; ``source`` defaults to
     "upload:<file name>" (re-uploading a file of that name is a new version of the same upload).
     Raises UnsupportedFileType, FileTooLarge, EmptyDocument, DecodeFailure or
-    CorruptDocument.
+    CorruptDocument. ``limits`` (Settings) gives ``max_pages`` for a PDF and
+    ``max_docx_paragraphs`` for a .docx.
     """
     name = Path(filename).name
+    _check_name(name)
     kind = _kind_of(name)
     _check_size(len(data), name, max_bytes)
     if not data:
@@ -110,9 +120,10 @@ def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     if kind in ("txt", "md"):
         text, encoding = decode_text(data, filename=name)
     elif kind == "docx":
-        text = _docx_text(data, name)
+        text = _docx_text(data, name, max_bytes * DOCX_EXPANSION,
+                          getattr(limits, "max_docx_paragraphs", DEFAULT_MAX_DOCX_PARAGRAPHS))
     else:
-        text = _pdf_text(data, name)
+        text = _pdf_text(data, name, getattr(limits, "max_pages", DEFAULT_MAX_PAGES))
 
     text = normalize_text(text)
     if not text.strip():
@@ -189,6 +200,15 @@ def _kind_of(name: str) -> str:
     return suffix[1:]
 
 
+def _check_name(name: str) -> None:
+    """A file name with control characters (a NUL, a newline, an escape) is refused: it would
+    reach logs, tables and ids as is."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        shown = name.encode("unicode_escape").decode("ascii")
+        raise UnsupportedFileType(f"file name {shown!r} contains control characters; rename the file",
+                                  "Tên tệp chứa ký tự điều khiển; hãy đổi tên tệp.")
+
+
 def _check_size(size: int, name: str, max_bytes: int) -> None:
     if size > max_bytes:
         # MB as NQ_MAX_FILE_MB counts them (1 MB = 1024 × 1024 bytes), so the limit reads as configured
@@ -256,8 +276,44 @@ def _looks_vietnamese(text: str) -> bool:
     return letters > 0 and len(_VIETNAMESE.findall(text)) / letters >= 0.05
 
 
-def _docx_text(data: bytes, name: str) -> str:
+def _check_docx(data: bytes, name: str, max_unpacked: int, max_paragraphs: int) -> None:
+    """Before parsing: the unpacked size of the package (a zip bomb is refused by its header, then
+    by what is actually read) and the number of paragraphs of the body, counted in a stream."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            declared = sum(i.file_size for i in z.infolist())
+            if declared > max_unpacked:
+                raise FileTooLarge(
+                    f"file '{name}' unpacks to {declared / 1e6:.0f} MB, over the {max_unpacked / 1e6:.0f} MB "
+                    f"limit ({DOCX_EXPANSION} x NQ_MAX_FILE_MB)",
+                    f"Tệp '{name}' khi giải nén vượt quá dung lượng cho phép.")
+            if "word/document.xml" not in z.namelist():
+                return  # python-docx says what is wrong
+            paragraphs, read, tail = 0, 0, b""
+            with z.open("word/document.xml") as body:
+                while block := body.read(1 << 20):
+                    read += len(block)
+                    if read > max_unpacked:
+                        raise FileTooLarge(f"file '{name}' unpacks to more than {max_unpacked / 1e6:.0f} MB",
+                                           f"Tệp '{name}' khi giải nén vượt quá dung lượng cho phép.")
+                    window = tail + block
+                    paragraphs += len(_DOCX_PARAGRAPH_RE.findall(window)) - len(_DOCX_PARAGRAPH_RE.findall(tail))
+                    tail = window[-8:]
+                    if paragraphs > max_paragraphs:
+                        raise FileTooLarge(
+                            f"file '{name}' has more than {max_paragraphs} paragraphs "
+                            f"(NQ_MAX_DOCX_PARAGRAPHS); split the document",
+                            f"Tệp '{name}' có quá nhiều đoạn văn (hơn {max_paragraphs}).")
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error) as exc:
+        raise CorruptDocument(
+            f"file '{name}' is not a readable .docx document ({type(exc).__name__}: {exc})",
+            f"Tệp '{name}' không phải tài liệu .docx hợp lệ hoặc đã bị hỏng.") from exc
+
+
+def _docx_text(data: bytes, name: str, max_unpacked: int = DEFAULT_MAX_BYTES * DOCX_EXPANSION,
+               max_paragraphs: int = DEFAULT_MAX_DOCX_PARAGRAPHS) -> str:
     """Paragraphs and tables in document order, separated by blank lines."""
+    _check_docx(data, name, max_unpacked, max_paragraphs)
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [
@@ -287,8 +343,9 @@ def _table_text(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _pdf_text(data: bytes, name: str) -> str:
-    """Text of each page, pages joined by a blank line."""
+def _pdf_text(data: bytes, name: str, max_pages: int = DEFAULT_MAX_PAGES) -> str:
+    """Text of each page, pages joined by a blank line; a PDF of more than ``max_pages`` pages is
+    refused before any page is read."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         # Many PDFs are "encrypted" with an empty user password only to restrict editing.
@@ -298,8 +355,13 @@ def _pdf_text(data: bytes, name: str) -> str:
                 "remove the password and upload it again",
                 f"Tệp PDF '{name}' được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.",
             )
+        if len(reader.pages) > max_pages:
+            raise FileTooLarge(
+                f"file '{name}' has {len(reader.pages)} pages, over the {max_pages}-page limit (NQ_MAX_PAGES); "
+                f"split the PDF",
+                f"Tệp PDF '{name}' có {len(reader.pages)} trang, vượt giới hạn {max_pages} trang.")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except CorruptDocument:
+    except (CorruptDocument, FileTooLarge):
         raise
     except Exception as exc:  # pypdf raises PdfReadError but also plain ValueError/KeyError etc.
         raise CorruptDocument(

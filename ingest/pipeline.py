@@ -5,8 +5,9 @@ name comes from a different source; it then gets "<parent folder>/<file name>" (
 name>" for an upload), with a short hash of its source appended if that is taken too
 (``assign_id``). The source (the resolved path, or "upload:<file name>") is kept in the
 document's record and chunk metadata, so ingesting the same path again updates the same
-document, and re-uploading a file of the same name is a new version of that upload. A file of
-the same name and the same text as an indexed one is that document (a copy, or a moved folder).
+document. An upload is identified by its name and text: uploading other text under a known name
+is a new document, unless an administrator explicitly replaces one (``replace``). A file of the
+same name and the same text as an indexed one is that document (a copy, or a moved folder).
 
 Re-ingesting an unchanged file writes nothing; a changed file becomes a new version of its
 document, written beside the live one and made live in one write, then the old version's
@@ -114,12 +115,35 @@ def prepare(raw: RawDocument, max_tokens: int, doc_id: str | None = None, clean=
     return PreparedDocument(doc_id, chunks, version, keys, text_sha)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the supported files found under named folders."""
+def _escapes(path: Path, folder: Path) -> bool:
+    """Does ``path`` (a symlink, or under one) lead out of ``folder``?"""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return False
+    except ValueError:
+        return True
+
+
+def expand_paths(paths: Iterable[str | Path], report: IngestReport | None = None) -> list[Path]:
+    """Files named directly, plus the supported files found under named folders. A symlink whose
+    target is outside the folder given (for a file named directly: its own folder) is left out and
+    reported in ``report.failed``: a link must not carry another folder's file into the index."""
     out: list[Path] = []
+
+    def refuse(f: Path) -> None:
+        log.warning("skipped %s: a symlink that leads out of its folder", f)
+        if report is not None:
+            report.failed.append((f.name, DocumentError(
+                f"{str(f)!r} is a symlink that leads out of the folder given; refused",
+                f"Tệp '{f.name}' là liên kết trỏ ra ngoài thư mục; không được nạp.")))
+
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    (refuse if _escapes(f, p) else out.append)(f)
+        elif p.is_symlink() and _escapes(p, p.parent):
+            refuse(p)
         else:
             out.append(p)
     return out
@@ -144,14 +168,27 @@ def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progr
 
 
 def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Settings,
-                     progress: Progress | None = None, report: IngestReport | None = None) -> IngestReport:
+                     progress: Progress | None = None, report: IngestReport | None = None,
+                     replace: bool | str = False) -> IngestReport:
+    """``replace`` (an administrator's explicit choice): True, each file replaces the indexed
+    document whose id is its file name; a document id, that document. Otherwise an upload of a known
+    name with other text is a new document, and the same text is the document already indexed."""
     report = report or IngestReport()
     records = store.document_records()
     prepared = []
     for raw in raws:
         try:
             clean = clean_text(raw.text)
-            doc_id = assign_id(raw.doc_id, raw.source, _sha(clean.text), records)
+            text_sha = _sha(clean.text)
+            if raw.source.startswith(UPLOAD_PREFIX) and not replace:
+                # an upload is identified by its name and text: uploading other text under a known
+                # name never replaces a document silently
+                raw = dataclasses.replace(raw, source=f"{UPLOAD_PREFIX}{raw.doc_id}#{text_sha}")
+            target = replace if isinstance(replace, str) else raw.doc_id
+            if replace and target in records:
+                doc_id = target
+            else:
+                doc_id = assign_id(raw.doc_id, raw.source, text_sha, records)
             doc = prepare(raw, settings.chunk_tokens, doc_id, clean)
             if not doc.chunks:
                 raise DocumentError(f"file {raw.doc_id!r} has no text to index", f"Tệp '{raw.doc_id}' không có nội dung để lập chỉ mục.")
@@ -172,14 +209,16 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
 
 
 def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Settings,
-                 progress: Progress | None = None, uploaded: bool = False) -> IngestReport:
+                 progress: Progress | None = None, uploaded: bool = False, replace: bool | str = False) -> IngestReport:
     """Files and folders from disk. ``uploaded``: the files are uploads saved under temporary
-    names (the UI's), so their source is "upload:<file name>", not their passing path."""
+    names (the UI's), so their source is "upload:<file name>", not their passing path.
+    ``replace``: see ``ingest_documents``. A symlink that leads out of the folder given, and a
+    name with control characters, are refused."""
     report = IngestReport()
     raws = []
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, report):
         try:
-            raw = load_file(path, max_bytes=settings.max_file_bytes)
+            raw = load_file(path, max_bytes=settings.max_file_bytes, limits=settings)
             raws.append(dataclasses.replace(raw, source=UPLOAD_PREFIX + raw.doc_id) if uploaded else raw)
         except DocumentError as exc:
             log.info("skipped %s: %s", path, exc)  # reported by the caller (CLI line, UI status)
@@ -187,15 +226,15 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
         except OSError as exc:
             err = DocumentError(f"cannot read {str(path)!r}: {exc.strerror or exc}", f"Không đọc được tệp '{path.name}'.")
             report.failed.append((path.name, err))
-    return ingest_documents(raws, store, settings, progress, report)
+    return ingest_documents(raws, store, settings, progress, report, replace=replace)
 
 
 def ingest_upload(data: bytes, filename: str, store: ChunkStore, settings: Settings,
-                  progress: Progress | None = None) -> IngestReport:
+                  progress: Progress | None = None, replace: bool | str = False) -> IngestReport:
     report = IngestReport()
     try:
-        raw = load_bytes(data, filename, max_bytes=settings.max_file_bytes)
+        raw = load_bytes(data, filename, max_bytes=settings.max_file_bytes, limits=settings)
     except DocumentError as exc:
         report.failed.append((filename, exc))
         return report
-    return ingest_documents([raw], store, settings, progress, report)
+    return ingest_documents([raw], store, settings, progress, report, replace=replace)

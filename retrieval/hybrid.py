@@ -44,7 +44,7 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float = 1.0
 
     _bm25: BM25Index | None = PrivateAttr(default=None)
-    _seen: tuple[int, int] | None = PrivateAttr(default=None)
+    _seen: str | None = PrivateAttr(default=None)
     _scoped: OrderedDict[frozenset[str], BM25Index] = PrivateAttr(default_factory=OrderedDict)
     _vectors: OrderedDict[str, list[float]] = PrivateAttr(default_factory=OrderedDict)
 
@@ -55,7 +55,7 @@ class HybridRetriever(BaseRetriever):
     @property
     def bm25(self) -> BM25Index:
         """The lexical index, rebuilt from the collection whenever it changed."""
-        state = (self.store.version, self.store.count())
+        state = self.store.fingerprint()  # the library's version in Chroma, whoever wrote it
         if self._bm25 is None or state != self._seen:
             self._bm25 = BM25Index(self.store.all_chunks())
             self._seen = state

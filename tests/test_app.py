@@ -241,13 +241,19 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
         assert "52%" in message_text(history[-1]["content"])
         with pytest.raises(Exception, match="Không tìm thấy văn bản"):
             client.predict(QUESTION, [], ["khong-co.txt"], api_name="/ask")
-        # re-uploading a file of the same name is a new version of that document, not a second one
+        # re-uploading other text under a known name never replaces silently: it is a new document
         a.write_text(NQ_A.replace("3 điểm", "6 điểm"), encoding="utf-8")
         status, table = client.predict([handle_file(str(a))], api_name="/ingest")
-        assert "Đã cập nhật: nghi-quyet.txt" in status
-        assert sorted(row[0] for row in table["data"]) == sorted([bundled, a.name, b.name])
+        assert "Đã nạp: upload/nghi-quyet.txt" in status and "văn bản mới" in status
+        assert sorted(row[0] for row in table["data"]) == sorted([bundled, a.name, b.name, "upload/nghi-quyet.txt"])
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
-        assert "6 điểm" in message_text(history[-1]["content"])
+        assert "3 điểm" in message_text(history[-1]["content"])
+        # an explicit replacement (the checkbox; management is open on loopback without a password)
+        a.write_text(NQ_A.replace("3 điểm", "7 điểm"), encoding="utf-8")
+        status, table = client.predict([handle_file(str(a))], True, "", api_name="/ingest")
+        assert "Đã cập nhật: nghi-quyet.txt" in status and len(table["data"]) == 4
+        history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
+        assert "7 điểm" in message_text(history[-1]["content"])
 
 
 def test_targets_tab_through_gradio_client(server):

@@ -3,6 +3,7 @@ download it as Word or Markdown; download the current chat as a transcript."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import tempfile
@@ -74,7 +75,9 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
             log.info("briefing rejected: %s", exc)
             raise ui_error(exc.message_vi) from exc
         docx, md = export_files(briefing, stem)
-        return to_markdown(briefing), gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
+        # the preview renders Markdown: document text in it is shown as text, never as HTML
+        preview = html.escape(to_markdown(briefing), quote=False)
+        return preview, gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
 
     def chat_transcript(answers: list[dict] | None):
         if not answers:

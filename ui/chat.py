@@ -161,9 +161,9 @@ _FOOTNOTE_LEAD_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", re.M)
 def bubble_text(answer: Answer) -> str:
     """The answer as the chat shows it: how a carried-over follow-up was understood, then the answer
     (a footnote's own marker, "² Ba hành lang …", dropped from the start of a line)."""
-    text = _FOOTNOTE_LEAD_RE.sub("", answer.answer)
+    text = as_text(_FOOTNOTE_LEAD_RE.sub("", answer.answer))
     if answer.understood:
-        text = f"*Hiểu là: {answer.understood}*\n\n{text}"
+        text = f"*Hiểu là: {as_text(answer.understood)}*\n\n{text}"
     return text
 
 
@@ -223,6 +223,12 @@ def conversation_citations_html(answers: list[dict]) -> str:
         groups.append(f'<div class="cite-group" id="answer-{turn}"><div class="asked">Câu hỏi {turn + 1}: '
                       f'{html.escape(answer.question)}</div>{cites}</div>')
     return "\n".join(groups)
+
+
+def as_text(text: str) -> str:
+    """Chat text shown as text: a document's or a question's "<img …>" or "<script>" is displayed,
+    never rendered (the chat renders Markdown, which would pass HTML through)."""
+    return html.escape(text, quote=False)
 
 
 def message_text(content) -> str:
@@ -299,12 +305,16 @@ def build_ui(assistant: Assistant):
         chosen in the selector (ids; none chosen: all documents). The citations panel holds every
         answer's citations, so an earlier answer keeps its own."""
         history = list(history or [])
-        # earlier turns, answers included: the LLM condenses a follow-up with them
-        turns = [{"role": m.get("role"), "content": message_text(m.get("content"))}
+        # earlier turns, answers included: the LLM condenses a follow-up with them (the latest
+        # NQ_MAX_HISTORY_TURNS; the assistant refuses a history over NQ_MAX_HISTORY_CHARS)
+        turns = [{"role": m.get("role"), "content": html.unescape(message_text(m.get("content")))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
         # the answers of the conversation shown (one per answer bubble): a cleared chat starts afresh
         shown = sum(1 for t in turns if t["role"] == "assistant")
         answers = list(answers or [])[-shown:] if shown else []
+        turns = turns[len(turns) - assistant.settings.max_history_turns:] if assistant.settings.max_history_turns else []
+        while turns and sum(len(t["content"]) for t in turns) > assistant.settings.max_history_chars:
+            turns = turns[1:]  # the oldest turns go first: a long conversation goes on
         try:
             events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
             first = next(events)
@@ -315,13 +325,13 @@ def build_ui(assistant: Assistant):
         earlier = conversation_citations_html(answers) if answers else ""
         for event in itertools.chain([first], events):
             if isinstance(event, str):  # the draft so far
-                yield history + [{"role": "user", "content": message}, {"role": "assistant", "content": event}], \
-                    pending + earlier, "", answers
+                yield history + [{"role": "user", "content": as_text(message)},
+                                 {"role": "assistant", "content": as_text(event)}], pending + earlier, "", answers
                 continue
             answer: Answer = event
             # the session's answers, citations included: the citations panel and the transcript export
             answers = answers + [{**answer.to_dict(), "notes_vi": list(answer.notes_vi)}]
-            yield history + [{"role": "user", "content": message},
+            yield history + [{"role": "user", "content": as_text(message)},
                              {"role": "assistant", "content": bubble_text(answer)}], \
                 conversation_citations_html(answers), "", answers
 
@@ -338,10 +348,26 @@ def build_ui(assistant: Assistant):
             raise ui_error(f"Định dạng tệp không được hỗ trợ: {', '.join(bad)}. "
                            f"Chỉ nhận {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
 
-    def ingest(files, progress=gr.Progress()):
-        from ingest.pipeline import ingest_paths
+    def ingest(files, replace: bool = False, password: str | None = None, progress=gr.Progress()):
+        """Index uploaded files (an administrator's action, ui.admin): only files Gradio received
+        in its upload folder; a known name with other text is a new document unless ``replace``."""
+        from gradio.utils import get_upload_folder
 
-        paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+        from ingest.pipeline import ingest_paths
+        from ui.admin import authorize, uploaded_path
+
+        try:
+            authorize(assistant.settings, password)
+        except NQError as exc:
+            log.warning("upload refused: %s", exc)
+            raise ui_error(exc.message_vi) from exc
+        if not files:
+            raise ui_error("Vui lòng chọn tệp để nạp.")
+        try:
+            paths = [uploaded_path(f if isinstance(f, str) else f.name, get_upload_folder()) for f in files]
+        except NQError as exc:
+            log.warning("upload refused: %s", exc)
+            raise ui_error(exc.message_vi) from exc
 
         def tick(done: int, total: int, label: str) -> None:
             progress((done, total), desc=f"Đang lập chỉ mục {label}")
@@ -349,10 +375,17 @@ def build_ui(assistant: Assistant):
         progress(0, desc="Đang đọc tệp")
         # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
         # a file of the same name again is a new version of that document
-        report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True)
+        try:
+            report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True,
+                                  replace=bool(replace))
+        except NQError as exc:  # the store failed: nothing of the failed document is visible
+            log.error("upload failed: %s", exc)
+            raise ui_error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
         lines = []
         for doc in report.added:
-            lines.append(f"✅ Đã nạp: {doc}")
+            known = "/" in doc  # its file name was taken: a new document, nothing was replaced
+            lines.append(f"✅ Đã nạp: {doc}" + (" (trùng tên với văn bản đã có nên được nạp thành văn bản mới; "
+                                                 "chọn \"Thay thế văn bản cùng tên\" để thay thế)" if known else ""))
         for doc in report.updated:
             lines.append(f"🔄 Đã cập nhật: {doc}")
         for doc in report.unchanged:
@@ -420,10 +453,15 @@ def build_ui(assistant: Assistant):
             # no file_types: Gradio would reject another type itself, in English, marking the table as failed;
             # check_upload says it in Vietnamese and leaves the table as it was
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple", elem_id="upload")
+            replace = gr.Checkbox(False, label="Thay thế văn bản cùng tên",
+                                  info="Không chọn: tệp trùng tên nhưng khác nội dung được nạp thành văn bản mới.")
+            password = gr.Textbox("", label="Mật khẩu quản trị", type="password", elem_id="admin-password",
+                                  visible=not assistant.settings.management_open,
+                                  info="Cần để tải lên, thay thế hoặc gỡ văn bản.")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
             (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
-             .success(ingest, [upload], [status, docs], api_name="ingest")
+             .success(ingest, [upload, replace, password], [status, docs], api_name="ingest")
              .then(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden"))
         # another process may have indexed documents since the page was built
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")

@@ -16,12 +16,21 @@ then deletes the old chunks. A reader sees the old version or the new one, never
 crash at any step leaves the old version the only one visible. Opening the store sweeps what a
 crashed writer left (``recover``): chunks of no live version, once their writer is gone.
 An index built before records existed is adopted on open: every chunk of it stays live.
+
+Other processes. The live versions are the library's fingerprint: readers re-read them once per
+request (``refresh``) and at most COUNT_FRESH_S apart, so a write by another process or app
+instance is seen by the next question; an embedded index changed by another process is opened
+again (its vector index is loaded once per open). Every Chroma call goes through ``_Guarded``:
+failures become StoreUnavailable, or IndexCorrupt for a damaged index (``store_error``), and
+``rebuild`` moves a damaged embedded index aside.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import socket
 import time
 from collections import Counter, defaultdict
@@ -29,7 +38,7 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from errors import IndexMismatch, StoreUnavailable
+from errors import IndexCorrupt, IndexMismatch, NQError, StoreUnavailable
 from core.types import Chunk, DocumentInfo
 from settings import Settings
 
@@ -79,8 +88,18 @@ class LiveState:
     versions: dict[str, frozenset[str]]  # doc_id -> live version(s) (several only for an adopted old index)
     chunks: int  # chunks of live versions; equal to the collection's count when nothing is stale
 
-    def visible(self, meta: dict) -> bool:
+    def visible(self, meta: dict | None) -> bool:
+        if not meta:  # a chunk deleted by another process, still in this process's vector index
+            return False
         return str(meta.get("doc_sha") or "") in self.versions.get(str(meta.get("doc_id")), ())
+
+    @property
+    def fingerprint(self) -> str:
+        """The library's version, as stored in Chroma: every write that changes what readers see
+        (a flip, a removal, an adoption), from any process, changes it. Derived indexes (BM25, the
+        targets table, the restorer, the scoper) rebuild when it changes."""
+        items = sorted((d, ",".join(sorted(v))) for d, v in self.versions.items())
+        return hashlib.sha1(repr(items).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -91,7 +110,71 @@ class WriteResult:
     deleted: int = 0  # chunks of the replaced version deleted
 
 
-def make_client(settings: Settings):
+def _where(settings: Settings) -> str:
+    return (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+            else f"the embedded Chroma index at {settings.index_dir}")
+
+
+_CORRUPT = ("malformed", "not a database", "no such table", "disk image", "corrupt", "database error",
+            "unable to open database")
+_READ_ONLY = ("readonly", "read-only", "read only", "permission denied")
+
+
+def store_error(exc: BaseException, settings: Settings) -> StoreUnavailable:
+    """Any failure of Chroma as the project's own error: the server down, a damaged or unreadable
+    index (the message names the fix), a read-only index folder."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    low = detail.lower()
+    where = _where(settings)
+    if not settings.chroma_host and any(w in low for w in _READ_ONLY):
+        return StoreUnavailable(
+            f"{where} cannot be written ({type(exc).__name__}: {detail}); make the folder writable by this user "
+            f"or point NQ_INDEX_DIR at a writable folder",
+            "Thư mục chỉ mục không ghi được (chỉ đọc); quản trị viên cần cấp quyền ghi hoặc đổi NQ_INDEX_DIR.")
+    if not settings.chroma_host and any(w in low for w in _CORRUPT):
+        return IndexCorrupt(
+            f"{where} is damaged or unreadable ({type(exc).__name__}: {detail}); rebuild it with "
+            f"`python app.py --index-dir {settings.index_dir} ingest --rebuild {settings.data_dir}` "
+            f"(the damaged folder is moved aside, not deleted)")
+    return StoreUnavailable(f"{where} failed ({type(exc).__name__}: {detail})")
+
+
+class _Guarded:
+    """A Chroma collection whose every call raises the project's own StoreUnavailable/IndexCorrupt
+    instead of Chroma's, sqlite's or the HTTP client's exceptions."""
+
+    def __init__(self, target, settings: Settings) -> None:
+        self._target, self._settings = target, settings
+
+    def __getattr__(self, name):
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except NQError:
+                raise
+            except Exception as exc:
+                raise store_error(exc, self._settings) from exc
+
+        return call
+
+
+def _forget_embedded(settings: Settings) -> None:
+    """Drop this process's cached Chroma system for the index folder, so the next client reads the
+    folder again (chromadb shares one system per path in a process)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    for key in (str(settings.index_dir), str(settings.index_dir.resolve())):
+        SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+
+def make_client(settings: Settings, fresh: bool = False):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -100,11 +183,19 @@ def make_client(settings: Settings):
         if settings.chroma_host:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            _forget_embedded(settings)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
     except Exception as exc:
-        where = (f"Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
-                 else f"embedded Chroma at {settings.index_dir}")
-        raise StoreUnavailable(f"cannot open the {where}: {exc}") from exc
+        raise store_error(exc, settings) from exc
+
+
+def move_aside(settings: Settings) -> str:
+    """Move a damaged index folder aside (``<folder>.broken-<time>``), never delete it."""
+    _forget_embedded(settings)
+    aside = settings.index_dir.with_name(f"{settings.index_dir.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    shutil.move(str(settings.index_dir), str(aside))
+    return str(aside)
 
 
 class ChunkStore:
@@ -115,24 +206,42 @@ class ChunkStore:
         self.settings = settings
         self.embeddings = embeddings
         self.model_name = getattr(embeddings, "model_name", type(embeddings).__name__)
-        self.client = client or make_client(settings)
         self.version = 0  # bumped on every write through this object
         self._live: LiveState | None = None
         self._count: tuple[int, float, int] | None = None  # (version, when, count)
-        self._live_key: tuple[int, int] | None = None
-        self.vs = self._open()
-        built_with = (self.collection.metadata or {}).get("embedding_model")
+        self._live_key: tuple[int, float] | None = None  # (version, when read)
+        self._seen: tuple[int, str] | None = None  # (version, fingerprint) last read
+        try:
+            self.client = client or make_client(settings)
+            self.vs = self._open()
+            built_with = (self.collection.metadata or {}).get("embedding_model")
+            if rebuild:
+                self.reset()
+        except StoreUnavailable as exc:
+            # `ingest --rebuild` on a damaged or unreadable embedded index: move it aside, start anew
+            if not (rebuild and client is None and not settings.chroma_host and settings.index_dir.exists()):
+                raise
+            aside = move_aside(settings)
+            log.warning("the index at %s could not be opened (%s); moved aside to %s and rebuilt empty",
+                        settings.index_dir, exc, aside)
+            self.client = make_client(settings, fresh=True)
+            self.vs = self._open()
+            return
         if rebuild:
-            self.reset()
-        elif built_with and built_with != self.model_name:
+            return
+        if built_with and built_with != self.model_name:
             raise IndexMismatch(
                 f"the index {settings.collection!r} was built with embedding model {built_with!r} "
                 f"but NQ_EMBEDDINGS selects {self.model_name!r}. Rebuild it with "
                 f"`python app.py ingest --rebuild {settings.data_dir}` (or use another NQ_INDEX_DIR / "
                 f"NQ_COLLECTION), or set NQ_EMBEDDINGS back to the model that built it."
             )
-        else:
+        try:
             self.recover()
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            raise store_error(exc, settings) from exc
 
     def _open(self):
         from langchain_chroma import Chroma
@@ -144,15 +253,32 @@ class ChunkStore:
                 client=self.client,
                 collection_metadata={"embedding_model": self.model_name, "hnsw:space": "cosine"},
             )
-            self.records_col = self.client.get_or_create_collection(self.settings.collection + RECORDS_SUFFIX,
-                                                                embedding_function=None)
+            self.records_col = _Guarded(self.client.get_or_create_collection(
+                self.settings.collection + RECORDS_SUFFIX, embedding_function=None), self.settings)
         except Exception as exc:
-            raise StoreUnavailable(f"cannot open collection {self.settings.collection!r}: {exc}") from exc
+            raise store_error(exc, self.settings) from exc
         return vs
 
     @property
     def collection(self):
-        return self.vs._collection
+        return _Guarded(self.vs._collection, self.settings)
+
+    def _reopen(self) -> None:
+        """Another process changed an embedded index: this process's vector index is the one loaded
+        when the folder was opened, so open the folder again (a Chroma server needs none of this)."""
+        self.client = make_client(self.settings, fresh=True)
+        self.vs = self._open()
+        self._count = None
+        log.info("the index at %s was changed by another process; reopened it", self.settings.index_dir)
+
+    def refresh(self) -> None:
+        """Read the library's state from Chroma again at the next read (once per request): a change
+        made by another process or app instance is seen by the next question."""
+        self._live = None
+        self._count = None
+
+    def fingerprint(self) -> str:
+        return self.live().fingerprint
 
     def count(self) -> int:
         """Chunks in the collection, a replaced version's included until it is deleted. Read again
@@ -173,15 +299,24 @@ class ChunkStore:
         return dict(zip(got["ids"], got["metadatas"]))
 
     def live(self, count: int | None = None) -> LiveState:
-        """The live versions, cached until this store writes or the collection's count changes
-        (no Chroma round trip per question)."""
-        key = (self.version, self.count() if count is None else count)
-        if self._live is None or key != self._live_key:
+        """The live versions, read from the records collection again after this store writes, after
+        ``refresh`` (each request) and at most COUNT_FRESH_S after the last read (no Chroma round
+        trip per step of a question). When another process changed them, an embedded index is
+        opened again (``_reopen``)."""
+        now = time.monotonic()
+        key = self._live_key
+        if self._live is None or key is None or key[0] != self.version or now - key[1] >= COUNT_FRESH_S:
             recs = self._records()
             versions = {d: _versions(m.get("live")) for d, m in recs.items()}
             versions = {d: v for d, v in versions.items() if v}
             chunks = sum(int(recs[d].get("chunks") or 0) for d in versions)
-            self._live, self._live_key = LiveState(versions, chunks), key
+            state = LiveState(versions, chunks)
+            seen = self._seen
+            if (seen is not None and seen[0] == self.version and seen[1] != state.fingerprint
+                    and not self.settings.chroma_host):
+                self._reopen()
+            self._seen = (self.version, state.fingerprint)
+            self._live, self._live_key = state, (self.version, time.monotonic())
         return self._live
 
     def _live_where(self, live: LiveState, count: int) -> dict | None:
@@ -207,7 +342,7 @@ class ChunkStore:
         """Every chunk of a live version, by document and position."""
         live, got = self._scan(["documents", "metadatas"])
         chunks = [Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
-                  if live.visible(m)]
+                  if d is not None and live.visible(m)]
         chunks.sort(key=lambda c: (c.doc_id, c.ordinal))
         return chunks
 
@@ -252,8 +387,10 @@ class ChunkStore:
             where = {"$and": [where, hide]} if where else hide
         res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where,
                                     include=["documents", "metadatas", "distances"])
+        # only live chunks: another process may have deleted or added some since this one read
         return [(Chunk.from_record(i, d, m), 1.0 - float(dist))
-                for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
+                for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
+                if d is not None and live.visible(m)]
 
     # --- writes
 
@@ -420,7 +557,10 @@ class ChunkStore:
 
     def reset(self) -> None:
         """Drop and recreate the collection (used by --rebuild, e.g. after changing the model)."""
-        self.client.delete_collection(self.settings.collection)
+        try:
+            self.client.delete_collection(self.settings.collection)
+        except Exception as exc:
+            raise store_error(exc, self.settings) from exc
         try:
             self.client.delete_collection(self.settings.collection + RECORDS_SUFFIX)
         except Exception:  # an index from before records existed has none

@@ -26,6 +26,7 @@ class Reply:
     status: int = 200
     delay: float = 0.0  # seconds before the response starts (longer than the client timeout = a timeout)
     chunk_delay: float = 0.0  # seconds between streamed chunks
+    error: str = ""  # the error message of a failure status (default: "scripted failure <status>")
 
 
 Script = Union[str, Reply, Callable[[list], Union[str, Reply]]]
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _openai(self, body: dict, reply: Reply) -> None:
         if reply.status != 200:
-            self._json(reply.status, {"error": {"message": f"scripted failure {reply.status}",
+            self._json(reply.status, {"error": {"message": reply.error or f"scripted failure {reply.status}",
                                                 "type": "server_error", "code": None}})
             return
         base = {"id": "chatcmpl-fake", "created": 1700000000, "model": body.get("model", "fake")}

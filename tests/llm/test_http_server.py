@@ -65,6 +65,18 @@ def test_http_500_falls_back(llm_assistant):
     assert "500" in ans.warnings[0] and len(llm.requests) == 1
 
 
+def test_http_401_puts_no_key_fragment_in_warnings_or_logs(llm_assistant, caplog):
+    error = "Incorrect API key provided: sk-LEAKT***abcd. You can find your API key at https://x.test/keys."
+    caplog.set_level("INFO")
+    with ScriptedLLM(Reply(status=401, error=error)) as llm:
+        ans = llm_assistant(**openai_settings(llm, llm_api_key="sk-LEAKTESTSECRET123abcd")).ask(FOREST_Q)
+    assert ans.mode == "extractive" and "52%" in ans.answer and "401" in ans.warnings[0]
+    shown = " ".join(ans.warnings + ans.notes_vi) + caplog.text
+    assert "[redacted]" in ans.warnings[0]
+    for fragment in ("LEAKT", "***", "sk-", "abcd"):
+        assert fragment not in shown, fragment
+
+
 def test_unreachable_server_falls_back(llm_assistant):
     s = {"llm": "openai", "llm_model": "m", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1", "llm_timeout": 2.0}
     ans = llm_assistant(**s).ask(FOREST_Q)

@@ -76,8 +76,11 @@ def test_upload_docx_then_ask_about_it(chat_page, tmp_path):
     d = docx.Document()
     d.add_paragraph("NGHỊ QUYẾT VỀ MẠNG LƯỚI QUAN TRẮC")
     d.add_paragraph("II. CHỈ TIÊU NĂM 2025")
-    d.add_paragraph("Về khí tượng: (1) Lắp đặt mới 128 trạm đo mưa tự động.")
+    # HTML in a document is text: shown as written, never rendered, its image never fetched
+    d.add_paragraph('Về khí tượng: (1) Lắp đặt mới 128 trạm đo mưa tự động <img src="/anh-do-mua.png"> <b>đợt 1</b>.')
     d.save(path)
+    fetched = []
+    chat_page.page.on("request", lambda r: fetched.append(r.url) if "anh-do-mua" in r.url else None)
 
     chat_page.tab("Văn bản")
     chat_page.upload(path)
@@ -90,6 +93,8 @@ def test_upload_docx_then_ask_about_it(chat_page, tmp_path):
     chat_page.tab("Hỏi đáp")
     answer = chat_page.ask("lắp đặt mới bao nhiêu trạm đo mưa tự động?")
     expect(answer).to_contain_text("128 trạm đo mưa")
+    expect(answer).to_contain_text('<img src="/anh-do-mua.png">')
+    assert answer.locator("img").count() == 0 and answer.locator("b").count() == 0 and not fetched
     # the citation names the document by its title (the file name is the tooltip)
     expect(chat_page.citations.first).to_contain_text("Nghị quyết về mạng lưới quan trắc")
     chat_page.screenshot("03-ask-uploaded-document")

