@@ -232,7 +232,7 @@ def test_cli_refuses_links_out_of_the_folder_and_keeps_equal_names_apart(tmp_pat
     (tmp_path / "lien-ket-2.md").symlink_to("/etc/passwd")
     idx = tmp_path / "idx"
     r = run_cli("--index-dir", str(idx), "ingest", str(folder), str(tmp_path / "lien-ket-2.md"))
-    assert r.returncode == 1, r.stderr  # the links are reported as errors
+    assert r.returncode == 2, r.stderr  # the links are reported as input errors (exit 2, issue 13)
     assert "added: bao-cao.txt" in r.stdout and "added: b/bao-cao.txt" in r.stdout, r.stdout
     assert "lien-ket.txt" in r.stderr and "lien-ket-2.md" in r.stderr and "symlink" in r.stderr
     r = run_cli("--index-dir", str(idx), "documents", "--json")  # `--index-dir` works (issue 14, item 10)
