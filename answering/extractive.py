@@ -996,11 +996,14 @@ class ExtractiveAnswerer:
         asked = set(words(q.current))
         sections = self._sections().get(self._doc_of(passages), {})
         best, size = None, 1  # an agency is named by two words at least ("Công an", "Sở Y tế")
-        for section in sections:
-            label = _HEADING_MARK_RE.sub("", section.split(SECTION_SEP)[-1]).split(":")[0]
+        # every heading on the way, not only the innermost ("5. Ủy ban nhân dân các tỉnh" › "a)")
+        headings = dict.fromkeys(SECTION_SEP.join(parts[:i + 1]) for section in sections
+                                 for parts in [section.split(SECTION_SEP)] for i in range(len(parts)))
+        for heading in headings:
+            label = _HEADING_MARK_RE.sub("", heading.split(SECTION_SEP)[-1]).split(":")[0]
             named = [w for w in words(label) if w not in STOPWORDS]
             if ORG_RE.match(label) and len(named) > size and all(w in asked for w in named):
-                best, size = section, len(named)
+                best, size = heading, len(named)
         if best is None:
             return []
         under = [c for section, chunks in sections.items() if section == best or section.startswith(best + SECTION_SEP)

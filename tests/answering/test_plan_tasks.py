@@ -91,6 +91,12 @@ Chủ trì quản lý xuất nhập cảnh, cư trú của thương nhân nướ
 
 b) Giám đốc Sở Tài chính quyết định điều chỉnh dự toán đối với các trường hợp: khi thay đổi chính sách tiền lương; khi giá vật tư tăng vượt mức dự phòng của dự toán.
 
+5. Ủy ban nhân dân các xã, phường
+
+a) Vận động hộ trồng chè chăm sóc nương chè theo tiêu chuẩn VietGAP.
+
+b) Báo cáo kết quả thực hiện hằng quý.
+
 Nơi nhận:
 - Bộ Công Thương;
 - Lưu: VT.
@@ -116,6 +122,9 @@ def test_what_an_agency_must_do_is_the_tasks_under_its_heading(plan):
     assert "Đài Loan" not in a.answer  # the tasks of another agency's heading are not its own
     a = plan.ask("Sở Công Thương phải làm gì?")
     assert a.found and "xúc tiến thương mại" in a.answer and "15/12" in a.answer
+    # the heading above lettered points ("5. Ủy ban nhân dân các xã, phường" › "a)", "b)")
+    a = plan.ask("Ủy ban nhân dân các xã, phường phải làm gì để thực hiện kế hoạch?")
+    assert a.found and "VietGAP" in a.answer and "hằng quý" in a.answer
 
 
 def test_who_leads_an_activity_is_its_agency_line_below_the_sub_items(plan):
