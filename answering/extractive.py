@@ -51,6 +51,19 @@ NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này.
 _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "chi tieu", "dat bao", "tang bao")
 # Questions that only a span with a figure (or a date) can answer.
 _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram")
+
+
+_LIST_MARK_RE = re.compile(r"^[-+•]\s+")
+# A list stated inside a sentence: "… (bao gồm nhà, trạm, cột ăng ten và …)", "gồm: A, B, C".
+_INLINE_LIST_RE = re.compile(r"\b(?:bao gồm|gồm)\s*:?\s*[^,;.()]+(?:,\s*[^,;.()]+){2,}", re.I)
+
+
+def _needs_quantity(q: "QueryInfo") -> bool:
+    """Only a figure answers: "bao nhiêu", "mức nào" (not "hạng mục nào", "mục nào": items, folded alike)."""
+    hints = [h for h in _NEEDS_QUANTITY if h in q.folded]
+    if hints == ["muc nao"] and re.search(r"\bmục\s+nào\b", q.text.lower()):
+        return False
+    return bool(hints)
 _NEEDS_DATE = ("ngay nao", "khi nao", "nam nao", "thoi gian nao")
 # A question about a period ("thực hiện trong thời gian nào", "tầm nhìn đến năm nào", "giai đoạn nào")
 _PERIOD_ASK_RE = re.compile(r"\b(?:trong thoi gian nao|thuc hien (?:trong |vao )?thoi gian nao|giai doan nao"
@@ -700,10 +713,10 @@ class ExtractiveAnswerer:
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
-        if any(h in q.folded for h in _NEEDS_QUANTITY) or _measured_things(words(q.current)):
+        if _needs_quantity(q) or _measured_things(words(q.current)):
             spans = [sp for sp in spans if same_quantity(q, sp.text, _row_units(sp.passage.chunk))
                      and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
-        if any(h in q.folded for h in _NEEDS_QUANTITY):
+        if _needs_quantity(q):
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
             spans = self._whole_thing_first(q, spans)
@@ -750,7 +763,7 @@ class ExtractiveAnswerer:
         best = spans[0]
         if best.passage.chunk.kind == "footnote":  # the whole note, every chunk of it
             return self._compose(question, [_whole(c, best.passage.score) for c in self._unit_of(best.passage.chunk)])
-        if wants_list:
+        if wants_list and not _INLINE_LIST_RE.search(best.text):  # "(bao gồm nhà, trạm, cột ăng ten …)": itself
             listed = self._list_items(best, spans) or self._siblings(best)
             if listed:
                 return self._compose(question, listed)
@@ -1244,7 +1257,8 @@ class ExtractiveAnswerer:
         if len(spans) == 1:
             text = f"{render_span(spans[0], q)} [1]"
         else:
-            text = "\n".join(f"- {render_span(sp, q)} [{i + 1}]" for i, sp in enumerate(spans))
+            # an item's own marker ("- ", "+ ") gives way to the answer's: no "- - …"
+            text = "\n".join(f"- {_LIST_MARK_RE.sub('', render_span(sp, q))} [{i + 1}]" for i, sp in enumerate(spans))
         return Answer(question=question, answer=text, found=True, citations=citations)
 
     @staticmethod

@@ -73,7 +73,13 @@ Ban quản lý khu du lịch quốc gia cao nguyên đá Đồng Văn.
 
 - Ngày Quốc khánh 02/9 và ngày Giỗ Tổ Hùng Vương 10/3 âm lịch.
 
-IV. TỔ CHỨC THỰC HIỆN
+IV. KINH PHÍ
+
+- Kinh phí tổ chức hội chợ do ngân sách tỉnh bảo đảm trong dự toán năm 2026.
+
+- Đối với hạng mục đầu tư kho lạnh bảo quản chè (bao gồm nhà kho, máy phát điện, băng chuyền và thiết bị làm lạnh): do doanh nghiệp tự bảo đảm.
+
+V. TỔ CHỨC THỰC HIỆN
 
 1. Sở Công Thương
 
@@ -143,6 +149,12 @@ def test_who_leads_a_task_cut_by_the_token_budget_is_the_agency_opening_it(plan)
 def test_who_decides_a_case_is_the_agency_opening_its_list_of_cases(plan):
     a = plan.ask("Ai quyết định điều chỉnh dự toán khi giá vật tư tăng vượt mức dự phòng?")
     assert a.found and "Giám đốc Sở Tài chính" in a.answer and "giá vật tư" in a.answer
+
+
+def test_a_list_stated_inside_a_sentence_is_that_sentence(plan):
+    a = plan.ask("Kho lạnh bảo quản chè gồm những hạng mục nào?")  # "hạng mục nào" asks items, not a figure
+    assert a.found and "nhà kho, máy phát điện, băng chuyền" in a.answer
+    assert "hội chợ" not in a.answer and "- -" not in a.answer  # not the sibling items of its list
 
 
 def test_the_rest_of_a_list_without_what_the_question_names(plan):
