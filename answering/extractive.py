@@ -54,7 +54,7 @@ _NEEDS_QUANTITY = ("bao nhieu", "muc nao", "thu may", "bao lau", "may phan tram"
 
 
 _LIST_MARK_RE = re.compile(r"^[-+•]\s+")
-# A list stated inside a sentence: "… (bao gồm nhà, trạm, cột ăng ten và …)", "gồm: A, B, C".
+# A list stated inside a sentence: "… (bao gồm nhà kho, máy phát điện, băng chuyền …)", "gồm: A, B, C".
 _INLINE_LIST_RE = re.compile(r"\b(?:bao gồm|gồm)\s*:?\s*[^,;.()]+(?:,\s*[^,;.()]+){2,}", re.I)
 
 
@@ -320,7 +320,7 @@ _AGENCY_LEADS_RE = re.compile(ORG_RE.pattern + r"[^.;:]{0,100}\bchủ trì\b")
 
 
 def _names_agency(text: str) -> bool:
-    """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Tư lệnh …") or
+    """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Chỉ huy quân sự …") or
     says who leads ("Giao Sở Công Thương chủ trì"). An agency inside the task ("tại Bệnh viện Hùng
     Vương") is not its doer."""
     head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
@@ -763,7 +763,7 @@ class ExtractiveAnswerer:
         best = spans[0]
         if best.passage.chunk.kind == "footnote":  # the whole note, every chunk of it
             return self._compose(question, [_whole(c, best.passage.score) for c in self._unit_of(best.passage.chunk)])
-        if wants_list and not _INLINE_LIST_RE.search(best.text):  # "(bao gồm nhà, trạm, cột ăng ten …)": itself
+        if wants_list and not _INLINE_LIST_RE.search(best.text):  # "(bao gồm nhà kho, máy phát điện …)": itself
             listed = self._list_items(best, spans) or self._siblings(best)
             if listed:
                 return self._compose(question, listed)
@@ -780,7 +780,7 @@ class ExtractiveAnswerer:
                 text = f"{self._with_agency(q, best)}{best.text} [1] {rest.text} [2]"
                 return Answer(question=question, answer=text, found=True, citations=citations)
             agency = self._agency_line(q, best) or self._opening_agency(q, best)
-            if agency is not None and agency.start < best.start:  # "3. Bộ Tư lệnh … chủ trì, …" | "… vào kế hoạch …"
+            if agency is not None and agency.start < best.start:  # "3. Bộ Chỉ huy quân sự tỉnh chủ trì, …" | "… vào chương trình huấn luyện …"
                 citations = [self._cite(1, agency), self._cite(2, best)]
                 return Answer(question=question, answer=f"{agency.text} … [1] {best.text} [2]", found=True,
                               citations=citations)
@@ -917,7 +917,7 @@ class ExtractiveAnswerer:
     def _opening_agency(self, q: QueryInfo, sp: Span) -> Span | None:
         """'Đơn vị nào chủ trì …?' answered by a clause of a task that names no agency (a later
         ';'-case, or a chunk of a task cut by the token budget): the agency opening the task
-        ("3. Bộ Tư lệnh Thành phố chủ trì, …", "b) Bộ trưởng Bộ Xây dựng quyết định … các trường hợp:")."""
+        ("3. Bộ Chỉ huy quân sự tỉnh chủ trì, …", "b) Giám đốc Sở Tài chính quyết định … các trường hợp:")."""
         asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
         if not asks or _names_agency(sp.text):
             return None

@@ -422,7 +422,7 @@ class _Parser:
 
     def appendix_title(self, block, first: str) -> bool:
         """The upper-case line under "PHỤ LỤC" is the appendix's title: it names the appendix in
-        the path ("Phụ lục 01. Định hướng phát triển vùng nguyên liệu …") and states its period."""
+        the path ("Phụ lục 02. Danh mục nhiệm vụ mạng 5G, IoT …") and states its period."""
         if self.titled:
             return False
         self.titled = True
