@@ -128,7 +128,7 @@ def test_what_an_agency_must_do_is_the_tasks_under_its_heading(plan):
     assert "Đài Loan" not in a.answer  # the tasks of another agency's heading are not its own
     a = plan.ask("Sở Công Thương phải làm gì?")
     assert a.found and "xúc tiến thương mại" in a.answer and "15/12" in a.answer
-    # the heading above lettered points ("5. Ủy ban nhân dân các xã, phường" › "a)", "b)")
+    # the heading above lettered points ("5. Ủy ban nhân dân cấp xã" › "a)", "b)")
     a = plan.ask("Ủy ban nhân dân cấp xã phải làm gì để thực hiện kế hoạch?")
     assert a.found and "VietGAP" in a.answer and "hằng quý" in a.answer
 
