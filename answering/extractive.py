@@ -36,7 +36,8 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, MAGNITUDE_WORDS, DATE_WORDS_RE, DOC_TYPES, MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
+    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_WORDS_RE, DOC_TYPES, MAGNITUDE_WORDS,
+    MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
     canonical_places, covered_years, strip_ranges, year_ranges,
 )
 from core.vn import years as vn_years
@@ -623,7 +624,7 @@ class ExtractiveAnswerer:
             ident = identity_units(p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
-                for u in row_units | heading:  # a table row is read with its column headers
+                for u in row_units | heading:  # a row is read with its column headers, a span with its asked heading
                     forms.setdefault(u, u)
                 sp.coverage = coverage(forms, section_units, ident)
                 score = sp.coverage + 0.08 / (1 + rank)
