@@ -26,7 +26,8 @@ def toast(page):
 def test_follow_ups_citations_kept_with_each_answer_and_links_to_them(open_page):
     chat_page = open_page(WIDE)
     page = chat_page.page
-    assert page.evaluate("document.documentElement.lang") == "vi"
+    # Gradio's front end sets lang="en" as it starts; the page's load script sets it back: wait for it
+    page.wait_for_function("document.documentElement.lang === 'vi'", timeout=10_000)
     expect(chat_page.ask(FOREST_Q)).to_contain_text("52%")
     # a complete question after an unrelated one is answered on its own
     grdp = chat_page.ask("GRDP năm 2025 tăng bao nhiêu?")
