@@ -33,6 +33,7 @@ from errors import InputError, LLMError, LLMTimeout, NQError, RequestTooLarge
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from answering.extractive import NOT_FOUND, ExtractiveAnswerer
+from answering.history import history_turns
 from answering.library import LibraryAnswerer, attributed, document_name
 from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
@@ -50,21 +51,9 @@ log = logging.getLogger(__name__)
 # 8 gives 78.8% and 16 gives 79.6% (a plan's task under its agency's heading ranks ~10th).
 PASSAGES_TO_ANSWER = 12
 
-def _turn_question(turn: Any) -> str:
-    if isinstance(turn, str):
-        return turn
-    if isinstance(turn, dict):
-        if turn.get("role") == "user":
-            return str(turn.get("content", ""))
-        return str(turn.get("question", ""))
-    if isinstance(turn, (list, tuple)) and turn:
-        return str(turn[0])
-    return ""
-
-
 def previous_question(history: list | None) -> str | None:
     """The last earlier question of the conversation, or None."""
-    previous = [q for q in (_turn_question(t) for t in (history or [])) if q.strip()]
+    previous = [text for role, text in history_turns(history) if role == "user"]
     return previous[-1] if previous else None
 
 
@@ -131,24 +120,6 @@ def validate_question(question: Any, max_chars: int) -> str:
     return question
 
 
-def _turn_texts(turn: Any) -> list[tuple[str, str]]:
-    """(role, text) of the strings one history turn carries, in any form the interfaces send."""
-    if isinstance(turn, str):
-        return [("user", turn)]
-    if isinstance(turn, dict):
-        role = str(turn.get("role") or "")
-        out = []
-        for key, value in turn.items():
-            if isinstance(value, list):  # Gradio 6 content parts
-                value = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in value)
-            if isinstance(value, str) and key != "role":
-                out.append(("user" if key == "question" or (key == "content" and role == "user") else "other", value))
-        return out
-    if isinstance(turn, (list, tuple)):
-        return [("user" if i == 0 else "other", str(v)) for i, v in enumerate(turn)]
-    return [("other", str(turn))]
-
-
 def validate_history(history: Any, settings: Settings) -> list | None:
     """The earlier turns, checked before any work: a list of at most NQ_MAX_HISTORY_TURNS turns
     holding at most NQ_MAX_HISTORY_CHARS characters, each earlier question at most
@@ -164,7 +135,7 @@ def validate_history(history: Any, settings: Settings) -> list | None:
             f"Hội thoại quá dài ({len(history)} lượt); hãy xóa hội thoại và hỏi lại.")
     total = 0
     for turn in history:
-        for role, text in _turn_texts(turn):
+        for role, text in history_turns([turn]):
             total += len(text)
             if role == "user" and len(text) > settings.max_question_chars:
                 raise RequestTooLarge(
@@ -398,7 +369,7 @@ class Assistant:
 
     def _ask_llm(self, question: str, history: list | None, stream: bool,
                  scope: frozenset[str] | None = None) -> Iterator[str | Answer]:
-        from answering.generative import Draft, history_turns, llm_failure
+        from answering.generative import Draft, llm_failure
 
         warnings: list[str] = []
         notes_vi: list[str] = []

@@ -320,12 +320,26 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
 _AGENCY_LEADS_RE = re.compile(ORG_RE.pattern + r"[^.;:]{0,100}\bchủ trì\b")
 
 
+_WHICH_AGENCY_RE = re.compile(r"\b(?:ai|so nao|bo nao|nganh nao)\b")
+
+
+def _asks_agency(q: QueryInfo) -> bool:
+    """'Cơ quan nào / đơn vị nào chủ trì …', 'Sở nào …', 'ai …': the answer names an agency."""
+    return bool(_ORG_ASK_RE.search(q.folded) or _WHICH_AGENCY_RE.search(q.folded))
+
+
 def _names_agency(text: str) -> bool:
     """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Chỉ huy quân sự …") or
     says who leads ("Giao Sở Công Thương chủ trì"). An agency inside the task ("tại Bệnh viện Hùng
     Vương") is not its doer."""
     head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
     return bool(ORG_RE.match(head) or _AGENCY_LEADS_RE.search(text))
+
+
+def _header_cells(chunk: Chunk) -> tuple[list[str], list[str]]:
+    """A table row's column headers (their first line) and its cells."""
+    return ([h.strip() for h in chunk.headers.split("\n")[0].split("|")],
+            [c.strip() for c in chunk.text.split("|")])
 
 
 NAMED_CELL_BONUS = 0.1  # as much as a target asked as "chỉ tiêu" or a status asked "có đạt không"
@@ -335,8 +349,7 @@ _CELL_FIGURE_RE = re.compile(r"[-–+]?\s*\d[\d.,/]*\s*%?")
 def _names_a_figure_column(q: QueryInfo, chunk: Chunk) -> bool:
     """'… có điểm chuẩn bao nhiêu?' asked of a row whose column "ĐIỂM CHUẨN" holds a figure: the
     question names the cell that answers it (a column's words, each in the question)."""
-    headers = [h.strip() for h in chunk.headers.split("\n")[0].split("|")]
-    cells = [c.strip() for c in chunk.text.split("|")]
+    headers, cells = _header_cells(chunk)
     asked = set(words(q.current))
     for h, c in zip(headers[1:], cells[1:]):  # the first column numbers or labels the row
         named = [w for w in words(h) if w not in STOPWORDS and not w[:1].isdigit()]
@@ -382,8 +395,7 @@ def _short_label(label: str) -> str:
 def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
     """A table row read with its column headers: 'Cà Phê › Diện tích – Ha: Năm 2027: 27.500'.
     The cell the question names (by a year or a header's words) alone when one is named."""
-    headers = [h.strip() for h in chunk.headers.split("\n")[0].split("|")]
-    cells = [c.strip() for c in chunk.text.split("|")]
+    headers, cells = _header_cells(chunk)
     if len(headers) < 2 or len(cells) != len(headers):
         return None
     label = " › ".join(map(_short_label, chunk.section.split(SECTION_SEP)[-2:])) if chunk.section else ""
@@ -621,6 +633,7 @@ class ExtractiveAnswerer:
             # "1. Đơn vị tổ chức thu phí:" above its answer, asked "Đơn vị nào tổ chức thu phí …?": a
             # heading the question names whole is read as part of what stands under it
             heading = _asked_heading(p.chunk.section, asked_words)
+            named_cell = wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk)
             ident = identity_units(p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
@@ -646,7 +659,7 @@ class ExtractiveAnswerer:
                     score += 0.1
                 if status and status.search(" ".join(words(sp.text))):
                     score += 0.1
-                if wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk):
+                if named_cell:
                     score += NAMED_CELL_BONUS
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
@@ -714,10 +727,11 @@ class ExtractiveAnswerer:
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
-        if _needs_quantity(q) or _measured_things(words(q.current)):
+        needs_quantity = _needs_quantity(q)
+        if needs_quantity or _measured_things(words(q.current)):
             spans = [sp for sp in spans if same_quantity(q, sp.text, _row_units(sp.passage.chunk))
                      and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
-        if _needs_quantity(q):
+        if needs_quantity:
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
                      and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
             spans = self._whole_thing_first(q, spans)
@@ -890,8 +904,7 @@ class ExtractiveAnswerer:
     def _with_agency(q: QueryInfo, sp: Span) -> str:
         """'Cơ quan nào chủ trì …?' answered by a task under its agency's heading ('5. Công an tỉnh'
         › 'Chủ trì, phối hợp …'): the heading names the agency, so the answer starts with it."""
-        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
-        if not asks or _names_agency(sp.text):
+        if not _asks_agency(q) or _names_agency(sp.text):
             return ""
         for label in reversed(sp.passage.chunk.section.split(SECTION_SEP)):
             if ORG_RE.search(label):
@@ -903,8 +916,7 @@ class ExtractiveAnswerer:
         …"): plans give the agency on a line of the same activity ("- Cơ quan thực hiện: Sở Nội vụ
         chủ trì …"), within the next AGENCY_LINES lines of the same activity (its section or, for a
         sub-item of the content, the section above)."""
-        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
-        if not asks or _names_agency(sp.text) or self._with_agency(q, sp):
+        if not _asks_agency(q) or _names_agency(sp.text) or self._with_agency(q, sp):
             return None
         c = nxt = sp.passage.chunk
         for _ in range(AGENCY_LINES):
@@ -919,8 +931,7 @@ class ExtractiveAnswerer:
         """'Đơn vị nào chủ trì …?' answered by a clause of a task that names no agency (a later
         ';'-case, or a chunk of a task cut by the token budget): the agency opening the task
         ("3. Bộ Chỉ huy quân sự tỉnh chủ trì, …", "b) Giám đốc Sở Tài chính quyết định … các trường hợp:")."""
-        asks = _ORG_ASK_RE.search(q.folded) or re.search(r"\b(?:ai|so nao|bo nao|nganh nao)\b", q.folded)
-        if not asks or _names_agency(sp.text):
+        if not _asks_agency(q) or _names_agency(sp.text):
             return None
         c, before = sp.passage.chunk, self._preceding()
         first = c

@@ -25,6 +25,7 @@ from errors import LLMError, LLMTimeout
 from ingest.chunker import _encoding, count_tokens
 from prompts import ANSWER, CONDENSE, REFUSAL
 from answering.extractive import _spans_of, _unit_forms
+from answering.history import history_turns
 from core.types import SECTION_SEP, Answer, Citation, Passage
 from answering.verify import CITE_RE, Verification, cited_numbers, evidence, figures, verify
 from settings import Settings
@@ -50,34 +51,6 @@ def llm_failure(exc: BaseException) -> LLMError:
     if "timeout" in name.lower() or "timed out" in detail.lower():
         return LLMTimeout(f"the LLM did not answer in time ({name}: {detail})")
     return LLMError(f"the LLM call failed ({name}: {detail})")
-
-
-def history_turns(history: list | None) -> list[tuple[str, str]]:
-    """Earlier turns as (role, text), role 'user' or 'assistant'. Accepts the forms the interfaces
-    send: {"question", "answer"} dicts (eval), {"role", "content"} messages (Gradio, HTTP API),
-    plain strings (questions) and [question, answer] pairs."""
-    out: list[tuple[str, str]] = []
-
-    def text_of(content) -> str:
-        if isinstance(content, list):  # Gradio 6 content parts
-            return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-        return str(content or "")
-
-    for turn in history or []:
-        if isinstance(turn, str):
-            out.append(("user", turn))
-        elif isinstance(turn, dict) and "role" in turn:
-            role = "user" if turn.get("role") == "user" else "assistant"
-            out.append((role, text_of(turn.get("content"))))
-        elif isinstance(turn, dict):
-            out.append(("user", str(turn.get("question", ""))))
-            if turn.get("answer"):
-                out.append(("assistant", str(turn["answer"])))
-        elif isinstance(turn, (list, tuple)) and turn:
-            out.append(("user", str(turn[0] or "")))
-            if len(turn) > 1 and turn[1]:
-                out.append(("assistant", text_of(turn[1])))
-    return [(r, " ".join(t.split())) for r, t in out if t.strip()]
 
 
 @dataclass
