@@ -2,9 +2,11 @@
 
 Examples:
   python app.py                          # build the index on first start, serve http://127.0.0.1:7860
+  python app.py serve --workers 2        # answer questions in 2 processes (one per core)
   python app.py ingest data/             # (re)index files or folders; unchanged files are skipped
   python app.py ingest --remove old.txt  # delete a document from the index (its id)
   python app.py ingest --rebuild data/   # drop the index and build it again (e.g. new embedding model)
+  python app.py ingest --rebuild-derived # rebuild the derived indexes (BM25, diacritics, targets) from the index
   python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
   python app.py ask --json "ty le ho ngheo nam 2024"
   python app.py ask --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt "ai ký nghị quyết"   # only this document
@@ -69,12 +71,23 @@ def cmd_serve(args) -> int:
     from ui.admin import check_serving
     from ui.server import serve
 
-    check_serving(Settings.from_env(index_dir=getattr(args, "index_dir", None)))  # before any work
+    settings = Settings.from_env(index_dir=getattr(args, "index_dir", None),
+                                 workers=getattr(args, "workers", None))
+    check_serving(settings)  # before any work
     assistant = _assistant(args)
     if assistant.store.count() == 0:
         log.info("empty index: ingesting %s", assistant.settings.data_dir)
     assistant.ensure_index(progress=_progress_bar())
     assistant.warm_up()
+    if settings.workers > 1:
+        from ui.workers import AnswerPool, PooledAssistant
+
+        pool = AnswerPool(assistant.settings, settings.workers)
+        try:
+            serve(PooledAssistant(assistant, pool))
+        finally:
+            pool.close()
+        return 0
     serve(assistant)
     return 0
 
@@ -86,7 +99,12 @@ def cmd_ingest(args) -> int:
     for doc in args.remove or []:
         n = assistant.store.delete_document(doc)
         print(f"removed {doc}: {n} chunks" if n else f"{doc} is not in the index")
+    if args.rebuild_derived:
+        assistant.retriever.cache.clear()
+        library = assistant.retriever.library
+        print(f"derived indexes rebuilt: {len(library.doc_ids)} documents, {len(library)} chunks")
     if not args.paths:
+        _derive(assistant)
         return 0
     report = ingest_paths(args.paths, assistant.store, assistant.settings, progress=_progress_bar())
     for label, docs in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
@@ -96,7 +114,15 @@ def cmd_ingest(args) -> int:
         print(f"error: {name}: {err} ({err.message_vi})", file=sys.stderr)
     print(f"{report.chunks_written} chunks written, {report.chunks_deleted} deleted; "
           f"{assistant.store.count()} chunks in the index")
+    _derive(assistant)
     return 0 if report.ok else 2  # a file that cannot be read is an input error
+
+
+def _derive(assistant) -> None:
+    """The writer builds the library's derived indexes for the new state, so the app's processes
+    (and the next CLI command) load them instead of building them."""
+    assistant.store.refresh()
+    assistant.retriever.library
 
 
 def cmd_ask(args) -> int:
@@ -228,11 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index-dir", help="override NQ_INDEX_DIR")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="cmd")
-    sub.add_parser("serve", help="serve the UI and /api/ask (the default)")
+    sv = sub.add_parser("serve", help="serve the UI and /api/ask (the default)")
+    sv.add_argument("--workers", type=int, metavar="N",
+                    help="answer questions in N processes on the same index (default NQ_WORKERS, 1)")
     p = sub.add_parser("ingest", help="index files or folders (.txt .md .docx .pdf)")
     p.add_argument("paths", nargs="*")
     p.add_argument("--remove", action="append", metavar="ID", help="delete a document from the index (its id, see `documents`)")
     p.add_argument("--rebuild", action="store_true", help="drop the collection first")
+    p.add_argument("--rebuild-derived", action="store_true",
+                   help="delete the derived indexes (BM25, diacritics, targets table) and build them again from the index")
     a = sub.add_parser("ask", help="answer one question")
     a.add_argument("question", nargs="+")
     a.add_argument("--json", action="store_true", help="print the answer JSON")

@@ -33,6 +33,10 @@ class NQError(Exception):
         if message_vi is not None:
             self.message_vi = message_vi
 
+    def __reduce__(self):
+        """Both messages cross a process boundary (an answer worker's error reaches the server whole)."""
+        return (type(self), (str(self), self.message_vi))
+
 
 class ConfigError(NQError):
     """A setting has a bad value; the message names the value and the fix."""
@@ -116,3 +120,10 @@ class IndexCorrupt(StoreUnavailable):
 
     message_vi = ("Chỉ mục bị hỏng hoặc không đọc được. Quản trị viên cần chạy: "
                   "python app.py ingest --rebuild data/")
+
+
+class WorkerFailure(NQError):
+    """An answer worker process stopped (serve --workers): the question it held is not answered;
+    the workers are started again."""
+
+    message_vi = "Máy chủ đang khởi động lại bộ trả lời; vui lòng hỏi lại sau giây lát."

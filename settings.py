@@ -76,6 +76,8 @@ class Settings:
     max_pages: int = 300  # pages of a PDF (NQ_MAX_PAGES)
     max_docx_paragraphs: int = 50000  # paragraphs and table rows of a .docx (NQ_MAX_DOCX_PARAGRAPHS)
     admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
+    cache_dir: Path | None = None  # NQ_CACHE_DIR: derived indexes (BM25, restorer, targets); default <index dir>/derived
+    workers: int = 1  # NQ_WORKERS: processes answering questions (`serve --workers N`)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -106,10 +108,13 @@ class Settings:
             max_pages=_int("NQ_MAX_PAGES", 300, 1),
             max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),
             admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
+            cache_dir=_env("NQ_CACHE_DIR", "") or None,
+            workers=_int("NQ_WORKERS", 1, 1),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("data_dir", "index_dir"):  # `--index-dir X` gives a str
-            values[key] = Path(values[key])
+        for key in ("data_dir", "index_dir", "cache_dir"):  # `--index-dir X` gives a str
+            if values.get(key) is not None:
+                values[key] = Path(values[key])
         return cls(**values).validated()
 
     def validated(self) -> "Settings":
@@ -121,6 +126,8 @@ class Settings:
             )
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"NQ_CHROMA_PORT must be 1..65535, got {self.chroma_port}")
+        if self.workers < 1:
+            raise ConfigError(f"the number of workers (NQ_WORKERS / --workers) must be >= 1, got {self.workers}")
         if self.top_k > self.candidates:
             raise ConfigError(f"NQ_TOP_K ({self.top_k}) must be <= NQ_CANDIDATES ({self.candidates})")
         return self
@@ -157,6 +164,12 @@ class Settings:
         """May anyone who reaches the app change the library? Only when no NQ_ADMIN_PASSWORD is
         set, which ``serve`` allows on a loopback interface alone."""
         return not self.admin_password
+
+    @property
+    def derived_dir(self) -> Path:
+        """Where the derived indexes are kept (rebuilt from Chroma whenever missing): NQ_CACHE_DIR,
+        else beside the embedded index. An app instance of a Chroma server keeps its own copy."""
+        return self.cache_dir or self.index_dir / "derived"
 
     @property
     def max_file_bytes(self) -> int:

@@ -24,7 +24,6 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from threading import Lock
 from typing import Any
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
@@ -40,7 +39,7 @@ from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.scope import DocumentScoper, QuestionScope
 from answering.table_answers import TableAnswerer
 from core.text import content_words, fold, words
-from core.types import Answer, Passage
+from core.types import Answer, Chunk, Passage
 from core.vn import ANY_YEAR_RE, all_place_names, is_year_token
 from settings import Settings
 
@@ -149,6 +148,18 @@ def validate_history(history: Any, settings: Settings) -> list | None:
     return list(history)
 
 
+def _chunk_holding(index, c) -> "Chunk | None":
+    """The chunk of ``index`` that holds a citation's span: a lookup of the citation's document,
+    not a scan of the library."""
+    sections = index.memo.get("chunks_by_doc")
+    if sections is None:
+        sections = {}
+        for ch in index.chunks:
+            sections.setdefault(ch.doc_id, []).append(ch)
+        index.memo["chunks_by_doc"] = sections
+    return next((ch for ch in sections.get(c.doc_id, ()) if ch.start <= c.start and c.end <= ch.end), None)
+
+
 class Assistant:
     """Store + retriever + answerer, loaded once per process.
 
@@ -165,9 +176,6 @@ class Assistant:
                                          k=max(self.settings.top_k, PASSAGES_TO_ANSWER), candidates=self.settings.candidates)
         self.answerer = ExtractiveAnswerer()
         self.table_answerer = TableAnswerer(lambda: self.table, self._chunk)
-        self._lock = Lock()
-        self._table: TargetTable | None = None
-        self._table_source: object | None = None
         self._scoper: tuple[object, DocumentScoper] | None = None
         self.chain = (
             RunnablePassthrough.assign(query=lambda x: analyse(x["search"], current=x["question"]))
@@ -188,15 +196,17 @@ class Assistant:
         """The retriever's passages, with the extractive answer's evidence moved to the front: it
         reads the document's structure (the signature block, a target by its number, a whole group
         of targets, the targets table), which a ranking of passages alone can miss ("người ký giữ
-        chức vụ gì")."""
+        chức vụ gì"). Unscoped in a library, the evidence is read from the passages' documents."""
         scope = x.get("docs")
-        with self._lock:  # only the retrieval holds the lock; the LLM call does not
-            passages = [from_document(d) for d in self.retriever.invoke(x["question"], docs=scope)]
-            evidence = self._answer_from(x["question"], analyse(x["question"]), passages, scope).citations
-            chunks = self.retriever.index(scope).chunks
+        passages = [from_document(d) for d in self.retriever.invoke(x["question"], docs=scope)]
+        library = self.retriever.library
+        if scope is None and len(library.doc_ids) > 1:
+            scope = frozenset(p.chunk.doc_id for p in passages) or None
+        evidence = self._answer_from(x["question"], analyse(x["question"]), passages, scope).citations
+        index = self.retriever.index(scope)
         first: list[Passage] = []
         for c in evidence:
-            chunk = next((ch for ch in chunks if ch.doc_id == c.doc_id and ch.start <= c.start and c.end <= ch.end), None)
+            chunk = _chunk_holding(index, c)
             if chunk is not None and all(p.chunk.id != chunk.id for p in first):
                 ranked = next((p for p in passages if p.chunk.id == chunk.id), None)
                 first.append(ranked or Passage(chunk, c.score))
@@ -211,7 +221,7 @@ class Assistant:
         (answering.library); a question across documents gets one table of them."""
         question, query, scope = x["question"], x["query"], x.get("docs")
         passages = [from_document(d) for d in x["retrieved"]]
-        library_size = len(self.retriever.bm25.doc_ids)
+        library_size = len(self.retriever.library.doc_ids)
         if library_size > 1 and (scope is None or len(scope) > 1):
             # "tỷ lệ che phủ rừng qua các năm", "so sánh … của A và B": one table across documents
             ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
@@ -229,24 +239,21 @@ class Assistant:
         """The extractive answer: from the targets table when it answers, else from the passages.
         Both read only the scoped documents; the table reads one document (the passages' best-ranked
         one it fits), or several when the question asks across documents."""
-        self.answerer.bm25 = self.retriever.index(scope)
+        answerer = self.answerer.bound(self.retriever.index(scope))
         ranked = list(dict.fromkeys(p.chunk.doc_id for p in passages))
         from_table = self.table_answerer.answer(question, query, ranked, scope)
         if from_table is not None:
             return from_table
-        return self.answerer.answer(question, passages, q=query)
+        return answerer.answer(question, passages, q=query)
 
     def _chunk(self, chunk_id: str):
-        return self.retriever.bm25.by_id.get(chunk_id)
+        return self.retriever.library.by_id.get(chunk_id)
 
     @property
     def table(self) -> TargetTable:
-        """Targets and results of the indexed documents, rebuilt whenever the collection changed."""
-        bm25 = self.retriever.bm25  # the same chunks, re-read whenever the collection changed
-        if self._table is None or self._table_source is not bm25:
-            self._table = TargetTable.from_chunks(bm25.chunks)
-            self._table_source = bm25
-        return self._table
+        """Targets and results of the indexed documents (each document's table, derived once per
+        version of it: ``retrieval.derived``)."""
+        return self.retriever.library.table
 
     def ensure_index(self, progress=None) -> int:
         """Ingest the bundled corpus when the index is empty; returns the chunk count."""
@@ -259,15 +266,14 @@ class Assistant:
         return self.store.count()
 
     def warm_up(self) -> None:
-        """Load the embedding model, the BM25 index, each document's own BM25 index (a library
+        """Load the embedding model, the library index, each document's own BM25 index (a library
         answers document by document; at most SCOPED_INDEXES of them) and the scoper before the
         first question."""
         self.store.embeddings.embed_query("khởi động")
-        docs = sorted(self.retriever.bm25.doc_ids)
-        if len(docs) > 1:
-            for doc in docs[:SCOPED_INDEXES]:
-                self.retriever.index(frozenset({doc}))
-            self.scoper()
+        docs = sorted(self.retriever.library.doc_ids)
+        for doc in docs[:SCOPED_INDEXES]:
+            self.retriever.index(frozenset({doc}))
+        self.scoper()
 
     def ask(self, question: str, history: list | None = None, qid: str | None = None,
             docs: Sequence[str] | None = None) -> Answer:
@@ -305,18 +311,19 @@ class Assistant:
             yield event
 
     def _scope(self, docs: Sequence[str] | None) -> frozenset[str] | None:
-        with self._lock:  # may rebuild the BM25 index
-            # each request reads the library's state from Chroma once: a document another process
-            # added, replaced or removed is seen by this question (derived indexes rebuild)
-            self.store.refresh()
-            return self.retriever.scope(docs)
+        # each request reads the library's state from Chroma once: a document another process
+        # added, replaced or removed is seen by this question (derived indexes rebuild)
+        self.store.refresh()
+        return self.retriever.scope(docs)
 
     def scoper(self) -> DocumentScoper:
-        """Reads the documents a question names; rebuilt whenever the collection changed."""
-        bm25 = self.retriever.bm25
-        if self._scoper is None or self._scoper[0] is not bm25:
-            self._scoper = (bm25, DocumentScoper(bm25.chunks))
-        return self._scoper[1]
+        """Reads the documents a question names; built once per library state."""
+        library = self.retriever.library
+        held = self._scoper
+        if held is None or held[0] is not library:
+            held = (library, DocumentScoper(infos=library.infos, mentioned=library.mentions))
+            self._scoper = held
+        return held[1]
 
     def question_scope(self, question: str, scope: frozenset[str] | None) -> QuestionScope:
         """The explicit scope when given; else the documents the question names (a filter)."""
@@ -353,11 +360,10 @@ class Assistant:
         return answer
 
     def _extractive_search(self, question: str, search: str, scope: frozenset[str] | None) -> Answer:
-        with self._lock:  # the C embedder and bm25s are not re-entrant
-            named = self.question_scope(search, scope)
-            if named.docs is None and named.missing:
-                return self._missing(question, named)
-            return self.chain.invoke({"question": question, "search": search, "docs": named.docs})
+        named = self.question_scope(search, scope)
+        if named.docs is None and named.missing:
+            return self._missing(question, named)
+        return self.chain.invoke({"question": question, "search": search, "docs": named.docs})
 
     def _fallback(self, question: str, history: list | None, warnings: list[str], notes_vi: list[str],
                   scope: frozenset[str] | None = None) -> Answer:
@@ -391,14 +397,12 @@ class Assistant:
         # A question naming what the documents never mention ("Nghệ An", "CPI") is refused as the
         # extractive answerer refuses it: a model would answer from the nearest passages anyway,
         # and a wrong answer with no figure in it would pass the figure check.
-        with self._lock:
-            named = self.question_scope(standalone, scope)
-            if named.docs is None and named.missing:
-                yield self._missing(question, named)
-                return
-            scope = named.docs
-            self.answerer.bm25 = self.retriever.index(scope)
-            unknown = self.answerer.unknown_name(standalone)
+        named = self.question_scope(standalone, scope)
+        if named.docs is None and named.missing:
+            yield self._missing(question, named)
+            return
+        scope = named.docs
+        unknown = self.answerer.bound(self.retriever.index(scope)).unknown_name(standalone)
         if unknown:
             yield self._fallback(question, history, warnings, notes_vi, scope)
             return
@@ -450,7 +454,7 @@ class Assistant:
         on a first line ("Theo …:"); cited from several, a last line says which citation is from
         which document, so no answer blends documents without naming them."""
         docs = list(dict.fromkeys(c.doc_id or c.doc for c in answer.citations))
-        if not answer.found or not docs or len(self.retriever.bm25.doc_ids) <= 1:
+        if not answer.found or not docs or len(self.retriever.library.doc_ids) <= 1:
             return answer
         chunks = {p.chunk.doc_id: p.chunk for p in passages}
         names = {d: document_name(chunks[d].info, d) if d in chunks else d for d in docs}

@@ -26,6 +26,8 @@ at ("phấn đấu … đến năm 2030"). The words that name the document only
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import dataclass
 
@@ -524,10 +526,24 @@ class ExtractiveAnswerer:
         self.min_coverage = min_coverage
         self.max_citations = max_citations
         self.lead_gain = 0.45  # share of the question an opening sentence must leave to a later one
-        self._leads: tuple[BM25Index | None, dict[str, str]] = (None, {})
-        self._next: tuple[BM25Index | None, dict[str, Chunk]] = (None, {})
-        self._prev: tuple[BM25Index | None, dict[str, Chunk]] = (None, {})
-        self._by_section: tuple[BM25Index | None, dict[str, dict[str, list[Chunk]]]] = (None, {})
+
+    def bound(self, index) -> "ExtractiveAnswerer":
+        """This answerer reading ``index`` (a ``BM25Index`` or the library's): a copy, so threads
+        answering from different indexes never share one; what it derives from an index is kept
+        in the index's ``memo`` (once per index, whichever copy asks first)."""
+        other = copy.copy(self)
+        other.bm25 = index
+        return other
+
+    def _memo(self, name: str, build):
+        """``build()``, derived once per index and kept in its memo."""
+        memo = getattr(self.bm25, "memo", None)
+        if memo is None:
+            return build()
+        value = memo.get(name)
+        if value is None:
+            value = memo[name] = build()
+        return value
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -673,7 +689,8 @@ class ExtractiveAnswerer:
         cut by the token budget ("Tuy vậy, … còn một số hạn chế." heads the list that follows)."""
         if self.bm25 is None:
             return {}
-        if self._leads[0] is not self.bm25:  # derived once per index
+
+        def build() -> dict[str, str]:
             leads, head = {}, ""
             for prev, c in zip([None] + self.bm25.chunks[:-1], self.bm25.chunks):
                 joined = prev is not None and prev.doc_id == c.doc_id and prev.end + 1 == c.start
@@ -682,26 +699,27 @@ class ExtractiveAnswerer:
                     head = c.text[first[0][0]:first[0][1]] if first else c.text
                 elif c.kind == prev.kind == "paragraph":
                     leads[c.id] = head
-            self._leads = (self.bm25, leads)
-        return self._leads[1]
+            return leads
+
+        return self._memo("leads", build)
 
     def _following(self) -> dict[str, Chunk]:
         """chunk id -> the next chunk of its document (the index keeps each document's chunks in
         order), derived once per index: a lookup, not a scan of the library, per question."""
         if self.bm25 is None:
             return {}
-        if self._next[0] is not self.bm25:
+
+        def build() -> dict[str, Chunk]:
             chunks = self.bm25.chunks
-            self._next = (self.bm25, {a.id: b for a, b in zip(chunks, chunks[1:]) if a.doc_id == b.doc_id})
-        return self._next[1]
+            return {a.id: b for a, b in zip(chunks, chunks[1:]) if a.doc_id == b.doc_id}
+
+        return self._memo("following", build)
 
     def _preceding(self) -> dict[str, Chunk]:
         """chunk id -> the previous chunk of its document (the inverse of ``_following``)."""
         if self.bm25 is None:
             return {}
-        if self._prev[0] is not self.bm25:
-            self._prev = (self.bm25, {b.id: self.bm25.by_id[a] for a, b in self._following().items()})
-        return self._prev[1]
+        return self._memo("preceding", lambda: {b.id: self.bm25.by_id[a] for a, b in self._following().items()})
 
     # -- answering ----------------------------------------------------------------------
 
@@ -1005,12 +1023,14 @@ class ExtractiveAnswerer:
         """doc id -> section path -> its chunks in order, derived once per index (a lookup per question)."""
         if self.bm25 is None:
             return {}
-        if self._by_section[0] is not self.bm25:
+
+        def build() -> dict[str, dict[str, list[Chunk]]]:
             out: dict[str, dict[str, list[Chunk]]] = {}
             for c in self.bm25.chunks:
                 out.setdefault(c.doc_id, {}).setdefault(c.section, []).append(c)
-            self._by_section = (self.bm25, out)
-        return self._by_section[1]
+            return out
+
+        return self._memo("sections", build)
 
     def _duties(self, q: QueryInfo, passages: list[Passage]) -> list[Span]:
         """'Công an tỉnh Sơn La có nhiệm vụ gì?': the tasks under the heading that names that agency

@@ -318,29 +318,75 @@ class TargetTable:
         by_doc: dict[str, list[Chunk]] = defaultdict(list)
         for c in chunks:
             by_doc[c.doc_id].append(c)
+        return cls.concat([cls.of_document(by_doc[doc]) for doc in sorted(by_doc)])
+
+    @classmethod
+    def of_document(cls, chunks: list[Chunk]) -> TargetTable:
+        """The table of ONE document's chunks (a library's table is its documents' tables, in order:
+        ``concat``; a document added or removed changes only its own)."""
         table = cls()
-        for doc in sorted(by_doc):
-            doc_chunks = sorted(by_doc[doc], key=lambda c: c.start)
-            targets = [_target_record(c) for c in doc_chunks if c.kind == "target" and c.number is not None]
-            table.targets += _flag_sequence(targets)
-            years = [t.year for t in targets if t.year]
-            target_year = max(years) if years else None
-            for c in doc_chunks:
-                if _is_results_part(c, target_year):
-                    table.results += _result_records(c)
-                elif _is_aim(c):
-                    table.aims += _aim_records(c)
+        doc_chunks = sorted(chunks, key=lambda c: c.start)
+        targets = [_target_record(c) for c in doc_chunks if c.kind == "target" and c.number is not None]
+        table.targets += _flag_sequence(targets)
+        years = [t.year for t in targets if t.year]
+        target_year = max(years) if years else None
+        for c in doc_chunks:
+            if _is_results_part(c, target_year):
+                table.results += _result_records(c)
+            elif _is_aim(c):
+                table.aims += _aim_records(c)
         return table
+
+    @classmethod
+    def concat(cls, tables: Iterable[TargetTable]) -> TargetTable:
+        out = cls()
+        for t in tables:
+            out.targets += t.targets
+            out.results += t.results
+            out.aims += t.aims
+        return out
+
+    def _kinds(self, kind: str) -> list[str]:
+        return [kind] if kind in ("targets", "results", "aims") else ["targets", "results", "aims"]
+
+    @property
+    def _by_doc(self) -> dict[str, dict[str, list[TargetRecord]]]:
+        """doc id -> kind -> its records (documents in the order of each kind's rows), derived
+        once: a document's rows are a lookup, not a scan of the library's table."""
+        cached = self.__dict__.get("_by_doc_cache")
+        if cached is None:
+            cached = {}
+            for kind in ("targets", "results", "aims"):
+                for r in getattr(self, kind):
+                    cached.setdefault(r.doc, {"targets": [], "results": [], "aims": []})[kind].append(r)
+            self.__dict__["_by_doc_cache"] = cached
+        return cached
+
+    def _rank(self, kind: str) -> dict[str, int]:
+        """doc id -> the position of its first row of ``kind``."""
+        cache = self.__dict__.setdefault("_rank_cache", {})
+        if kind not in cache:
+            rank: dict[str, int] = {}
+            for r in getattr(self, kind):
+                rank.setdefault(r.doc, len(rank))
+            cache[kind] = rank
+        return cache[kind]
 
     def select(self, kind: str = "targets", doc: str | Iterable[str] | None = None, group: str | None = None,
                text: str | None = None) -> list[TargetRecord]:
         """Filter by document (one id, or several), group (accent-insensitive substring) and free
         text (all words)."""
-        rows = {"targets": self.targets, "results": self.results, "aims": self.aims}.get(
-            kind, self.targets + self.results + self.aims)
         if doc:
-            wanted = {doc} if isinstance(doc, str) else set(doc)
-            rows = [r for r in rows if r.doc in wanted]
+            wanted = [doc] if isinstance(doc, str) else list(dict.fromkeys(doc))
+            per_doc = self._by_doc
+            rows = []
+            for k in self._kinds(kind):
+                rank = self._rank(k)
+                for d in sorted((d for d in wanted if d in rank), key=rank.__getitem__):
+                    rows += per_doc[d][k]
+        else:
+            rows = {"targets": self.targets, "results": self.results, "aims": self.aims}.get(
+                kind, self.targets + self.results + self.aims)
         if group:
             g = fold(group)
             rows = [r for r in rows if r.group and g in fold(r.group)]
@@ -356,8 +402,13 @@ class TargetTable:
         return list(dict.fromkeys(r.group for r in self.select(doc=doc) if r.group))
 
     def documents(self) -> dict[str, str]:
-        """doc id -> short name of every document with a target, a result or an aim, in table order."""
-        return {r.doc: r.doc_title for r in self.targets + self.results + self.aims}
+        """doc id -> short name of every document with a target, a result or an aim, in table order
+        (derived once; the table does not change once built)."""
+        cached = self.__dict__.get("_documents_cache")
+        if cached is None:
+            cached = {r.doc: r.doc_title for r in self.targets + self.results + self.aims}
+            self.__dict__["_documents_cache"] = cached
+        return dict(cached)
 
 
 # --- exports -------------------------------------------------------------------------------

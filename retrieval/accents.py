@@ -28,19 +28,106 @@ def _lower_words(text: str) -> list[str]:
     return _WORD_RE.findall(nfc(text).lower())
 
 
-class AccentRestorer:
-    def __init__(self, texts: list[str]) -> None:
-        uni: dict[str, Counter[str]] = defaultdict(Counter)
-        bi: dict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)
-        phrases = [p.strip() for p in QUESTION_PHRASES.split(".") if p.strip()]
-        for text in list(texts) + phrases * _PHRASE_WEIGHT:
+class Spellings:
+    """How texts spell each accent-folded word and word pair, with counts: what the restorer learns
+    from. Kept per document (``from_texts``) and summed over the library (``add``/``remove``), so a
+    document added or removed changes only its own words, never a re-reading of the library.
+
+    ``uni``: folded word -> {form: count}; ``bi``: "folded_a folded_b" -> {"form_a form_b": count}."""
+
+    def __init__(self, uni: dict[str, dict[str, int]] | None = None,
+                 bi: dict[str, dict[str, int]] | None = None) -> None:
+        self.uni = uni if uni is not None else {}
+        self.bi = bi if bi is not None else {}
+
+    @classmethod
+    def from_texts(cls, texts) -> "Spellings":
+        uni: dict[str, dict[str, int]] = {}
+        bi: dict[str, dict[str, int]] = {}
+        for text in texts:
             ws = _lower_words(text)
-            for w in ws:
-                uni[fold(w)][w] += 1
-            for a, b in zip(ws, ws[1:]):
-                bi[(fold(a), fold(b))][(a, b)] += 1
-        self._uni = {k: c.most_common(1)[0][0] for k, c in uni.items()}
-        self._bi = {k: c.most_common(1)[0] for k, c in bi.items()}
+            folded = [fold(w) for w in ws]
+            for w, f in zip(ws, folded):
+                forms = uni.setdefault(f, {})
+                forms[w] = forms.get(w, 0) + 1
+            for i in range(len(ws) - 1):
+                forms = bi.setdefault(f"{folded[i]} {folded[i + 1]}", {})
+                pair = f"{ws[i]} {ws[i + 1]}"
+                forms[pair] = forms.get(pair, 0) + 1
+        return cls(uni, bi)
+
+    def copy(self) -> "Spellings":
+        return Spellings({k: dict(v) for k, v in self.uni.items()}, {k: dict(v) for k, v in self.bi.items()})
+
+    def add(self, other: "Spellings", sign: int = 1) -> tuple[set[str], set[str]]:
+        """Add (sign 1) or remove (sign -1) another's counts; returns the keys whose counts changed."""
+        changed = (set(), set())
+        for mine, theirs, keys in ((self.uni, other.uni, changed[0]), (self.bi, other.bi, changed[1])):
+            for key, forms in theirs.items():
+                have = mine.get(key)
+                if have is None:
+                    if sign > 0:
+                        mine[key] = dict(forms)
+                        keys.add(key)
+                    continue
+                for form, n in forms.items():
+                    left = have.get(form, 0) + sign * n
+                    if left > 0:
+                        have[form] = left
+                    else:
+                        have.pop(form, None)
+                if not have:
+                    del mine[key]
+                keys.add(key)
+        return changed
+
+    def remove(self, other: "Spellings") -> tuple[set[str], set[str]]:
+        return self.add(other, -1)
+
+
+def _best(*sources: dict[str, int]) -> tuple[str, int]:
+    """The most frequent form over the sources summed; among equally frequent forms the smallest
+    in code-point order, so the choice never depends on the order documents were added in."""
+    if len(sources) == 1:
+        best, n = "", -1
+        for form, c in sources[0].items():
+            if c > n or (c == n and form < best):
+                best, n = form, c
+        return best, n
+    best, n = "", -1
+    for form in {f for s in sources for f in s}:
+        c = sum(s.get(form, 0) for s in sources)
+        if c > n or (c == n and form < best):
+            best, n = form, c
+    return best, n
+
+
+class AccentRestorer:
+    def __init__(self, texts: list[str] | None = None, spellings: Spellings | None = None) -> None:
+        """Learn the documents' spelling from ``texts``, or from their ``spellings`` already counted
+        (a library's, summed document by document)."""
+        spellings = spellings if spellings is not None else Spellings.from_texts(texts or [])
+        self._uni: dict[str, str] = {}
+        self._bi: dict[tuple[str, str], tuple[tuple[str, str], int]] = {}
+        self.update(spellings, set(spellings.uni) | set(_PHRASES.uni), set(spellings.bi) | set(_PHRASES.bi))
+
+    def update(self, spellings: Spellings, uni_keys, bi_keys) -> None:
+        """Learn again the words and pairs whose counts changed (a document added or removed)."""
+        for k in uni_keys:
+            sources = [s for s in (spellings.uni.get(k), _PHRASES.uni.get(k)) if s]
+            if sources:
+                self._uni[k] = _best(*sources)[0]
+            else:
+                self._uni.pop(k, None)
+        for k in bi_keys:
+            sources = [s for s in (spellings.bi.get(k), _PHRASES.bi.get(k)) if s]
+            a, b = k.split(" ")
+            if sources:
+                pair, n = _best(*sources)
+                fa, fb = pair.split(" ")
+                self._bi[(a, b)] = ((fa, fb), n)
+            else:
+                self._bi.pop((a, b), None)
 
     def restore(self, text: str) -> str:
         """The text with each accent-less word replaced by the documents' spelling, where known."""
@@ -68,3 +155,7 @@ class AccentRestorer:
             out.append(text[pos:m.start()] + form)
             pos = m.end()
         return "".join(out) + text[pos:]
+
+
+# The question phrases, counted as if each were written _PHRASE_WEIGHT times after the documents.
+_PHRASES = Spellings.from_texts([p.strip() for p in QUESTION_PHRASES.split(".") if p.strip()] * _PHRASE_WEIGHT)

@@ -8,10 +8,17 @@ Document scoping is a filter, not a hint: ``invoke(question, docs=[doc ids])`` (
 ``passages(..., docs=...)``) searches only those documents' chunks, densely with a Chroma
 ``where`` on the chunk metadata and lexically in a BM25 index of those documents alone
 (``index(docs)``), which the answerer then reads too. ``scope`` validates the ids.
+
+The lexical side is derived from the collection (``retrieval.derived``): ``library`` is the
+library's index for the library's current fingerprint, loaded from disk or built once, then
+shared by every thread; a document's or a few documents' index is built from their cached data on
+demand and kept (the last SCOPED_INDEXES). The retriever is safe to share between threads: the
+derived state is swapped whole under a lock, the caches are guarded, nothing else is mutable.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,6 +30,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from errors import InputError
 from retrieval.bm25 import BM25Index
+from retrieval.derived import Builder, DerivedCache, DocData, LibraryIndex, open_library
 from retrieval.query import expand_abbreviations
 from core.types import Chunk, Passage
 
@@ -43,24 +51,55 @@ class HybridRetriever(BaseRetriever):
     bm25_weight: float = 2.0  # measured on the gold set: lexical evidence is the sharper signal here
     dense_weight: float = 1.0
 
-    _bm25: BM25Index | None = PrivateAttr(default=None)
-    _seen: str | None = PrivateAttr(default=None)
+    _library: LibraryIndex | None = PrivateAttr(default=None)
     _scoped: OrderedDict[frozenset[str], BM25Index] = PrivateAttr(default_factory=OrderedDict)
     _vectors: OrderedDict[str, list[float]] = PrivateAttr(default_factory=OrderedDict)
+    _build_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _cache_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _cache: DerivedCache | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: Any) -> None:
         if self.mode not in MODES:
             raise ValueError(f"retriever mode must be one of {MODES}, got {self.mode!r}")
 
     @property
-    def bm25(self) -> BM25Index:
-        """The lexical index, rebuilt from the collection whenever it changed."""
-        state = self.store.fingerprint()  # the library's version in Chroma, whoever wrote it
-        if self._bm25 is None or state != self._seen:
-            self._bm25 = BM25Index(self.store.all_chunks())
-            self._seen = state
-            self._scoped.clear()
-        return self._bm25
+    def cache(self) -> DerivedCache:
+        if self._cache is None:
+            self._cache = DerivedCache.for_settings(self.store.settings)
+        return self._cache
+
+    @property
+    def library(self) -> LibraryIndex:
+        """The library's lexical index and lookups, for the library's current fingerprint (read
+        from Chroma once per request): loaded from disk, or built once whichever process or
+        thread needs it first."""
+        live = self.store.live()
+        current = self._library
+        if current is not None and current.fingerprint == live.fingerprint:
+            return current
+        with self._build_lock:
+            current = self._library
+            if current is None or current.fingerprint != live.fingerprint:
+                builder = Builder(self.cache, self.store.document_chunks, self.store.all_chunks)
+                current = open_library(self.cache, live.fingerprint, live.versions, builder, self._load_doc,
+                                       self.store.chunks_by_ids, previous=current)
+                with self._cache_lock:
+                    self._library = current
+                    self._scoped.clear()
+        return current
+
+    def _load_doc(self, doc_id: str, versions: str) -> DocData:
+        data = self.cache.load_doc(doc_id, versions)
+        if data is None:
+            data = DocData.build(doc_id, versions, self.store.document_chunks(doc_id, frozenset(versions.split(","))))
+            self.cache.save_doc(data)
+        return data
+
+    @property
+    def bm25(self):
+        """The index of the whole library (``index(None)``), for readers of every chunk (briefings,
+        listings): a one-document library's own index, else the library index."""
+        return self.index(None)
 
     def scope(self, docs: Any) -> frozenset[str] | None:
         """Validated document ids to search (None: all documents). An empty list means all;
@@ -73,24 +112,33 @@ class HybridRetriever(BaseRetriever):
         wanted = frozenset(d.strip() for d in docs if d.strip())
         if not wanted:
             return None
-        unknown = sorted(wanted - self.bm25.doc_ids)
+        unknown = sorted(wanted - self.library.doc_ids)
         if unknown:
             raise InputError(f"document not found: {', '.join(unknown)}",
                              f"Không tìm thấy văn bản: {', '.join(unknown)}.")
         return wanted
 
-    def index(self, docs: Iterable[str] | None = None) -> BM25Index:
-        """The BM25 index of these documents (all documents when None)."""
-        full = self.bm25
-        docs = frozenset(docs) if docs is not None else None
-        if not docs or docs >= full.doc_ids:
-            return full
-        sub = self._scoped.get(docs)
-        if sub is None:
-            sub = self._scoped[docs] = full.subset(docs)
-            while len(self._scoped) > SCOPED_INDEXES:
-                self._scoped.popitem(last=False)
-        self._scoped.move_to_end(docs)
+    def index(self, docs: Iterable[str] | None = None) -> BM25Index | LibraryIndex:
+        """The BM25 index of these documents (all documents when None): the library index for
+        several documents, else an index of those documents alone, built from their cached data
+        and kept (the last SCOPED_INDEXES)."""
+        library = self.library
+        docs = frozenset(docs) & library.doc_ids if docs is not None else library.doc_ids
+        if not docs or docs == library.doc_ids:
+            if len(library.doc_ids) != 1:
+                return library
+            docs = library.doc_ids  # one document: its own index, as any document's
+        with self._cache_lock:
+            sub = self._scoped.get(docs)
+            if sub is not None:
+                self._scoped.move_to_end(docs)
+                return sub
+        sub = library.subset(docs)
+        with self._cache_lock:
+            if self._library is library:
+                self._scoped[docs] = sub
+                while len(self._scoped) > SCOPED_INDEXES:
+                    self._scoped.popitem(last=False)
         return sub
 
     def passages(self, question: str, k: int | None = None, docs: Sequence[str] | None = None) -> list[Passage]:
@@ -124,12 +172,16 @@ class HybridRetriever(BaseRetriever):
     def _embed(self, text: str) -> list[float]:
         """The query's vector; the same question searched again (in another document's scope, by
         the library answerer) is not embedded again."""
-        vector = self._vectors.get(text)
-        if vector is None:
-            vector = self._vectors[text] = self.store.embeddings.embed_query(text)
+        with self._cache_lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = self.store.embeddings.embed_query(text)
+        with self._cache_lock:
+            self._vectors[text] = vector
             while len(self._vectors) > QUERY_VECTORS:
                 self._vectors.popitem(last=False)
-        self._vectors.move_to_end(text)
         return vector
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Callable, Iterable
 
 from core.text import STOPWORDS, fold, nfc, words
 from core.types import Chunk, DocumentInfo
@@ -116,6 +116,8 @@ class Mention:
     docs: frozenset[str]  # the documents it names (empty: none in the library)
     probe: str = ""  # a regex finding it in a document's folded text (default: the text as a phrase)
     written: str = ""  # as the question writes it ("Lai Châu", "Kế hoạch 999")
+    needs: tuple[str, ...] = ()  # words a text must have to match ``probe``, each one of its "|"-separated
+    # spellings (default: the text's words)
 
 
 @dataclass(frozen=True)
@@ -189,23 +191,54 @@ def _common_prefix(a: list[str], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(a[:best])
 
 
+def _runs(seq: tuple[str, ...], n: int) -> list[tuple[str, ...]]:
+    return [seq[i:i + n] for i in range(len(seq) - n + 1)]
+
+
 def _contains(seq: tuple[str, ...], run: tuple[str, ...]) -> bool:
     n = len(run)
     return any(seq[i:i + n] == run for i in range(len(seq) - n + 1))
 
 
 class DocumentScoper:
-    """Reads the documents a question names, among the documents of one index."""
+    """Reads the documents a question names, among the documents of one index.
 
-    def __init__(self, chunks: Iterable[Chunk]) -> None:
-        infos: dict[str, DocumentInfo] = {}
+    Built from every document's header metadata (``infos``), or from chunks (tests). Each kind of
+    mention is a lookup in a map built once (place, issuer, serial, type, year, title trigram ->
+    documents), not a pass over the library. ``mentioned`` says whether some document's text
+    mentions a name (``retrieval.derived.LibraryIndex.mentions``); from chunks, their folded text is
+    searched."""
+
+    def __init__(self, chunks: Iterable[Chunk] | None = None, infos: dict[str, DocumentInfo] | None = None,
+                 mentioned: Callable[[str, list[str]], bool] | None = None) -> None:
+        infos = dict(infos or {})
         texts: dict[str, list[str]] = {}
-        for c in chunks:
+        for c in chunks or ():
             infos.setdefault(c.doc_id, c.info)
             texts.setdefault(c.doc_id, []).append(c.text)
         self.documents = [LibraryDocument(d, infos[d]) for d in sorted(infos)]
         self._texts = texts
         self._folded: str | None = None
+        self._mentioned = mentioned
+        self._by_place: dict[str, set[str]] = {}
+        self._by_issuer: dict[str, set[str]] = {}
+        self._by_serial: dict[int, list[LibraryDocument]] = {}
+        self._by_type: dict[str, set[str]] = {}
+        self._by_year: dict[int, set[str]] = {}
+        self._by_trigram: dict[tuple[str, ...], list[LibraryDocument]] = {}
+        for d in self.documents:
+            for place in d.places:
+                self._by_place.setdefault(place, set()).add(d.doc_id)
+            for issuer in d.issuers:
+                self._by_issuer.setdefault(issuer, set()).add(d.doc_id)
+            if d.serial is not None:
+                self._by_serial.setdefault(d.serial, []).append(d)
+            self._by_type.setdefault(d.doc_type, set()).add(d.doc_id)
+            years = set(d.info.years) | ({int(d.info.date[:4])} if d.info.date[:4].isdigit() else set())
+            for y in years:
+                self._by_year.setdefault(y, set()).add(d.doc_id)
+            for tri in dict.fromkeys(_runs(d.title_words, TITLE_RUN)):
+                self._by_trigram.setdefault(tri, []).append(d)
 
     @property
     def library_text(self) -> str:
@@ -217,6 +250,8 @@ class DocumentScoper:
     def mentioned(self, m: Mention) -> bool:
         """Whether some document's text mentions it (then it is a subject, not a document)."""
         probe = m.probe or rf"(?<!\w){re.escape(m.text)}(?!\w)"
+        if self._mentioned is not None:
+            return self._mentioned(probe, list(m.needs) if m.needs else words(m.text))
         return re.search(probe, self.library_text) is not None
 
     # --- mentions ------------------------------------------------------------------------
@@ -227,20 +262,22 @@ class DocumentScoper:
         out = []
         for m in DOC_NUMBER_RE.finditer(nfc(folded).upper()):
             serial, code = int(m.group(1)), (m.group(3) or "").upper()
-            docs = frozenset(d.doc_id for d in self.documents if d.serial == serial
-                             and (not d.info.number or code in d.info.number.upper().replace("Đ", "D")))
+            docs = frozenset(d.doc_id for d in self._by_serial.get(serial, ())
+                             if not d.info.number or code in d.info.number.upper().replace("Đ", "D"))
             out.append(Mention("number", m.group(0).lower(), docs, written=q[m.start():m.end()]))
         for m in _TYPED_NUMBER_RE.finditer(folded):
             doc_type, serial = fold(_TYPE_WORDS[m.group(1)]), int(m.group(2))
-            docs = frozenset(d.doc_id for d in self.documents if d.serial == serial and d.doc_type == doc_type)
+            docs = frozenset(d.doc_id for d in self._by_serial.get(serial, ()) if d.doc_type == doc_type)
             probe = rf"(?<!\w)(?:{_TYPE_SPELLINGS[doc_type]})\s+(?:so\s+)?0*{serial}(?!\d)"
-            out.append(Mention("number", m.group(0), docs, probe, q[m.start():m.end()]))
+            # the serial as a word, with or without leading zeros ("Đề án 06")
+            variants = "|".join(f"{'0' * z}{serial}" for z in range(3))
+            out.append(Mention("number", m.group(0), docs, probe, q[m.start():m.end()], needs=(variants,)))
         return out
 
     def _places(self, question: str) -> list[Mention]:
         out = []
         for name, certain in _question_places(question):
-            docs = frozenset(d.doc_id for d in self.documents if name in d.places)
+            docs = frozenset(self._by_place.get(name, ()))
             if docs or certain:  # an uncertain place that names no document is no mention at all
                 out.append(Mention("place", name, docs, written=_PLACES.get(name, name)))
         return out
@@ -250,19 +287,17 @@ class DocumentScoper:
         for m in _ISSUER_RE.finditer(folded):
             issuer = ISSUER_ALIASES[m.group(1)]
             authored = issuer in NATIONAL_ISSUERS or _AUTHOR_BEFORE_RE.search(folded[:m.start()])
-            docs = frozenset(d.doc_id for d in self.documents if issuer in d.issuers)
+            docs = frozenset(self._by_issuer.get(issuer, ()))
             out.append(Mention("issuer" if authored else "issuer-local", m.group(1), docs, written=issuer))
         return out
 
     def _years(self, question: str) -> list[Mention]:
         """Documents of a year: the years their title covers, or the year they were issued."""
-        return [Mention("year", str(y), frozenset(d.doc_id for d in self.documents
-                                                  if y in d.info.years or d.info.date[:4] == str(y)))
+        return [Mention("year", str(y), frozenset(self._by_year.get(y, ())))
                 for y in dict.fromkeys(vn_years(question))]
 
     def _types(self, folded: str) -> list[Mention]:
-        return [Mention("type", m.group(1), frozenset(d.doc_id for d in self.documents
-                                                     if d.doc_type == fold(_TYPE_WORDS[m.group(1)])))
+        return [Mention("type", m.group(1), frozenset(self._by_type.get(fold(_TYPE_WORDS[m.group(1)]), ())))
                 for m in _TYPE_RE.finditer(folded)]
 
     def _titles(self, question: str) -> list[Mention]:
@@ -285,12 +320,15 @@ class DocumentScoper:
         if not starts:
             return []
         limit = max(1, int(TITLE_SHARE * len(self.documents)))
+        # a run of TITLE_RUN words or more starts with one of the title's runs of TITLE_RUN words
+        candidates = {d.doc_id: d for i in starts for d in self._by_trigram.get(tuple(q[i:i + TITLE_RUN]), ())}
         out = []
-        for d in self.documents:
+        for d in sorted(candidates.values(), key=lambda d: d.doc_id):
             run = max((_common_prefix(q[i:], d.title_words) for i in starts), key=len)
             if len(run) < TITLE_RUN or sum(w not in _GENERIC_WORDS and not w.isdigit() for w in run) < 2:
                 continue
-            if sum(_contains(o.title_words, run) for o in self.documents) <= limit:
+            sharing = self._by_trigram.get(run[:TITLE_RUN], ())
+            if sum(_contains(o.title_words, run) for o in sharing) <= limit:
                 out.append(Mention("title", " ".join(run), frozenset({d.doc_id})))
         return out
 

@@ -17,10 +17,14 @@ crash at any step leaves the old version the only one visible. Opening the store
 crashed writer left (``recover``): chunks of no live version, once their writer is gone.
 An index built before records existed is adopted on open: every chunk of it stays live.
 
-Other processes. The live versions are the library's fingerprint: readers re-read them once per
-request (``refresh``) and at most COUNT_FRESH_S apart, so a write by another process or app
-instance is seen by the next question; an embedded index changed by another process is opened
-again (its vector index is loaded once per open). Every Chroma call goes through ``_Guarded``:
+Other processes. The live versions are the library's fingerprint. Every write that changes what
+readers see (a flip, a removal, a sweep, a reset) also writes a new random token into a third,
+one-record collection, ``<collection>__state``. Readers read that token once per request
+(``refresh``: one lookup by id, whatever the library's size) and read the records again only when
+it changed (or LIVE_RECHECK_S after the last full read, should a writer die between its flip and
+its token), so a write by another process or app instance is seen by the next question; an
+embedded index changed by another process is opened again (its vector index is loaded once per
+open). Every Chroma call goes through ``_Guarded``:
 failures become StoreUnavailable, or IndexCorrupt for a damaged index (``store_error``), and
 ``rebuild`` moves a damaged embedded index aside.
 """
@@ -32,7 +36,9 @@ import logging
 import os
 import shutil
 import socket
+import threading
 import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -49,6 +55,11 @@ BATCH = 64
 # and another instance's write (a shared Chroma server) is seen within this long.
 COUNT_FRESH_S = 1.0
 RECORDS_SUFFIX = "__documents"  # the documents collection is named <collection>__documents
+STATE_SUFFIX = "__state"  # one record, "library": a token every visible write changes
+STATE_ID = "library"
+# A reader that saw the same token reads the records again after this long anyway: the safety net for
+# a writer killed between its flip and its token (the next write or open sweeps it in any case).
+LIVE_RECHECK_S = 30.0
 # A pending version whose writer runs on another host (a Chroma server shared by app instances) is
 # left alone this long before a reader's sweep may delete it: longer than indexing the largest file
 # allowed (NQ_MAX_FILE_MB=20 of text is ~5,000 chunks, ~10 min at the ~9 chunks/s measured here).
@@ -211,6 +222,9 @@ class ChunkStore:
         self._count: tuple[int, float, int] | None = None  # (version, when, count)
         self._live_key: tuple[int, float] | None = None  # (version, when read)
         self._seen: tuple[int, str] | None = None  # (version, fingerprint) last read
+        self._token: str | None = None  # the state token the cached live state was read under
+        self._checked = True  # whether the token was read since the last ``refresh``
+        self._state_lock = threading.RLock()
         try:
             self.client = client or make_client(settings)
             self.vs = self._open()
@@ -255,6 +269,8 @@ class ChunkStore:
             )
             self.records_col = _Guarded(self.client.get_or_create_collection(
                 self.settings.collection + RECORDS_SUFFIX, embedding_function=None), self.settings)
+            self.state_col = _Guarded(self.client.get_or_create_collection(
+                self.settings.collection + STATE_SUFFIX, embedding_function=None), self.settings)
         except Exception as exc:
             raise store_error(exc, self.settings) from exc
         return vs
@@ -272,10 +288,21 @@ class ChunkStore:
         log.info("the index at %s was changed by another process; reopened it", self.settings.index_dir)
 
     def refresh(self) -> None:
-        """Read the library's state from Chroma again at the next read (once per request): a change
-        made by another process or app instance is seen by the next question."""
-        self._live = None
+        """Check the library's state token again at the next read (once per request): a change made
+        by another process or app instance is seen by the next question. One lookup by id; the
+        records are read again only when the token changed."""
+        self._checked = False
         self._count = None
+
+    def _state_token(self) -> str:
+        got = self.state_col.get(ids=[STATE_ID], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return str((metas[0] or {}).get("token") or "") if metas else ""
+
+    def _bump(self) -> None:
+        """A visible write happened: readers everywhere read the records again at their next request."""
+        self.state_col.upsert(ids=[STATE_ID], documents=[STATE_ID], embeddings=[_RECORD_VECTOR],
+                              metadatas=[{"token": uuid.uuid4().hex, "at": time.time()}])
 
     def fingerprint(self) -> str:
         return self.live().fingerprint
@@ -299,13 +326,22 @@ class ChunkStore:
         return dict(zip(got["ids"], got["metadatas"]))
 
     def live(self, count: int | None = None) -> LiveState:
-        """The live versions, read from the records collection again after this store writes, after
-        ``refresh`` (each request) and at most COUNT_FRESH_S after the last read (no Chroma round
-        trip per step of a question). When another process changed them, an embedded index is
-        opened again (``_reopen``)."""
+        with self._state_lock:  # threads answering at once share this store
+            return self._read_live()
+
+    def _read_live(self) -> LiveState:
+        """The live versions. Read from the records collection again after this store writes, and
+        when the state token changed since they were read (the token is checked once after each
+        ``refresh``, i.e. once per request), or LIVE_RECHECK_S after the last read. When another
+        process changed them, an embedded index is opened again (``_reopen``)."""
         now = time.monotonic()
         key = self._live_key
-        if self._live is None or key is None or key[0] != self.version or now - key[1] >= COUNT_FRESH_S:
+        stale = self._live is None or key is None or key[0] != self.version or now - key[1] >= LIVE_RECHECK_S
+        if not stale and not self._checked:
+            stale = self._state_token() != self._token
+        self._checked = True
+        if stale:
+            token = self._state_token()
             recs = self._records()
             versions = {d: _versions(m.get("live")) for d, m in recs.items()}
             versions = {d: v for d, v in versions.items() if v}
@@ -316,7 +352,7 @@ class ChunkStore:
                     and not self.settings.chroma_host):
                 self._reopen()
             self._seen = (self.version, state.fingerprint)
-            self._live, self._live_key = state, (self.version, time.monotonic())
+            self._live, self._live_key, self._token = state, (self.version, time.monotonic()), token
         return self._live
 
     def _live_where(self, live: LiveState, count: int) -> dict | None:
@@ -334,6 +370,7 @@ class ChunkStore:
             live = self.live()
             got = self.collection.get(include=include)
             self._live = None  # re-read the records now
+            self._checked = False
             if self.live() == live:
                 break
         return live, got
@@ -345,6 +382,28 @@ class ChunkStore:
                   if d is not None and live.visible(m)]
         chunks.sort(key=lambda c: (c.doc_id, c.ordinal))
         return chunks
+
+    def document_chunks(self, doc_id: str, versions: frozenset[str] | None = None) -> list[Chunk]:
+        """One document's live chunks (or those of ``versions``), in order: one Chroma read, whatever
+        the library's size (derived indexes are updated document by document)."""
+        versions = versions if versions is not None else self.live().versions.get(doc_id)
+        if not versions:
+            return []
+        where = {"$and": [{"doc_id": doc_id}, {"doc_sha": {"$in": sorted(versions)}}]}
+        got = self.collection.get(where=where, include=["documents", "metadatas"])
+        chunks = [Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+                  if d is not None]
+        chunks.sort(key=lambda c: c.ordinal)
+        return chunks
+
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, Chunk]:
+        """Live chunks by id (one Chroma read); an id of no live chunk is left out."""
+        if not ids:
+            return {}
+        live = self.live()
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {i: Chunk.from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+                if d is not None and live.visible(m)}
 
     def chunk_ids(self, doc_id: str) -> set[str]:
         """Ids of one document's live chunks."""
@@ -464,6 +523,7 @@ class ChunkStore:
     def _flip(self, doc_id: str, meta: dict) -> None:
         self._put_record(doc_id, meta)
         self.version += 1
+        self._bump()
 
     def _abandon(self, doc_id: str, version: str) -> None:
         """A write that failed before its flip: its chunks go, the live version stays (best effort:
@@ -499,6 +559,7 @@ class ChunkStore:
             self._put_record(doc_id, {**rec, "live": "", "pending": "", "pending_at": 0.0, "pending_owner": "",
                                       "chunks": 0})
             self.version += 1
+            self._bump()
         self._delete_where({"doc_id": doc_id})
         self.records_col.delete(ids=[doc_id])
         self.version += 1
@@ -553,6 +614,7 @@ class ChunkStore:
         if doomed:
             log.warning("swept %d chunks left by an interrupted write", len(doomed))
         self.version += 1
+        self._bump()
         return len(doomed)
 
     def reset(self) -> None:
@@ -561,9 +623,11 @@ class ChunkStore:
             self.client.delete_collection(self.settings.collection)
         except Exception as exc:
             raise store_error(exc, self.settings) from exc
-        try:
-            self.client.delete_collection(self.settings.collection + RECORDS_SUFFIX)
-        except Exception:  # an index from before records existed has none
-            pass
+        for suffix in (RECORDS_SUFFIX, STATE_SUFFIX):
+            try:
+                self.client.delete_collection(self.settings.collection + suffix)
+            except Exception:  # an index from before records (or the state token) existed has none
+                pass
         self.vs = self._open()
         self.version += 1
+        self._bump()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import subprocess
 import sys
 from pathlib import Path
@@ -131,16 +133,18 @@ def chroma_server(tmp_path_factory):
 def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
     from answering.chain import Assistant
 
-    settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused")
+    settings = Settings.from_env(chroma_host="127.0.0.1", chroma_port=chroma_server, index_dir=tmp_path / "unused",
+                                 cache_dir=tmp_path / "cache")
     assistant = Assistant(settings)
     report = ingest_paths([CORPUS], assistant.store, settings)
     assert report.added == [CORPUS.name] and assistant.store.count() == 109
     answer = assistant.ask("chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?")
     assert answer.found and "52%" in answer.answer
     assert answer.citations[0].section == "II. Mục tiêu, chỉ tiêu năm 2025 › 2. Chỉ tiêu chủ yếu › Về môi trường"
-    assert not (tmp_path / "unused").exists()
-    # a second, stateless app instance sees the same index
-    again = Assistant(settings)
+    assert not (tmp_path / "unused").exists()  # no embedded store; the derived indexes are in NQ_CACHE_DIR
+    assert any((tmp_path / "cache").rglob("state.pkl"))
+    # a second, stateless app instance (its own cache) sees the same index
+    again = Assistant(dataclasses.replace(settings, cache_dir=tmp_path / "cache2"))
     assert again.store.count() == 109
     assert again.ask("ty le che phu rung").found
 
