@@ -241,14 +241,22 @@ MODIFIER_BEFORE = 4  # "20 dự án có tổng vốn": the thing may stand just 
 _FRAME_WORDS = frozenset({"bao", "nhieu", "la", "gi", "nam", "dat", "muc", "may", "nao", "can", "phai", "duoc", "uoc"})
 
 
+_HEAD_RES = [(head, re.compile(rf"(?<!\S){re.escape(head)}(?!\S)")) for head in MEASURE_HEADS]
+
+
 def _measured_things(folded_words: list[str]) -> list[tuple[str, int]]:
     """(head, position after it) of each measure head in a folded word list."""
-    text = " ".join(folded_words)
+    return list(_measured_in(" ".join(folded_words)))
+
+
+@lru_cache(maxsize=8192)
+def _measured_in(text: str) -> tuple[tuple[str, int], ...]:
     out = []
-    for head in MEASURE_HEADS:
-        for m in re.finditer(rf"(?<!\S){re.escape(head)}(?!\S)", text):
-            out.append((head, len(text[:m.end()].split())))
-    return out
+    for head, rx in _HEAD_RES:
+        if head in text:  # most heads are in no span: a substring test before the pattern
+            for m in rx.finditer(text):
+                out.append((head, len(text[:m.end()].split())))
+    return tuple(out)
 
 
 def _inline_abbreviations(text: str) -> str:

@@ -198,3 +198,7 @@ class BM25Index:
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         return [(self.chunks[i], s) for i, s in self.lexical.search(query, k)]
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks of this index among ``ids``."""
+        return {i: self.by_id[i] for i in ids if i in self.by_id}

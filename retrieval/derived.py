@@ -346,6 +346,11 @@ class LibraryIndex:
                 out[i] = got.get(cid)
         return out
 
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        """The live chunks among ``ids`` (an id of no chunk of this state is left out)."""
+        known = [i for i in ids if i in self.positions]
+        return {i: c for i, c in zip(known, self.chunks_at([self.positions[i] for i in known])) if c is not None}
+
     # --- BM25Index's interface ---------------------------------------------------------------
 
     def idf(self, token: str) -> float:

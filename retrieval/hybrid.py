@@ -160,7 +160,11 @@ class HybridRetriever(BaseRetriever):
         if self.mode in ("hybrid", "dense"):
             # e5 reads accent-less Vietnamese poorly: embed the question as the documents spell it.
             vector = self._embed(index.restorer.restore(query))
-            for rank, (chunk, sim) in enumerate(self.store.dense_search(vector, self.candidates, where=where), 1):
+            hits = self.store.dense_ids(vector, self.candidates, where=where)
+            # the chunks from the derived index: exactly the live ones of the state this question reads
+            chunks = index.chunks_by_id([i for i, _ in hits])
+            live = [(chunks[i], sim) for i, sim in hits if i in chunks]
+            for rank, (chunk, sim) in enumerate(live, 1):
                 p = add(rank, chunk, self.dense_weight)
                 p.dense_rank, p.dense_score = rank, sim
         if self.mode in ("hybrid", "bm25"):

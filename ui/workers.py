@@ -10,8 +10,9 @@ vectorstore.chroma_store) or one Chroma server. The derived indexes are built on
 (retrieval.derived keeps them on disk under a file lock).
 
 Each worker's embedder gets ``cores // N`` OpenMP threads (at least one), so N workers do not
-oversubscribe the cores. A worker that dies is replaced; the question it held gets a 503-class
-error (``WorkerFailure``), the others are not affected. In LLM mode the streamed chat answer is
+oversubscribe the cores. When a worker dies the workers are started again and the questions in
+flight are asked again; a question that brings a worker down twice gets a 503-class error
+(``WorkerFailure``). In LLM mode the streamed chat answer is
 written by the server process itself (the LLM call is I/O, not CPU); every other question goes to
 the workers.
 """
@@ -92,16 +93,26 @@ class AnswerPool:
 
     def ask(self, question: str, history: list | None = None, qid: str | None = None,
             docs: Sequence[str] | None = None) -> Answer:
-        executor = self._executor
-        try:
-            return executor.submit(_ask, question, history, qid, list(docs) if docs is not None else None).result()
-        except BrokenProcessPool as exc:
-            with self._lock:
-                if self._executor is executor:
-                    log.error("an answer worker died (%s); starting the workers again", exc)
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    self._executor = self._start()
-            raise WorkerFailure("an answer worker stopped while answering; workers restarted") from exc
+        """The answer of a worker. When a worker dies the pool is unusable for every question in it
+        (concurrent.futures' rule), so it is started again and the question asked once more; a
+        question that brings a worker down twice gets WorkerFailure."""
+        args = (question, history, qid, list(docs) if docs is not None else None)
+        for attempt in (1, 2):
+            executor = self._executor
+            try:
+                return executor.submit(_ask, *args).result()
+            except BrokenProcessPool as exc:
+                self._restart(executor, exc)
+                if attempt == 2:
+                    raise WorkerFailure("an answer worker stopped twice while answering this question") from exc
+        raise AssertionError("unreachable")
+
+    def _restart(self, broken: ProcessPoolExecutor, exc: BaseException) -> None:
+        with self._lock:
+            if self._executor is broken:  # the first thread to see it starts the workers again
+                log.error("an answer worker died (%s); starting the workers again", exc)
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
