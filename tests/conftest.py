@@ -101,3 +101,17 @@ def running_app(index_dir: Path, log_path: Path | None = None, procs: list | Non
             proc.wait()
         if log_path:
             out.close()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free loopback port (its port)."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    chroma = Path(sys.executable).with_name("chroma")
+    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)

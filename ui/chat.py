@@ -283,6 +283,15 @@ def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
             for label, d in zip(labels, rows)]
 
 
+# Chat questions answered at once (Gradio answers one at a time per event by default): answering needs
+# no lock, and with `serve --workers N` N processes answer; more in flight than this only queues inside.
+ANSWERS_PER_WORKER = 4
+
+
+def answers_at_once(settings) -> int:
+    return ANSWERS_PER_WORKER * max(1, settings.workers)
+
+
 def build_ui(assistant: Assistant):
     import gradio as gr
 
@@ -436,7 +445,8 @@ def build_ui(assistant: Assistant):
                 checked = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
                            .then(check, [box, doc_select], None, api_name=False, show_progress="hidden"))
                 answered = checked.success(respond, [box, chat, answers, doc_select], [chat, cites, box, answers],
-                                           api_name=api_name, show_progress="minimal")
+                                           api_name=api_name, show_progress="minimal",
+                                           concurrency_limit=answers_at_once(assistant.settings))
                 for after in (checked.failure, answered.success, answered.failure):
                     after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
             clear.click(lambda: ([], NO_CITATIONS, "", "", []), None, [chat, cites, box, busy, answers],

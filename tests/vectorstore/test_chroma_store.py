@@ -117,19 +117,6 @@ def test_model_mismatch_is_a_clear_error(tmp_path):
     assert rebuilt.collection.metadata["embedding_model"] == "sentence-transformers:other"
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 def test_server_mode_answers_like_embedded(chroma_server, tmp_path):
     from answering.chain import Assistant
 

@@ -1,0 +1,53 @@
+"""`serve --workers N`: questions answered in N processes on one index give the answers of one
+process, concurrently; a worker that dies is replaced and the questions are still answered."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import psutil
+
+from tests.conftest import ROOT, running_app
+
+WORKERS = 2
+
+
+def _questions(n: int = 30) -> list[str]:
+    lines = (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip() and "history" not in line][:n]
+
+
+def _ask(url: str, question: str) -> httpx.Response:
+    return httpx.post(f"{url}/api/ask", json={"question": question}, timeout=120)
+
+
+def _key(d: dict) -> tuple:
+    return d["answer"], d["found"], json.dumps(d["citations"], ensure_ascii=False, sort_keys=True)
+
+
+def test_workers_answer_as_one_process_does_and_survive_a_dead_worker(index_dir, assistant, tmp_path):
+    questions = _questions()
+    expected = [_key(assistant.ask(q).to_dict()) for q in questions]
+    procs: list = []
+    with running_app(index_dir, log_path=tmp_path / "serve.log", procs=procs, NQ_WORKERS=str(WORKERS)) as url:
+        server = psutil.Process(procs[0].pid)
+        workers = [p for p in server.children() if "multiprocessing" in " ".join(p.cmdline())
+                   and "resource_tracker" not in " ".join(p.cmdline())]
+        assert len(workers) == WORKERS, [p.cmdline() for p in server.children()]
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(lambda q: _ask(url, q), questions))
+        assert [r.status_code for r in got] == [200] * len(questions)
+        assert [_key(r.json()) for r in got] == expected
+
+        workers[0].send_signal(signal.SIGKILL)
+        time.sleep(0.2)
+        with ThreadPoolExecutor(4) as pool:
+            after = list(pool.map(lambda q: _ask(url, q), questions[:8]))
+        assert [r.status_code for r in after] == [200] * 8, (tmp_path / "serve.log").read_text()
+        assert [_key(r.json()) for r in after] == expected[:8]
+        assert "starting the workers again" in (tmp_path / "serve.log").read_text()
+        assert len([p for p in server.children() if p.is_running()]) >= WORKERS
