@@ -60,6 +60,8 @@ class TokenArrays:
     @classmethod
     def concat(cls, parts: list["TokenArrays"]) -> "TokenArrays":
         """One vocabulary for all the parts (in the order of first appearance, as ``of`` gives it)."""
+        if len(parts) == 1:
+            return parts[0]
         index: dict[str, int] = {}
         ids, lengths = [], []
         for p in parts:

@@ -28,6 +28,7 @@ version of the tokeniser or of the targets parser never reads an old cache.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import logging
@@ -66,6 +67,7 @@ KEEP_LIBRARIES = 2  # library states kept on disk: the current one and the one b
 SCAN_SHARE = 0.2
 MENTION_CANDIDATES = 200  # chunks read to check that the library's text mentions a name (see ``mentions``)
 STALE_DOC_S = 3600  # a cached document no library state uses is deleted after this long
+STALE_SIGNATURE_S = 86400  # the derived data of another version of the code is deleted after a day unused
 
 
 def _code_signature() -> str:
@@ -89,8 +91,10 @@ class DocData:
     versions: str  # the live version(s) it was derived from, ","-joined
     chunks: list[Chunk]  # in document order
     tokens: TokenArrays  # each chunk's BM25 tokens
-    spellings: Spellings  # how it spells its words (the restorer's counts)
     table: TargetTable  # its targets, aims and results
+    # how it spells its words (the restorer's counts): read only to build a library state, so it is
+    # kept in a file of its own and is None in the data a question loads
+    spellings: Spellings | None = None
 
     @property
     def info(self) -> DocumentInfo:
@@ -99,9 +103,12 @@ class DocData:
     @classmethod
     def build(cls, doc_id: str, versions: str, chunks: list[Chunk]) -> "DocData":
         chunks = sorted(chunks, key=lambda c: c.ordinal)
+        if chunks:  # one header object for the whole document (read from every chunk's metadata)
+            info = chunks[0].info
+            chunks = [c if c.info is info or c.info != info else dataclasses.replace(c, info=info) for c in chunks]
         texts = [index_text(c) for c in chunks]
         return cls(doc_id, versions, chunks, TokenArrays.of([tokens(t) for t in texts]),
-                   Spellings.from_texts(texts), TargetTable.of_document(chunks))
+                   TargetTable.of_document(chunks), Spellings.from_texts(texts))
 
 
 def _versions_key(versions: Iterable[str]) -> str:
@@ -152,9 +159,22 @@ class DerivedCache:
         path = self._doc_path(data.doc_id, data.versions)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_pickle(path, data)
+            if data.spellings is not None:
+                _atomic_pickle(path.with_suffix(".spell"), data.spellings)
+            _atomic_pickle(path, dataclasses.replace(data, spellings=None))
         except OSError as exc:  # a full disk or a read-only folder: the index works, only slower to start
             log.warning("could not cache the derived data of %s: %s", data.doc_id, exc)
+
+    def load_spellings(self, doc_id: str, versions: str) -> Spellings | None:
+        try:
+            with open(self._doc_path(doc_id, versions).with_suffix(".spell"), "rb") as f:
+                spellings = pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:
+            log.warning("spelling counts of %s unreadable (%s)", doc_id, exc)
+            return None
+        return spellings if isinstance(spellings, Spellings) else None
 
     def library_dir(self, fingerprint: str) -> Path:
         return self.root / f"lib-{fingerprint}"
@@ -196,6 +216,26 @@ class DerivedCache:
             for f in (self.root / "docs").glob("*.pkl"):
                 if f not in used_docs and now - f.stat().st_mtime > STALE_DOC_S:
                     f.unlink(missing_ok=True)
+                    f.with_suffix(".spell").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def prune_signatures(self) -> None:
+        """Mark this code signature's folder as used, and delete the folders of other signatures
+        unused for STALE_SIGNATURE_S (an upgraded product never reads them again; a process of
+        the old version still running keeps its own marker fresh)."""
+        top = self.root.parents[2]
+        try:
+            marker = self.root.parents[1] / ".used"
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            now = time.time()
+            for other in top.iterdir():
+                if other.is_dir() and other != self.root.parents[1]:
+                    used = other / ".used"
+                    when = used.stat().st_mtime if used.exists() else other.stat().st_mtime
+                    if now - when > STALE_SIGNATURE_S:
+                        shutil.rmtree(other, ignore_errors=True)
         except OSError:
             pass
 
@@ -220,14 +260,14 @@ class _Slot:
 
 @dataclass
 class _State:
-    """What a library state keeps on disk beside its BM25 matrix (``state.pkl``)."""
+    """What a library state keeps on disk beside its BM25 matrix (``state.pkl``; the library's spelling
+    counts, read only by the builder of the next state, are in ``counts.pkl``)."""
 
     fingerprint: str
     slots: list[_Slot]
     chunk_ids: list[str]
     restorer: AccentRestorer
     tables: dict[str, TargetTable]  # doc id -> its table
-    spellings: Spellings  # the library's counts, for the next state's update (read only by a builder)
 
 
 class _ChunkLookup:
@@ -411,7 +451,19 @@ def load_state(cache: DerivedCache, fingerprint: str) -> tuple[_State, Lexical] 
     return state, lexical
 
 
-def _save_state(cache: DerivedCache, state: _State, lexical: Lexical) -> None:
+def load_counts(cache: DerivedCache, fingerprint: str) -> Spellings | None:
+    try:
+        with open(cache.library_dir(fingerprint) / "counts.pkl", "rb") as f:
+            counts = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:
+        log.warning("spelling counts of library state %s unreadable (%s)", fingerprint, exc)
+        return None
+    return counts if isinstance(counts, Spellings) else None
+
+
+def _save_state(cache: DerivedCache, state: _State, lexical: Lexical, counts: Spellings) -> None:
     folder = cache.library_dir(state.fingerprint)
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     try:
@@ -419,6 +471,7 @@ def _save_state(cache: DerivedCache, state: _State, lexical: Lexical) -> None:
         tmp.mkdir(parents=True)
         if lexical.model is not None:
             lexical.save(tmp / "bm25")
+        _atomic_pickle(tmp / "counts.pkl", counts)
         _atomic_pickle(tmp / "state.pkl", state)
         os.replace(tmp, folder)
     except OSError as exc:
@@ -466,7 +519,7 @@ class Builder:
         return out
 
     def build(self, fingerprint: str, versions: dict[str, frozenset[str]],
-              previous: "LibraryIndex | None") -> tuple[_State, Lexical, dict[str, DocData]]:
+              previous: "LibraryIndex | None") -> tuple[_State, Lexical, Spellings, dict[str, DocData]]:
         t0 = time.perf_counter()
         datas = self.data(versions, previous)
         t1 = time.perf_counter()
@@ -481,50 +534,61 @@ class Builder:
         t2 = time.perf_counter()
         lexical = Lexical.build(TokenArrays.concat([datas[d].tokens for d in order]))
         t3 = time.perf_counter()
-        state = _State(fingerprint, slots, chunk_ids, restorer, {d: datas[d].table for d in order}, spellings)
+        state = _State(fingerprint, slots, chunk_ids, restorer, {d: datas[d].table for d in order})
         self.timings = {"documents_s": t1 - t0, "spellings_s": t2 - t1, "bm25_s": t3 - t2}
-        return state, lexical, datas
+        return state, lexical, spellings, datas
 
     def _spellings(self, datas: dict[str, DocData], order: list[str],
                    previous: "LibraryIndex | None") -> tuple[Spellings, AccentRestorer]:
         """The library's spelling counts and restorer: the previous state's, updated by the documents
         that left or changed and those that came (when there is a previous state to update and the
         change is smaller than the library), else summed anew."""
-        base = previous._state if previous is not None else None
-        if base is None:
-            for folder in self.cache.libraries():
-                loaded = load_state(self.cache, folder.name.removeprefix("lib-"))
-                if loaded is not None:
-                    base = loaded[0]
+        base, counts = None, None
+        candidates = ([previous.fingerprint] if previous is not None else []) + \
+            [f.name.removeprefix("lib-") for f in self.cache.libraries()]
+        for fp in dict.fromkeys(candidates):
+            counts = load_counts(self.cache, fp)
+            if counts is not None:
+                base = previous._state if previous is not None and previous.fingerprint == fp else \
+                    (load_state(self.cache, fp) or (None,))[0]
+                if base is not None:
                     break
-        if base is not None:
+        if base is not None and counts is not None:
             before = {s.doc_id: s.versions for s in base.slots}
             now = {d: datas[d].versions for d in order}
             gone = [d for d, v in before.items() if now.get(d) != v]
             came = [d for d, v in now.items() if before.get(d) != v]
             if len(gone) + len(came) < len(order):
-                spellings = base.spellings.copy()
+                spellings = counts  # read from disk for this build alone: updated in place
                 restorer = AccentRestorer.__new__(AccentRestorer)
                 restorer._uni, restorer._bi = dict(base.restorer._uni), dict(base.restorer._bi)
                 uni, bi = set(), set()
                 for d in gone:
-                    old = self.cache.load_doc(d, before[d])
+                    old = self.cache.load_spellings(d, before[d])
                     if old is None:  # its counts cannot be taken out: sum anew
                         break
-                    u, b = spellings.remove(old.spellings)
+                    u, b = spellings.remove(old)
                     uni |= u
                     bi |= b
                 else:
                     for d in came:
-                        u, b = spellings.add(datas[d].spellings)
+                        u, b = spellings.add(self._spellings_of(datas[d]))
                         uni |= u
                         bi |= b
                     restorer.update(spellings, uni, bi)
                     return spellings, restorer
         spellings = Spellings()
         for d in order:
-            spellings.add(datas[d].spellings)
+            spellings.add(self._spellings_of(datas[d]))
         return spellings, AccentRestorer(spellings=spellings)
+
+    def _spellings_of(self, data: DocData) -> Spellings:
+        if data.spellings is not None:
+            return data.spellings
+        found = self.cache.load_spellings(data.doc_id, data.versions)
+        if found is None:  # the counts' file is gone: count again from the document's own chunks
+            found = Spellings.from_texts([index_text(c) for c in data.chunks])
+        return found
 
 
 def open_library(cache: DerivedCache, fingerprint: str, versions: dict[str, frozenset[str]],
@@ -539,10 +603,11 @@ def open_library(cache: DerivedCache, fingerprint: str, versions: dict[str, froz
             loaded = load_state(cache, fingerprint)  # another process may have built it meanwhile
             if loaded is None:
                 t = time.perf_counter()
-                state, lexical, datas = builder.build(fingerprint, versions, previous)
-                _save_state(cache, state, lexical)
+                state, lexical, counts, datas = builder.build(fingerprint, versions, previous)
+                _save_state(cache, state, lexical, counts)
                 keep = {fingerprint} | ({previous.fingerprint} if previous is not None else set())
                 cache.prune(keep, {cache._doc_path(d.doc_id, d.versions) for d in datas.values()})
+                cache.prune_signatures()
                 log.info("library index built: %d documents (%d derived from the store), %d chunks in %.2f s %s",
                          len(state.slots), builder.derived, len(state.chunk_ids), time.perf_counter() - t,
                          {k: round(v, 2) for k, v in builder.timings.items()})

@@ -41,6 +41,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
 
@@ -51,9 +52,11 @@ from settings import Settings
 log = logging.getLogger(__name__)
 
 BATCH = 64
-# How long a chunk count stays fresh for readers: several reads per question share one round trip,
-# and another instance's write (a shared Chroma server) is seen within this long.
-COUNT_FRESH_S = 1.0
+SCAN_PAGE = 5000  # chunks per read of a whole-collection scan (the embedded store's SQL variable limit)
+# How long a chunk count stays fresh for readers when the state token has not changed (a write resets
+# it). The count only tells whether chunks of no live version are stored (a write in progress), which
+# readers skip anyway; counting costs ~8 ms at 100,000 chunks in the embedded store.
+COUNT_FRESH_S = 30.0
 RECORDS_SUFFIX = "__documents"  # the documents collection is named <collection>__documents
 STATE_SUFFIX = "__state"  # one record, "library": a token every visible write changes
 STATE_ID = "library"
@@ -104,11 +107,11 @@ class LiveState:
             return False
         return str(meta.get("doc_sha") or "") in self.versions.get(str(meta.get("doc_id")), ())
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """The library's version, as stored in Chroma: every write that changes what readers see
         (a flip, a removal, an adoption), from any process, changes it. Derived indexes (BM25, the
-        targets table, the restorer, the scoper) rebuild when it changes."""
+        targets table, the restorer, the scoper) rebuild when it changes. (Computed once per state.)"""
         items = sorted((d, ",".join(sorted(v))) for d, v in self.versions.items())
         return hashlib.sha1(repr(items).encode("utf-8")).hexdigest()[:16]
 
@@ -290,9 +293,8 @@ class ChunkStore:
     def refresh(self) -> None:
         """Check the library's state token again at the next read (once per request): a change made
         by another process or app instance is seen by the next question. One lookup by id; the
-        records are read again only when the token changed."""
+        records (and the chunk count) are read again only when the token changed."""
         self._checked = False
-        self._count = None
 
     def _state_token(self) -> str:
         got = self.state_col.get(ids=[STATE_ID], include=["metadatas"])
@@ -309,8 +311,8 @@ class ChunkStore:
 
     def count(self) -> int:
         """Chunks in the collection, a replaced version's included until it is deleted. Read again
-        after this store writes, else at most every COUNT_FRESH_S: a question asks several times
-        (each costs a Chroma round trip, ~2 ms), and another instance's write is seen that soon."""
+        after this store writes or another process's write changed the state token, else at most
+        every COUNT_FRESH_S."""
         now = time.monotonic()
         cached = self._count
         if cached is not None and cached[0] == self.version and now - cached[1] < COUNT_FRESH_S:
@@ -352,6 +354,8 @@ class ChunkStore:
                     and not self.settings.chroma_host):
                 self._reopen()
             self._seen = (self.version, state.fingerprint)
+            if token != self._token:
+                self._count = None  # a write happened somewhere: count again too
             self._live, self._live_key, self._token = state, (self.version, time.monotonic()), token
         return self._live
 
@@ -368,12 +372,25 @@ class ChunkStore:
         deleted) is read again, so a scan never sees a document half replaced."""
         for _ in range(3):
             live = self.live()
-            got = self.collection.get(include=include)
+            got = self._get_all(include)
             self._live = None  # re-read the records now
             self._checked = False
             if self.live() == live:
                 break
         return live, got
+
+    def _get_all(self, include: list[str]) -> dict:
+        """Every stored chunk (``include``), read a page at a time: one read of a large collection
+        fails in the embedded store ("too many SQL variables" past ~32,000 chunks)."""
+        out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=SCAN_PAGE, offset=offset)
+            for key in out:
+                out[key] += got.get(key) or []
+            if len(got["ids"]) < SCAN_PAGE:
+                return out
+            offset += SCAN_PAGE
 
     def all_chunks(self) -> list[Chunk]:
         """Every chunk of a live version, by document and position."""
@@ -590,7 +607,7 @@ class ChunkStore:
         settled = all(_versions(r.get("live")) and not r.get("pending") for r in recs.values())
         if settled and self.count() == sum(int(r.get("chunks") or 0) for r in recs.values()):
             return 0  # the usual open: every chunk is of a live version, nothing is pending (no scan)
-        got = self.collection.get(include=["metadatas"])
+        got = self._get_all(["metadatas"])
         by_doc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         first: dict[str, dict] = {}
         for i, m in zip(got["ids"], got["metadatas"]):
