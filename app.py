@@ -162,7 +162,7 @@ def documents_table(docs: list[dict], title_width: int = 48, issuer_width: int =
 
 def cmd_documents(args) -> int:
     assistant = _assistant(args)
-    docs = assistant.store.documents()
+    docs = assistant.documents()
     if args.json:
         print(json.dumps(docs, ensure_ascii=False, indent=1))
     elif docs:
@@ -207,7 +207,7 @@ def _known_docs(assistant, docs: list[str] | None) -> list[str] | None:
     """The document ids given (``--doc``, repeatable), each checked against the index."""
     if not docs:
         return None
-    known = {d["doc_id"] for d in assistant.store.documents()}
+    known = assistant.retriever.library.doc_ids
     for doc in docs:
         if doc not in known:
             raise InputError(f"{doc} is not in the index (see: python app.py documents)",

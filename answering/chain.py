@@ -262,6 +262,22 @@ class Assistant:
         version of it: ``retrieval.derived``)."""
         return self.retriever.library.table
 
+    def documents(self) -> list[dict]:
+        """What is indexed, one row per document (sorted by id), as ``ChunkStore.documents`` gives it,
+        from the library index (each document's header, read at ingest) and the documents' records:
+        no scan of the chunks, whatever the library's size."""
+        self.store.refresh()
+        library = self.retriever.library
+        records = self.store.document_records()
+        rows = []
+        for d in sorted(library.doc_ids):
+            info, rec = library.infos[d], records.get(d) or {}
+            rows.append({"doc_id": d, "title": info.title, "number": info.number, "type": info.doc_type,
+                         "issuer": info.issuer, "province": info.province, "date": info.date,
+                         "signer": info.signer, "chunks": library.sizes[d], "file": str(rec.get("file") or d),
+                         "source": str(rec.get("source") or "")})
+        return rows
+
     def ensure_index(self, progress=None) -> int:
         """Ingest the bundled corpus when the index is empty; returns the chunk count."""
         if self.store.count() == 0:

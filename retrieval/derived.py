@@ -304,6 +304,7 @@ class LibraryIndex:
         self._slots = {s.doc_id: s for s in state.slots}
         self.doc_ids = frozenset(self._slots)
         self.infos = {s.doc_id: s.info for s in state.slots}
+        self.sizes = {s.doc_id: s.n for s in state.slots}  # chunks per document
         self.chunk_ids = state.chunk_ids
         self._starts = np.asarray([s.start for s in state.slots], dtype=np.int64)
         self._order = [s.doc_id for s in state.slots]

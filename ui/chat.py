@@ -255,7 +255,7 @@ def documents_table(assistant: Assistant) -> list[list]:
     (its file name, or "<folder>/<file name>" when two indexed files share a name): what a question is
     scoped by."""
     return [[d["doc_id"], d.get("number") or "", d.get("title") or "", d.get("issuer") or "",
-             vn_date(d.get("date") or ""), d["chunks"]] for d in assistant.store.documents()]
+             vn_date(d.get("date") or ""), d["chunks"]] for d in assistant.documents()]
 
 
 def short_issuer(issuer: str) -> str:
@@ -272,7 +272,7 @@ def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
     """The chat's document selector: (label, doc_id) per indexed document. The label is the
     document's short name ("Kế hoạch 182/KH-UBND – UBND tỉnh Đồng Nai"; its title when it states
     no number), with the id added when two documents would read the same."""
-    rows = assistant.store.documents()
+    rows = assistant.documents()
     labels = []
     for d in rows:
         head = " ".join(p for p in (d.get("type"), d.get("number")) if p) if d.get("number") else ""

@@ -162,7 +162,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @api.get("/api/documents", summary="Danh sách văn bản trong thư viện")
     def list_documents():
-        return assistant.store.documents()
+        return assistant.documents()
 
     @api.delete("/api/documents/{doc_id:path}", summary="Gỡ một văn bản (cần quyền quản trị)")
     def remove_document(doc_id: str, request: Request):
