@@ -10,7 +10,6 @@ are touched, and only with forms the documents actually contain.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 
 from core.text import fold, nfc
 

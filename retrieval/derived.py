@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text import fold, tokens, words
+from core.text import fold, tokens
 from core.types import Chunk, DocumentInfo
 from ingest.chunker import index_text
 from ingest.targets import TargetTable
@@ -115,6 +115,20 @@ def _versions_key(versions: Iterable[str]) -> str:
     return ",".join(sorted(versions))
 
 
+def _load(path: Path, kind: type, what: str):
+    """A cached object of ``kind``, or None when the file is missing or cannot be read (then it is
+    derived again: one warning in the log)."""
+    try:
+        with open(path, "rb") as f:
+            obj = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:
+        log.warning("%s unreadable (%s); deriving it again", what, exc)
+        return None
+    return obj if isinstance(obj, kind) else None
+
+
 def _atomic_pickle(path: Path, obj) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "wb") as f:
@@ -142,16 +156,8 @@ class DerivedCache:
         return self.root / "docs" / f"{key}.pkl"
 
     def load_doc(self, doc_id: str, versions: str) -> DocData | None:
-        path = self._doc_path(doc_id, versions)
-        try:
-            with open(path, "rb") as f:
-                data = pickle.load(f)
-        except FileNotFoundError:
-            return None
-        except Exception as exc:  # a damaged file: derive it again
-            log.warning("derived data of %s unreadable (%s); deriving it again", doc_id, exc)
-            return None
-        if not isinstance(data, DocData) or data.doc_id != doc_id or data.versions != versions:
+        data = _load(self._doc_path(doc_id, versions), DocData, f"derived data of {doc_id}")
+        if data is None or data.doc_id != doc_id or data.versions != versions:
             return None
         return data
 
@@ -166,15 +172,7 @@ class DerivedCache:
             log.warning("could not cache the derived data of %s: %s", data.doc_id, exc)
 
     def load_spellings(self, doc_id: str, versions: str) -> Spellings | None:
-        try:
-            with open(self._doc_path(doc_id, versions).with_suffix(".spell"), "rb") as f:
-                spellings = pickle.load(f)
-        except FileNotFoundError:
-            return None
-        except Exception as exc:
-            log.warning("spelling counts of %s unreadable (%s)", doc_id, exc)
-            return None
-        return spellings if isinstance(spellings, Spellings) else None
+        return _load(self._doc_path(doc_id, versions).with_suffix(".spell"), Spellings, f"spelling counts of {doc_id}")
 
     def library_dir(self, fingerprint: str) -> Path:
         return self.root / f"lib-{fingerprint}"
@@ -453,15 +451,7 @@ def load_state(cache: DerivedCache, fingerprint: str) -> tuple[_State, Lexical] 
 
 
 def load_counts(cache: DerivedCache, fingerprint: str) -> Spellings | None:
-    try:
-        with open(cache.library_dir(fingerprint) / "counts.pkl", "rb") as f:
-            counts = pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:
-        log.warning("spelling counts of library state %s unreadable (%s)", fingerprint, exc)
-        return None
-    return counts if isinstance(counts, Spellings) else None
+    return _load(cache.library_dir(fingerprint) / "counts.pkl", Spellings, f"spelling counts of library state {fingerprint}")
 
 
 def _save_state(cache: DerivedCache, state: _State, lexical: Lexical, counts: Spellings) -> None:

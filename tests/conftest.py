@@ -103,15 +103,23 @@ def running_app(index_dir: Path, log_path: Path | None = None, procs: list | Non
             out.close()
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    """A real `chroma run` server on a free loopback port (its port)."""
+@contextmanager
+def running_chroma(path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
+    """A real `chroma run` server on a free loopback port, keeping its data in ``path``: (port, process)."""
     port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
+        yield port, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """The port of a `chroma run` server shared by a test module."""
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as (port, _):
+        yield port

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.conftest import free_port, running_app, wait_for_http
+from tests.conftest import running_app, running_chroma
 from tests.test_app import run_cli
 
 BUNDLED = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
@@ -272,15 +270,8 @@ def test_store_error_messages():
 
 @pytest.fixture(scope="module")
 def chroma_run(tmp_path_factory):
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-run")
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, timeout=60)
-    yield {"port": port, "proc": proc}
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_chroma(tmp_path_factory.mktemp("chroma-run")) as (port, proc):
+        yield {"port": port, "proc": proc}
 
 
 def test_server_mode_two_instances_then_the_store_goes_down(chroma_run, tmp_path):

@@ -449,20 +449,27 @@ class ChunkStore:
                          "source": str(m.get("doc_source") or "")})
         return rows
 
-    def dense_search(self, query_vector: list[float], k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
-        """Top-k live chunks by cosine similarity (1 - cosine distance); ``where`` filters on chunk
-        metadata first, e.g. ``{"doc_id": {"$in": ["a.txt", "b.txt"]}}``."""
+    def _dense_query(self, query_vector: list[float], k: int, where: dict | None, include: list[str]) -> dict | None:
+        """The Chroma query of the k nearest chunks (``where`` first), with the filter that hides
+        chunks of no live version when any is stored; None when nothing is live."""
         n = self.count()
         if n == 0:
-            return []
+            return None
         live = self.live(n)
         if not live.versions:
-            return []
+            return None
         hide = self._live_where(live, n)
         if hide is not None:
             where = {"$and": [where, hide]} if where else hide
-        res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where,
-                                    include=["documents", "metadatas", "distances"])
+        return self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where, include=include)
+
+    def dense_search(self, query_vector: list[float], k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
+        """Top-k live chunks by cosine similarity (1 - cosine distance); ``where`` filters on chunk
+        metadata first, e.g. ``{"doc_id": {"$in": ["a.txt", "b.txt"]}}``."""
+        res = self._dense_query(query_vector, k, where, ["documents", "metadatas", "distances"])
+        if res is None:
+            return []
+        live = self.live()
         # only live chunks: another process may have deleted or added some since this one read
         return [(Chunk.from_record(i, d, m), 1.0 - float(dist))
                 for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
@@ -472,17 +479,9 @@ class ChunkStore:
         """Like ``dense_search``, ids and similarities only: the caller knows the live chunks (its
         derived index holds exactly those), and reading their text and metadata back from Chroma
         costs more than the search itself (~2 of ~3 ms here)."""
-        n = self.count()
-        if n == 0:
+        res = self._dense_query(query_vector, k, where, ["distances"])
+        if res is None:
             return []
-        live = self.live(n)
-        if not live.versions:
-            return []
-        hide = self._live_where(live, n)
-        if hide is not None:
-            where = {"$and": [where, hide]} if where else hide
-        res = self.collection.query(query_embeddings=[query_vector], n_results=min(k, n), where=where,
-                                    include=["distances"])
         return [(i, 1.0 - float(dist)) for i, dist in zip(res["ids"][0], res["distances"][0])]
 
     # --- writes
