@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -44,7 +45,26 @@ def _threads_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // workers)
 
 
-def _init_worker(settings: Settings, threads: int) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker never outlives the server: on Linux the kernel signals it when the server dies
+    (prctl PR_SET_PDEATHSIG); elsewhere, and as a net, a thread checks the parent every second."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _init_worker(settings: Settings, threads: int, parent: int) -> None:
+    _exit_with_parent(parent)
     os.environ["OMP_NUM_THREADS"] = str(threads)  # read by the embedder's OpenMP runtime as it loads
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
     from answering.chain import Assistant
@@ -75,7 +95,7 @@ class AnswerPool:
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker,
-                                       initargs=(self.settings, _threads_per_worker(self.workers)))
+                                       initargs=(self.settings, _threads_per_worker(self.workers), os.getpid()))
         # every worker started and warmed up before the first question
         deadline = time.monotonic() + READY_TIMEOUT_S
         pids: set[int] = set()
@@ -84,7 +104,7 @@ class AnswerPool:
                 futures = [executor.submit(_ready) for _ in range(self.workers)]
                 pids |= {f.result(timeout=max(1.0, deadline - time.monotonic())) for f in futures}
         except Exception as exc:  # a worker that cannot load the index or the models
-            executor.shutdown(wait=False, cancel_futures=True)
+            _stop(executor)
             raise WorkerFailure(f"the answer workers could not start ({type(exc).__name__}: {exc}); "
                                 f"see the log above for the worker's error") from exc
         log.info("%d answer workers ready (pids %s, %d OpenMP threads each)", len(pids), sorted(pids),
@@ -111,11 +131,21 @@ class AnswerPool:
         with self._lock:
             if self._executor is broken:  # the first thread to see it starts the workers again
                 log.error("an answer worker died (%s); starting the workers again", exc)
-                broken.shutdown(wait=False, cancel_futures=True)
+                _stop(broken)
                 self._executor = self._start()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        _stop(self._executor)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Shut a pool down and end its processes: a broken pool's survivors would otherwise wait for
+    work that never comes."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
 
 
 class PooledAssistant:

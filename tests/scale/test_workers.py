@@ -35,8 +35,7 @@ def test_workers_answer_as_one_process_does_and_survive_a_dead_worker(index_dir,
     procs: list = []
     with running_app(index_dir, log_path=tmp_path / "serve.log", procs=procs, NQ_WORKERS=str(WORKERS)) as url:
         server = psutil.Process(procs[0].pid)
-        workers = [p for p in server.children() if "multiprocessing" in " ".join(p.cmdline())
-                   and "resource_tracker" not in " ".join(p.cmdline())]
+        workers = _workers(server)
         assert len(workers) == WORKERS, [p.cmdline() for p in server.children()]
         with ThreadPoolExecutor(8) as pool:
             got = list(pool.map(lambda q: _ask(url, q), questions))
@@ -50,4 +49,19 @@ def test_workers_answer_as_one_process_does_and_survive_a_dead_worker(index_dir,
         assert [r.status_code for r in after] == [200] * 8, (tmp_path / "serve.log").read_text()
         assert [_key(r.json()) for r in after] == expected[:8]
         assert "starting the workers again" in (tmp_path / "serve.log").read_text()
-        assert len([p for p in server.children() if p.is_running()]) >= WORKERS
+        now = _workers(server)
+        assert len(now) == WORKERS and not set(now) & set(workers)  # the broken pool's survivor ended too
+    # the server stopped: no worker outlives it
+    deadline = time.time() + 10
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in now + workers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not [p.pid for p in now + workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def _workers(server: psutil.Process) -> list[psutil.Process]:
+    deadline = time.time() + 30
+    while True:
+        found = [p for p in server.children() if "spawn_main" in " ".join(p.cmdline()) and p.is_running()]
+        if len(found) == WORKERS or time.time() > deadline:
+            return found
+        time.sleep(0.2)
