@@ -105,16 +105,18 @@ def running_app(index_dir: Path, log_path: Path | None = None, procs: list | Non
 
 def upload_and_wait(client, *args, timeout: float = 300) -> str:
     """Upload through the "Văn bản" tab's endpoint (``/ingest``: it checks the password and the files,
-    starts a background job and returns at once), then wait for the job's end (``/ingest_status``).
+    starts a background job and returns at once), then wait for the job's end (``/ingest_status``, with
+    the same password).
     Returns the job's final status text. Refusals (a bad password, a job already running, a store that
     is down) raise from the first call, as they did before the job."""
     import time
 
     first, _ = client.predict(*args, api_name="/ingest")
     assert first.startswith("⏳"), first
+    password = args[2] if len(args) > 2 else ""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        status = client.predict(api_name="/ingest_status")
+        status = client.predict(password, api_name="/ingest_status")
         if status["state"] in ("done", "failed"):
             return status["status"]
         time.sleep(0.3)

@@ -190,6 +190,9 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
         with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
             client.predict([handle_file(str(doc))], False, password, api_name="/ingest")
     assert listed() == before and BUNDLED in before
+    for password in ("", "sai"):  # an upload's progress, file names and errors are for the administrator too
+        with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+            client.predict(password, api_name="/ingest_status")
     status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
     assert "Đã nạp: thu-vien-so.txt" in status
     # an upload of a known name with other text is a new document; replacing it is explicit

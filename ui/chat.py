@@ -394,22 +394,36 @@ def build_ui(assistant: Assistant):
             raise ui_error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
         return job.status_markdown(), gr.update()
 
-    def poll_job(seen: int, chosen: list | None = None):
-        """The timer's tick: the job's status; when it has ended (and this page has not yet shown that),
-        the documents table and the chat's selector refreshed, and the timer stopped."""
+    def admin(password: str | None) -> bool:
+        from ui.admin import authorize
+
+        try:
+            authorize(assistant.settings, password)
+            return True
+        except NQError:
+            return False
+
+    def poll_job(seen: int, chosen: list | None = None, password: str | None = None):
+        """The timer's tick: the job's status (its files and errors for an administrator only); when it
+        has ended (and this page has not yet shown that), the documents table and the chat's selector
+        refreshed, and the timer stopped."""
         job = jobs.latest
         if job is None:
             return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
+        text = job.status_markdown() if admin(password) else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
         if job.running:
-            return job.status_markdown(), gr.update(), gr.update(), gr.Timer(active=True), seen
+            return text, gr.update(), gr.update(), gr.Timer(active=True), seen
         if seen == job.seq:
             return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
-        return (job.status_markdown(), documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False),
-                job.seq)
+        return text, documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False), job.seq
 
-    def job_status() -> dict:
-        """The latest ingest job: {"state": "idle" | "running" | "done" | "failed", "status": the tab's
-        text, "documents_done", "documents_total", "chunks_done", "chunks_total", "eta_s", "error"}."""
+    def job_status(password: str = "") -> dict:
+        """The latest ingest job, for an administrator (the password as for ``ingest``): {"state": "idle"
+        | "running" | "done" | "failed", "status": the tab's text, "documents_done", "documents_total",
+        "chunks_done", "chunks_total", "eta_s", "error"}."""
+        if not admin(password):
+            log.warning("ingest status refused: not an administrator")
+            raise ui_error("Cần mật khẩu quản trị để xem tiến độ nạp văn bản.")
         return jobs.status()
 
     def refresh_choices(chosen: list | None = None):
@@ -483,7 +497,7 @@ def build_ui(assistant: Assistant):
             (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
              .success(ingest, [upload, replace, password], [status, docs], api_name="ingest")
              .success(lambda: gr.Timer(active=True), None, timer, api_name=False, show_progress="hidden"))
-            timer.tick(poll_job, [seen, doc_select], [status, docs, doc_select, timer, seen], api_name=False,
+            timer.tick(poll_job, [seen, doc_select, password], [status, docs, doc_select, timer, seen], api_name=False,
                        show_progress="hidden", queue=False)
             gr.api(job_status, api_name="ingest_status")
         # another process may have indexed documents since the page was built; a job may be running
