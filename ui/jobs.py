@@ -38,6 +38,8 @@ def vn_number(n: int) -> str:
 def vn_duration(seconds: float) -> str:
     """A time left as Vietnamese officials write it: "45 giây", "3 phút 20 giây", "2 giờ 5 phút"."""
     s = max(0, int(round(seconds)))
+    if s < 1:
+        return "dưới 1 giây"
     if s < 60:
         return f"{s} giây"
     if s < 3600:
