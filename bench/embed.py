@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -246,6 +247,7 @@ def main() -> None:
             extra = f"; cutting {r['prepare_s']:.2f} s of it" if not overlap else ""
             _line(what, r["n"], r["seconds"], r["cpu_s"], extra=extra)
     print(f"load average {os.getloadavg()[0]:.2f} after the runs")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
