@@ -32,6 +32,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 
 from errors import ConfigError, InputError, NQError, StoreUnavailable
 
@@ -39,18 +40,27 @@ log = logging.getLogger("app")
 
 
 def _progress_bar():
+    """A tqdm bar over the chunks to embed (unchanged documents are skipped before it starts; chunks
+    copied from a document's live version leave the total as they are found), with the time left
+    from the average rate so far."""
     from tqdm import tqdm
 
     bar = {"t": None}
+    fmt = ("{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} chunks "
+           "[{elapsed} elapsed, ETA {remaining}, {rate_fmt}{postfix}]")
 
     def tick(done: int, total: int, label: str) -> None:
-        if bar["t"] is None:
-            bar["t"] = tqdm(total=total, desc="Indexing", unit="chunk")
-        bar["t"].n = done
-        bar["t"].set_postfix_str(label)
-        bar["t"].refresh()
+        t = bar["t"]
+        if t is None:
+            t = bar["t"] = tqdm(total=total, desc="Indexing", unit="chunk", bar_format=fmt, smoothing=0)
+        elif t.disable:  # closed
+            return
+        t.total = total
+        t.n = done
+        t.set_postfix_str(label, refresh=False)
+        t.refresh()
         if done >= total:
-            bar["t"].close()
+            t.close()
 
     return tick
 
@@ -106,14 +116,16 @@ def cmd_ingest(args) -> int:
     if not args.paths:
         _derive(assistant)
         return 0
+    started = time.perf_counter()
     report = ingest_paths(args.paths, assistant.store, assistant.settings, progress=_progress_bar())
     for label, docs in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
         for doc in docs:
             print(f"{label}: {doc}")
     for name, err in report.failed:
         print(f"error: {name}: {err} ({err.message_vi})", file=sys.stderr)
-    print(f"{report.chunks_written} chunks written, {report.chunks_deleted} deleted; "
-          f"{assistant.store.count()} chunks in the index")
+    print(f"{report.chunks_written} chunks written ({report.chunks_embedded} embedded), {report.chunks_deleted} "
+          f"deleted; {len(report.unchanged)} of {report.documents_total} documents unchanged; "
+          f"{assistant.store.count()} chunks in the index; {time.perf_counter() - started:.1f} s")
     _derive(assistant)
     return 0 if report.ok else 2  # a file that cannot be read is an input error
 

@@ -90,13 +90,19 @@ _DOCX_PARAGRAPH_RE = re.compile(rb"<w:p[\s>/]")
 def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, limits=None) -> RawDocument:
     """Read a file from disk and load it (see ``load_bytes``)."""
     path = Path(path)
+    return load_bytes(read_file(path, max_bytes), path.name, max_bytes, source=str(path.resolve()), limits=limits)
+
+
+def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A supported file's bytes, unparsed (ingest hashes them to skip an unchanged file before it is
+    parsed). Raises UnsupportedFileType, FileTooLarge or OSError."""
+    path = Path(path)
     _kind_of(path.name)
     # stat first so an oversized file is refused without reading it into memory.
     _check_size(path.stat().st_size, path.name, max_bytes)
     with path.open("rb") as fh:
         # Read one byte past the limit: a file that grew since stat is still caught.
-        data = fh.read(max_bytes + 1)
-    return load_bytes(data, path.name, max_bytes, source=str(path.resolve()), limits=limits)
+        return fh.read(max_bytes + 1)
 
 
 def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -13,11 +13,21 @@ Re-ingesting an unchanged file writes nothing; a changed file becomes a new vers
 document, written beside the live one and made live in one write, then the old version's
 chunks are deleted (``ChunkStore.replace_document``; unchanged chunks keep their vectors).
 ``remove`` deletes a document. A file that cannot be read is reported and never touches the index.
+
+Resuming at library scale. Every document's record keeps the hash of its file's bytes
+(``file_sha``), of its cleaned text (``text_sha``) and how its text was cut (``cut``: the chunk
+budget and a hash of the code that reads, cleans, structures and cuts). The records are read once
+per batch; a file whose bytes are those of its source's record is unchanged without being parsed,
+and a file whose cleaned text is its document's is unchanged without being cut. So an interrupted
+``ingest DIR`` run again skips what was done (each document was made live as it was written) and
+finishes the rest. When the cut signature differs (other budget, other code), documents are cut
+again and compared chunk by chunk: an unchanged chunk is never embedded again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -27,14 +37,25 @@ from typing import Callable, Iterable, Protocol
 from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
-from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, read_file
 from core.types import Chunk
 from settings import Settings
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]  # (done, total, label)
+# (done, total, label): chunks embedded so far, chunks to embed in this batch (it shrinks when a
+# changed document turns out to share chunks with its live version: those are copied), the document
+# being written
+Progress = Callable[[int, int, str], None]
 UPLOAD_FOLDER = "upload"  # the "parent folder" of an upload in a distinct id: "upload/<file name>"
+# The code whose changes may change the chunks a text gives: reading, cleaning, structure, metadata,
+# cutting and chunk ids (core/: the Vietnamese knowledge they use). Its hash is part of the cut
+# signature, so after any change documents are cut again and compared chunk by chunk instead of
+# being skipped on their text alone: a version number would have to be bumped by hand, and a
+# forgotten bump keeps stale chunks. A false alarm costs a re-cut and compare (~950 chunks/s: 115 s for
+# 109,000 chunks in bench/reingest.py), never an embedding.
+CUT_CODE = ("ingest/loaders.py", "ingest/clean.py", "ingest/structure.py", "ingest/metadata.py",
+            "ingest/chunker.py", "ingest/pipeline.py", "core")
 
 
 class ChunkStore(Protocol):
@@ -43,7 +64,32 @@ class ChunkStore(Protocol):
 
     def document_records(self) -> dict[str, dict]: ...
     def replace_document(self, doc_id: str, version: str, chunks: list[Chunk], texts: list[str], keys: list[str],
-                         text_sha: str = "", progress=None): ...
+                         text_sha: str = "", progress=None, record: dict | None = None): ...
+    def update_records(self, fields: dict[str, dict]) -> None: ...
+
+
+@functools.lru_cache(maxsize=1)
+def _cut_code_sha() -> str:
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for name in CUT_CODE:
+        path = root / name
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            if f.is_file():
+                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
+def cut_signature(max_tokens: int) -> str:
+    """How a text is cut into chunks: the chunk budget and the code that cuts (``CUT_CODE``). Kept in
+    each document's record: equal text and equal signature give equal chunks, so the document is
+    unchanged without being cut again."""
+    return f"{max_tokens}-{_cut_code_sha()}"
+
+
+def _settled(rec: dict | None) -> bool:
+    """A record with a live version and no write in progress (a crashed write is swept on open)."""
+    return bool(rec and rec.get("live") and not rec.get("pending"))
 
 
 @dataclass
@@ -53,6 +99,8 @@ class PreparedDocument:
     sha: str  # the version: the text and how it was cut into chunks
     keys: list[str] = field(default_factory=list)  # content keys of the chunks, equal across versions
     text_sha: str = ""  # the cleaned text's hash
+    file_sha: str = ""  # the file's bytes' hash (files from disk; "" for uploads)
+    cut: str = ""  # cut_signature of the settings it was cut with
 
 
 @dataclass
@@ -64,10 +112,18 @@ class IngestReport:
     chunks_written: int = 0  # chunks of new versions written (vectors copied or computed)
     chunks_embedded: int = 0  # of which embedded anew
     chunks_deleted: int = 0  # chunks of replaced versions deleted
+    # while it runs (another thread may read these): files given, and chunks this batch embeds (known
+    # once the changed files are cut; it shrinks when chunks turn out to be copied)
+    documents_total: int = 0
+    chunks_to_embed: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def documents_done(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.failed)
 
 
 def _sha(text: str, n: int = 16) -> str:
@@ -150,36 +206,54 @@ def expand_paths(paths: Iterable[str | Path], report: IngestReport | None = None
 
 
 def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progress: Progress | None,
-           done: int, total: int) -> int:
-    counter = [done]
+           state: dict) -> None:
+    """Write one document. ``state`` ({"done", "total"}) counts chunks embedded and to embed across the
+    batch: this document counts all its chunks until the store says which it copies instead."""
+    others = state["total"] - len(doc.chunks)
+    copied = [0]
 
-    def tick(n: int) -> None:
-        counter[0] += n
+    def tick(written: int, embedded: int | None = None) -> None:
+        embedded = written if embedded is None else embedded
+        state["done"] += embedded
+        copied[0] += written - embedded
+        state["total"] = report.chunks_to_embed = others + len(doc.chunks) - copied[0]
         if progress:
-            progress(counter[0], total, doc.doc_id)
+            progress(state["done"], state["total"], doc.doc_id)
 
     result = store.replace_document(doc.doc_id, doc.sha, doc.chunks, [index_text(c) for c in doc.chunks],
-                                    doc.keys, text_sha=doc.text_sha, progress=tick)
+                                    doc.keys, text_sha=doc.text_sha, progress=tick,
+                                    record={"cut": doc.cut, "file_sha": doc.file_sha})
+    state["total"] = report.chunks_to_embed = others + result.embedded  # unchanged: nothing embedded
     {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}[result.status].append(doc.doc_id)
     report.chunks_written += result.written
     report.chunks_embedded += result.embedded
     report.chunks_deleted += result.deleted
-    return counter[0]
+    if progress:
+        progress(state["done"], state["total"], doc.doc_id)
 
 
 def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Settings,
                      progress: Progress | None = None, report: IngestReport | None = None,
-                     replace: bool | str = False) -> IngestReport:
+                     replace: bool | str = False, records: dict[str, dict] | None = None,
+                     file_shas: dict[str, str] | None = None) -> IngestReport:
     """``replace`` (an administrator's explicit choice): True, each file replaces the indexed
     document whose id is its file name; a document id, that document. Otherwise an upload of a known
-    name with other text is a new document, and the same text is the document already indexed."""
+    name with other text is a new document, and the same text is the document already indexed.
+    ``records``: the store's document records, when the caller has read them already (one read per
+    batch); ``file_shas``: source -> hash of the file's bytes, kept in the record. A document whose
+    record holds the same cleaned text and cut signature is unchanged without being cut."""
     report = report or IngestReport()
-    records = store.document_records()
+    records = store.document_records() if records is None else records
+    file_shas = file_shas or {}
+    cut = cut_signature(settings.chunk_tokens)
+    report.documents_total = report.documents_total or (len(raws) + len(report.failed))
     prepared = []
+    refresh: dict[str, dict] = {}  # unchanged documents whose record learns their file's current hash
     for raw in raws:
         try:
             clean = clean_text(raw.text)
             text_sha = _sha(clean.text)
+            file_sha = file_shas.get(raw.source, "")
             if raw.source.startswith(UPLOAD_PREFIX) and not replace:
                 # an upload is identified by its name and text: uploading other text under a known
                 # name never replaces a document silently
@@ -189,7 +263,15 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
                 doc_id = target
             else:
                 doc_id = assign_id(raw.doc_id, raw.source, text_sha, records)
+            rec = records.get(doc_id)
+            if _settled(rec) and rec.get("source") and rec.get("cut") == cut and rec.get("text_sha") == text_sha:
+                # the same text cut the same way gives the same chunks: nothing to cut, compare or write
+                report.unchanged.append(doc_id)
+                if file_sha and rec.get("file_sha") != file_sha and rec.get("source") == raw.source:
+                    refresh[doc_id] = {"file_sha": file_sha}
+                continue
             doc = prepare(raw, settings.chunk_tokens, doc_id, clean)
+            doc.file_sha, doc.cut = file_sha, cut
             if not doc.chunks:
                 raise DocumentError(f"file {raw.doc_id!r} has no text to index", f"Tệp '{raw.doc_id}' không có nội dung để lập chỉ mục.")
             if doc_id != raw.doc_id:
@@ -199,26 +281,54 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
             prepared.append(doc)
         except DocumentError as exc:
             report.failed.append((raw.doc_id, exc))
-    total = sum(len(d.chunks) for d in prepared)
-    done = 0
+    if refresh:
+        store.update_records(refresh)
+    state = {"done": 0, "total": sum(len(d.chunks) for d in prepared)}
+    report.chunks_to_embed = state["total"]
     if progress and prepared:
-        progress(0, total, prepared[0].doc_id)
+        progress(0, state["total"], prepared[0].doc_id)
     for doc in prepared:
-        done = _write(store, doc, report, progress, done, total)
+        _write(store, doc, report, progress, state)
     return report
 
 
+def _file_unchanged(path: Path, data: bytes, records: dict[str, dict], by_source: dict[str, str],
+                    cut: str) -> tuple[str | None, str]:
+    """(the id of the document ``path`` is, unchanged, or None; the hash of its bytes). Unchanged: the
+    record of its source holds these bytes' hash and the current cut signature, and is settled."""
+    file_sha = hashlib.sha256(data).hexdigest()[:32]
+    doc_id = by_source.get(str(path.resolve()))
+    rec = records.get(doc_id) if doc_id else None
+    if _settled(rec) and rec.get("cut") == cut and rec.get("file_sha") == file_sha:
+        return doc_id, file_sha
+    return None, file_sha
+
+
 def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Settings,
-                 progress: Progress | None = None, uploaded: bool = False, replace: bool | str = False) -> IngestReport:
+                 progress: Progress | None = None, uploaded: bool = False, replace: bool | str = False,
+                 report: IngestReport | None = None) -> IngestReport:
     """Files and folders from disk. ``uploaded``: the files are uploads saved under temporary
     names (the UI's), so their source is "upload:<file name>", not their passing path.
     ``replace``: see ``ingest_documents``. A symlink that leads out of the folder given, and a
-    name with control characters, are refused."""
-    report = IngestReport()
-    raws = []
-    for path in expand_paths(paths, report):
+    name with control characters, are refused. A file whose bytes are those its document was
+    indexed from (and cut the same way) is unchanged without being parsed (not for uploads, which
+    are identified by their text). ``report``: filled as the batch goes (another thread may show it)."""
+    report = report or IngestReport()
+    files = expand_paths(paths, report)
+    report.documents_total = len(files) + len(report.failed)
+    records = store.document_records()  # one read for the whole batch
+    by_source = {str(rec["source"]): doc_id for doc_id, rec in records.items() if rec.get("source")}
+    cut = cut_signature(settings.chunk_tokens)
+    raws, file_shas = [], {}
+    for path in files:
         try:
-            raw = load_file(path, max_bytes=settings.max_file_bytes, limits=settings)
+            data = read_file(path, max_bytes=settings.max_file_bytes)
+            if not uploaded:
+                same, file_shas[str(path.resolve())] = _file_unchanged(path, data, records, by_source, cut)
+                if same:
+                    report.unchanged.append(same)
+                    continue
+            raw = load_bytes(data, path.name, settings.max_file_bytes, source=str(path.resolve()), limits=settings)
             raws.append(dataclasses.replace(raw, source=UPLOAD_PREFIX + raw.doc_id) if uploaded else raw)
         except DocumentError as exc:
             log.info("skipped %s: %s", path, exc)  # reported by the caller (CLI line, UI status)
@@ -226,7 +336,8 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
         except OSError as exc:
             err = DocumentError(f"cannot read {str(path)!r}: {exc.strerror or exc}", f"Không đọc được tệp '{path.name}'.")
             report.failed.append((path.name, err))
-    return ingest_documents(raws, store, settings, progress, report, replace=replace)
+    return ingest_documents(raws, store, settings, progress, report, replace=replace, records=records,
+                            file_shas=file_shas)
 
 
 def ingest_upload(data: bytes, filename: str, store: ChunkStore, settings: Settings,

@@ -123,3 +123,31 @@ def chroma_server(tmp_path_factory):
     """The port of a `chroma run` server shared by a test module."""
     with running_chroma(tmp_path_factory.mktemp("chroma-server")) as (port, _):
         yield port
+
+
+def upload_and_wait(client, *args, timeout: float = 300) -> str:
+    """Upload through the "Văn bản" tab's endpoint (``/ingest``: it checks the password and the files,
+    starts a background job and returns at once), then wait for the job's end (``/ingest_status``, with
+    the same password).
+    Returns the job's final status text. Refusals (a bad password, a job already running, a store that
+    is down) raise from the first call, as they did before the job."""
+    import time
+
+    first, _ = client.predict(*args, api_name="/ingest")
+    assert first.startswith("⏳"), first
+    password = args[2] if len(args) > 2 else ""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = client.predict(password, api_name="/ingest_status")
+        if status["state"] in ("done", "failed"):
+            return status["status"]
+        time.sleep(0.3)
+    pytest.fail(f"the ingest job did not end within {timeout:.0f} s")
+
+
+def listed(url: str) -> list[str]:
+    """The ids of the indexed documents, as GET /api/documents gives them."""
+    import httpx
+
+    return sorted(d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json())
+

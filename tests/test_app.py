@@ -10,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import ROOT, running_app
+from tests.conftest import ROOT, listed, running_app, upload_and_wait
 
 
 def run_cli(*args, env=None, timeout=120):
@@ -201,9 +201,9 @@ def test_ui_through_gradio_client(server, tmp_path):
     d.save(path)
     bad = tmp_path / "hong.pdf"
     bad.write_bytes(b"%PDF-1.4 broken")
-    status, table = client.predict([handle_file(str(path)), handle_file(str(bad))], api_name="/ingest")
+    status = upload_and_wait(client, [handle_file(str(path)), handle_file(str(bad))])
     assert "Đã nạp: nghi-quyet-thu-nghiem.docx" in status and "hong.pdf" in status and "bị hỏng" in status
-    assert "nghi-quyet-thu-nghiem.docx" in json.dumps(table, ensure_ascii=False)
+    assert "nghi-quyet-thu-nghiem.docx" in listed(server)
     history, cites, _ = client.predict("xây dựng mới bao nhiêu sân bóng đá mini", [], api_name="/ask")
     assert "37 sân bóng đá mini" in message_text(history[-1]["content"]) and "nghi-quyet-thu-nghiem.docx" in cites
     # the original document still answers
@@ -225,7 +225,7 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
     b.write_text(NQ_B, encoding="utf-8")
     with running_app(tmp_path / "idx") as url:
         client = Client(url + "/", verbose=False)
-        status, _ = client.predict([handle_file(str(a)), handle_file(str(b))], api_name="/ingest")
+        status = upload_and_wait(client, [handle_file(str(a)), handle_file(str(b))])
         assert "Đã nạp: nghi-quyet.txt" in status and "Đã nạp: nghi-quyet-lang-son.txt" in status
         for docs, figure, other in (([a.name], "3 điểm", "5 điểm"), ([b.name], "5 điểm", "3 điểm")):
             history, cites, _ = client.predict(QUESTION, [], docs, api_name="/ask")
@@ -243,17 +243,69 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
             client.predict(QUESTION, [], ["khong-co.txt"], api_name="/ask")
         # re-uploading other text under a known name never replaces silently: it is a new document
         a.write_text(NQ_A.replace("3 điểm", "6 điểm"), encoding="utf-8")
-        status, table = client.predict([handle_file(str(a))], api_name="/ingest")
+        status = upload_and_wait(client, [handle_file(str(a))])
         assert "Đã nạp: upload/nghi-quyet.txt" in status and "văn bản mới" in status
-        assert sorted(row[0] for row in table["data"]) == sorted([bundled, a.name, b.name, "upload/nghi-quyet.txt"])
+        assert listed(url) == sorted([bundled, a.name, b.name, "upload/nghi-quyet.txt"])
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
         assert "3 điểm" in message_text(history[-1]["content"])
         # an explicit replacement (the checkbox; management is open on loopback without a password)
         a.write_text(NQ_A.replace("3 điểm", "7 điểm"), encoding="utf-8")
-        status, table = client.predict([handle_file(str(a))], True, "", api_name="/ingest")
-        assert "Đã cập nhật: nghi-quyet.txt" in status and len(table["data"]) == 4
+        status = upload_and_wait(client, [handle_file(str(a))], True, "")
+        assert "Đã cập nhật: nghi-quyet.txt" in status and len(listed(url)) == 4
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
         assert "7 điểm" in message_text(history[-1]["content"])
+
+
+def _long_plan(n: int) -> str:
+    """A plan of ``n`` numbered targets, each its own paragraph (one chunk each): seconds to embed."""
+    fields = ("trường học", "trạm y tế", "thư viện", "nhà văn hóa", "chợ nông thôn", "bến xe", "công viên")
+    body = "\n\n".join(
+        f"({i}) Đến hết năm 2025, xây dựng mới {10 + i} {fields[i % len(fields)]} đạt chuẩn ở xã số {i}, "
+        f"bố trí {100 + 3 * i} tỷ đồng từ ngân sách tỉnh và huy động thêm nguồn lực xã hội hóa cho hạng mục {i}."
+        for i in range(1, n + 1))
+    return f"KẾ HOẠCH\nVề xây dựng hạ tầng thử nghiệm\n\nII. CHỈ TIÊU NĂM 2025\n\nVề hạ tầng:\n\n{body}\n"
+
+
+def test_an_upload_is_indexed_in_the_background_while_questions_are_answered(tmp_path):
+    """Issue 14: the upload returns at once, the job's progress is polled, a question is answered while
+    it runs, a second upload is refused meanwhile, and the document is listed once the job ends."""
+    import time
+
+    from gradio_client import Client, handle_file
+
+    from ui.chat import message_text
+
+    plan = tmp_path / "ke-hoach-ha-tang.txt"
+    plan.write_text(_long_plan(160), encoding="utf-8")
+    with running_app(tmp_path / "idx") as url:
+        client = Client(url + "/", verbose=False)
+        t = time.perf_counter()
+        first, _ = client.predict([handle_file(str(plan))], api_name="/ingest")
+        assert first.startswith("⏳ **Đang nạp 1 tệp**") and time.perf_counter() - t < 10
+        assert client.predict(api_name="/ingest_status")["state"] == "running"
+        # questions are answered meanwhile, through the API and the chat
+        r = httpx.post(f"{url}/api/ask", json={"question": "ai ký nghị quyết"}, timeout=60)
+        assert r.status_code == 200 and "Hoàng Trung Dũng" in r.json()["answer"]
+        history, _, _ = client.predict("ty le che phu rung", [], api_name="/ask")
+        assert "52%" in message_text(history[-1]["content"])
+        with pytest.raises(Exception, match="Đang có một lượt nạp văn bản chạy"):
+            client.predict([handle_file(str(plan))], api_name="/ingest")
+        during = client.predict(api_name="/ingest_status")
+        assert during["state"] == "running", "the job ended before the questions did: make the plan longer"
+        assert plan.name not in listed(url)  # one document: visible whole, at the end
+        seen = [during]
+        while seen[-1]["state"] == "running":
+            time.sleep(0.5)
+            seen.append(client.predict(api_name="/ingest_status"))
+        progress = [s for s in seen if s["state"] == "running" and s["chunks_done"]]
+        assert progress and all(s["chunks_total"] == 162 and s["documents_total"] == 1 for s in progress)
+        assert any("còn khoảng" in s["status"] and "Đoạn: " in s["status"] for s in progress), progress[-1]
+        end = seen[-1]
+        assert end["state"] == "done" and "✅ Đã nạp: ke-hoach-ha-tang.txt" in end["status"], end
+        assert "Đã nạp xong lúc" in end["status"] and end["chunks_done"] == 162
+        assert plan.name in listed(url)
+        r = httpx.post(f"{url}/api/ask", json={"question": "hạng mục 37 bố trí bao nhiêu tỷ đồng"}, timeout=60)
+        assert "211 tỷ đồng" in r.json()["answer"], r.json()["answer"]
 
 
 def test_targets_tab_through_gradio_client(server):

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.conftest import running_app, running_chroma
+from tests.conftest import running_app, running_chroma, upload_and_wait
 from tests.test_app import run_cli
 
 BUNDLED = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
@@ -84,7 +84,7 @@ def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     doc.write_text("NGHỊ QUYẾT THẺ HTML\n\nII. CHỈ TIÊU\n\nVề thư viện: (1) Số hóa 900 đầu sách "
                    '<img src="http://127.0.0.1:9/anh.png"> <b>quý hiếm</b>.\n', encoding="utf-8")
     client = Client(open_app["url"] + "/", verbose=False)
-    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
+    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
     assert "Đã nạp: the-html.txt" in status
     history, cites, _ = client.predict("số hóa bao nhiêu đầu sách quý hiếm", [], ["the-html.txt"], api_name="/ask")
     shown = message_text(history[-1]["content"])
@@ -188,11 +188,14 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
         with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
             client.predict([handle_file(str(doc))], False, password, api_name="/ingest")
     assert listed() == before and BUNDLED in before
-    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
+    for password in ("", "sai"):  # an upload's progress, file names and errors are for the administrator too
+        with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+            client.predict(password, api_name="/ingest_status")
+    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
     assert "Đã nạp: thu-vien-so.txt" in status
     # an upload of a known name with other text is a new document; replacing it is explicit
     doc.write_text(lib.format("9.000"), encoding="utf-8")
-    status, _ = client.predict([handle_file(str(doc))], False, ADMIN, api_name="/ingest")
+    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
     assert "Đã nạp: upload/thu-vien-so.txt" in status
     question = "số hóa bao nhiêu trang tài liệu cổ"
     assert "8.000" in _ask(url, question, docs=["thu-vien-so.txt"]).json()["answer"]

@@ -9,16 +9,21 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from errors import NQError
+from errors import InputError, NQError
 from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
 from ui.alerts import ui_error
 from ui.briefing_tab import build_briefing_tab
+from ui.jobs import IngestJobs
 from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
+
+# How often the "Văn bản" tab asks for an ingest job's progress while one runs: an embedding batch
+# (64 chunks) takes 2.5-5 s here, so a 1 s tick shows every step without a flood of requests.
+JOB_POLL_S = 1.0
 
 EXAMPLES = [
     "Chỉ tiêu tỷ lệ che phủ rừng năm 2025 là bao nhiêu?",
@@ -357,12 +362,25 @@ def build_ui(assistant: Assistant):
             raise ui_error(f"Định dạng tệp không được hỗ trợ: {', '.join(bad)}. "
                            f"Chỉ nhận {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
 
-    def ingest(files, replace: bool = False, password: str | None = None, progress=gr.Progress()):
-        """Index uploaded files (an administrator's action, ui.admin): only files Gradio received
-        in its upload folder; a known name with other text is a new document unless ``replace``."""
+    def run_ingest(paths, replace, report, progress):
+        from ingest.pipeline import ingest_paths
+
+        # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
+        # a file of the same name again is a new version of that document
+        ingest_paths(paths, assistant.store, assistant.settings, progress=progress, uploaded=True,
+                     replace=bool(replace), report=report)
+        # the job, not the next question, builds the derived indexes of the new library state
+        assistant.store.refresh()
+        assistant.retriever.library
+
+    jobs = IngestJobs(run_ingest)
+
+    def ingest(files, replace: bool = False, password: str | None = None):
+        """Start indexing uploaded files (an administrator's action, ui.admin) in a background job and
+        return at once; the tab then polls the job (``poll_job``). Only files Gradio received in its
+        upload folder; a known name with other text is a new document unless ``replace``."""
         from gradio.utils import get_upload_folder
 
-        from ingest.pipeline import ingest_paths
         from ui.admin import authorize, uploaded_path
 
         try:
@@ -377,32 +395,48 @@ def build_ui(assistant: Assistant):
         except NQError as exc:
             log.warning("upload refused: %s", exc)
             raise ui_error(exc.message_vi) from exc
-
-        def tick(done: int, total: int, label: str) -> None:
-            progress((done, total), desc=f"Đang lập chỉ mục {label}")
-
-        progress(0, desc="Đang đọc tệp")
-        # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
-        # a file of the same name again is a new version of that document
         try:
-            report = ingest_paths(paths, assistant.store, assistant.settings, progress=tick, uploaded=True,
-                                  replace=bool(replace))
-        except NQError as exc:  # the store failed: nothing of the failed document is visible
+            assistant.store.document_records()  # a store that is down is said now, not in the job's result
+            job = jobs.start(paths, bool(replace))
+        except InputError as exc:  # a job is running
+            log.info("upload refused: %s", exc)
+            raise ui_error(exc.message_vi) from exc
+        except NQError as exc:  # the store failed: nothing was written
             log.error("upload failed: %s", exc)
             raise ui_error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
-        lines = []
-        for doc in report.added:
-            known = "/" in doc  # its file name was taken: a new document, nothing was replaced
-            lines.append(f"✅ Đã nạp: {doc}" + (" (trùng tên với văn bản đã có nên được nạp thành văn bản mới; "
-                                                 "chọn \"Thay thế văn bản cùng tên\" để thay thế)" if known else ""))
-        for doc in report.updated:
-            lines.append(f"🔄 Đã cập nhật: {doc}")
-        for doc in report.unchanged:
-            lines.append(f"= Không thay đổi: {doc}")
-        for name, err in report.failed:
-            log.warning("upload %s rejected: %s", name, err)
-            lines.append(f"❌ {name}: {err.message_vi}")
-        return "\n\n".join(lines), documents_table(assistant)
+        return job.status_markdown(), gr.update()
+
+    def admin(password: str | None) -> bool:
+        from ui.admin import authorize
+
+        try:
+            authorize(assistant.settings, password)
+            return True
+        except NQError:
+            return False
+
+    def poll_job(seen: int, chosen: list | None = None, password: str | None = None):
+        """The timer's tick: the job's status (its files and errors for an administrator only); when it
+        has ended (and this page has not yet shown that), the documents table and the chat's selector
+        refreshed, and the timer stopped."""
+        job = jobs.latest
+        if job is None:
+            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
+        text = job.status_markdown() if admin(password) else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
+        if job.running:
+            return text, gr.update(), gr.update(), gr.Timer(active=True), seen
+        if seen == job.seq:
+            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
+        return text, documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False), job.seq
+
+    def job_status(password: str = "") -> dict:
+        """The latest ingest job, for an administrator (the password as for ``ingest``): {"state": "idle"
+        | "running" | "done" | "failed", "status": the tab's text, "documents_done", "documents_total",
+        "chunks_done", "chunks_total", "eta_s", "error"}."""
+        if not admin(password):
+            log.warning("ingest status refused: not an administrator")
+            raise ui_error("Cần mật khẩu quản trị để xem tiến độ nạp văn bản.")
+        return jobs.status()
 
     def refresh_choices(chosen: list | None = None):
         """The selector after an upload: every indexed document, the choice kept where still indexed."""
@@ -470,9 +504,16 @@ def build_ui(assistant: Assistant):
                                   info="Cần để tải lên, thay thế hoặc gỡ văn bản.")
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
+            # the upload returns at once; this polls the background job while it runs (JOB_POLL_S)
+            timer = gr.Timer(JOB_POLL_S, active=False)
+            seen = gr.State(0)  # the job whose end this page has shown (and refreshed the table for)
             (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
              .success(ingest, [upload, replace, password], [status, docs], api_name="ingest")
-             .then(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden"))
-        # another process may have indexed documents since the page was built
+             .success(lambda: gr.Timer(active=True), None, timer, api_name=False, show_progress="hidden"))
+            timer.tick(poll_job, [seen, doc_select, password], [status, docs, doc_select, timer, seen], api_name=False,
+                       show_progress="hidden", queue=False)
+            gr.api(job_status, api_name="ingest_status")
+        # another process may have indexed documents since the page was built; a job may be running
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")
+        demo.load(lambda: gr.Timer(active=jobs.running), None, timer, api_name=False, show_progress="hidden")
     return demo

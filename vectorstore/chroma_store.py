@@ -494,34 +494,56 @@ class ChunkStore:
     def _put_record(self, doc_id: str, meta: dict) -> None:
         self.records_col.upsert(ids=[doc_id], documents=[doc_id], metadatas=[meta], embeddings=[_RECORD_VECTOR])
 
+    def update_records(self, fields: dict[str, dict]) -> None:
+        """Merge ``fields`` (doc_id -> record fields, e.g. a file's new hash) into existing records, in
+        one write. Never a live version: what readers see does not change."""
+        recs = self._records()
+        ids = [d for d in fields if d in recs]
+        if ids:
+            self.records_col.upsert(ids=ids, documents=ids, metadatas=[{**recs[d], **fields[d]} for d in ids],
+                                    embeddings=[_RECORD_VECTOR] * len(ids))
+
     def replace_document(self, doc_id: str, version: str, chunks: list[Chunk], texts: list[str], keys: list[str],
-                         text_sha: str = "", progress=None) -> WriteResult:
+                         text_sha: str = "", progress=None, record: dict | None = None) -> WriteResult:
         """Make ``chunks`` (ids unique to ``version``) the live version of ``doc_id``, atomically for
         readers. ``keys`` are the chunks' content keys, equal across versions for an unchanged chunk
         (its vector is copied, not computed again). When the live version holds exactly these keys,
-        nothing is written."""
+        nothing is written but the record's own fields. ``record``: more fields for the document's
+        record (ingest's ``cut`` signature and ``file_sha``). ``progress(written, embedded)`` after
+        each batch of chunks."""
         recs = self._records()
         rec = dict(recs.get(doc_id) or {})
         old_versions = _versions(rec.get("live"))
+        # the live chunks' keys first (metadata only): vectors are read only for the chunks copied
         old = self.collection.get(where={"$and": [{"doc_id": doc_id}, {"doc_sha": {"$in": sorted(old_versions)}}]},
-                                  include=["metadatas", "embeddings"]) if old_versions else None
-        old_keys = {}
+                                  include=["metadatas"]) if old_versions else None
+        old_ids = {}
         if old is not None:
-            for i, m, e in zip(old["ids"], old["metadatas"], old["embeddings"]):
-                old_keys[str(m.get("chunk_key") or i)] = e
+            for i, m in zip(old["ids"], old["metadatas"]):
+                old_ids[str(m.get("chunk_key") or i)] = i
         file, source = (chunks[0].file, chunks[0].doc_source) if chunks else (doc_id, "")
-        if old_versions and set(old_keys) == set(keys) and len(old_keys) == len(keys):
+        extra = {k: v for k, v in (record or {}).items() if v is not None}
+        if old_versions and set(old_ids) == set(keys) and len(old_ids) == len(keys):
+            learn = {**extra, "text_sha": text_sha} if text_sha else dict(extra)
             if not rec.get("source") and source:  # an adopted old index learns where its file is
-                self._put_record(doc_id, {**rec, "source": source, "file": file})
+                learn.update(source=source, file=file)
+            if any(rec.get(k) != v for k, v in learn.items()) and not rec.get("pending"):
+                self._put_record(doc_id, {**rec, **learn})  # so the next run skips it before cutting
             return WriteResult("unchanged")
-        base = {"source": source, "file": file, "text_sha": text_sha}
+        reuse_ids = [old_ids[k] for k in keys if k in old_ids]
+        reuse = {}
+        for i in range(0, len(reuse_ids), 5000):
+            got = self.collection.get(ids=reuse_ids[i:i + 5000], include=["metadatas", "embeddings"])
+            for j, m, e in zip(got["ids"], got["metadatas"], got["embeddings"]):
+                reuse[str(m.get("chunk_key") or j)] = e
+        base = {"source": source, "file": file, "text_sha": text_sha, **extra}
         # 1. pending: readers keep seeing the live version (or nothing, for a new document)
         self._put_record(doc_id, {**rec, **{"live": rec.get("live") or "", "chunks": int(rec.get("chunks") or 0)},
                                   "pending": version, "pending_at": time.time(), "pending_owner": _owner(),
                                   **({} if old_versions else base)})
         try:
             # 2. the new version's chunks, invisible until the flip
-            embedded = self._add(chunks, texts, keys, version, old_keys, progress)
+            embedded = self._add(chunks, texts, keys, version, reuse, progress)
             # 3. the flip: one write
             self._flip(doc_id, {**base, "live": version, "pending": "", "pending_at": 0.0, "pending_owner": "",
                                 "chunks": len(chunks)})
@@ -550,7 +572,7 @@ class ChunkStore:
                                 embeddings=[list(map(float, v)) for v in vectors])
             self.version += 1
             if progress:
-                progress(len(batch))
+                progress(len(batch), len(fresh))
         return embedded
 
     def _flip(self, doc_id: str, meta: dict) -> None:
