@@ -2,7 +2,7 @@
 
 Documents differ the way a real library's do: the province or city, the issuer, the document
 number, the year (every year in the text shifts together), the figures (each target and result
-drawn within ±15% of the original, a share never above 100%), the file name and folder, some
+drawn within ±15% of the original, a share kept below 100%), the file name and folder, some
 wording, the order of sentences in the tasks, and the targets themselves (some dropped, some
 added, a few copies numbered with a gap or a repeated number, as careless drafts are). The
 structure markers ("I.", "1.", "a)", "(n)", "Về …:", "Điều n.", the header, the signature) stay
@@ -16,6 +16,7 @@ corpus. Document i is the same whatever N is (its own seeded random stream), so 
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import sys
@@ -40,6 +41,7 @@ SEED = 20250
 # resolutions. The resolution dominates so that 1,000 documents hold ~100,000 chunks (issue 15).
 MIX = (("resolution", 0.70), ("plan", 0.20), ("hdnd", 0.10))
 FIGURE_SPREAD = 0.15  # a figure is drawn within ±15% of the original
+PERCENT_ROOM = 0.9  # a share above its original moves at most 90% of the way to 100%
 QUIRK_RATE = 0.10  # copies whose targets keep a gap or a repeated number (the parser flags them)
 
 # A Vietnamese number: "44.100", "2,5", "17.800", "91".
@@ -100,10 +102,11 @@ def perturb_figures(text: str, rng: random.Random) -> str:
         if percent and value >= 100:
             return number
         new = value * factor
-        if percent:
-            new = min(new, 99.9 if _decimals(number) else 99)
+        if percent and new > value + PERCENT_ROOM * (100 - value):  # 95% stays below 100%, spread
+            new = value + rng.uniform(0, PERCENT_ROOM) * (100 - value)
+            new = math.floor(new * 10 ** _decimals(number)) / 10 ** _decimals(number)
         if _decimals(number) == 0:
-            new = max(1, round(new))
+            new = max(1, round(new) if not percent else math.floor(new))
         return format_vn(new, _decimals(number))
 
     def sub(m: re.Match) -> str:
