@@ -525,6 +525,11 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
+def load_average() -> str:
+    """The machine's load: these figures are taken on cores other jobs may share."""
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def measure_size(size: int, embeddings: str, work: Path, args, questions: list[str]) -> dict:
     lib, idx = work / "library", work / "index"
     for p in (lib, idx):
@@ -537,7 +542,7 @@ def measure_size(size: int, embeddings: str, work: Path, args, questions: list[s
     qfile.write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
     cold_q = docs[0].questions[0]
     env = child_env(embeddings, idx)
-    log(f"[{size}] {size} documents generated in {lib}; ingesting with {embeddings} …")
+    log(f"[{size}] {size} documents generated in {lib}; ingesting with {embeddings} … ({load_average()})")
     ing = run_child(me("_ingest", str(lib)), env, stream_err=True)
     ingest = ing.result()
     rate = ingest["chunks_written"] / ingest["ingest_s"] if ingest["ingest_s"] else 0.0
@@ -551,7 +556,7 @@ def measure_size(size: int, embeddings: str, work: Path, args, questions: list[s
             raise RuntimeError(f"`app.py ask` failed (exit {c.rc}): {c.err[-2000:]}")
         colds.append((c.first_line_s or c.wall_s, c.rss_mb))
         log(f"[{size}] cold start {i + 1}/{args.cold_runs}: {colds[-1][0]:.2f} s to the answer, RSS {c.rss_mb:.0f} MB")
-    log(f"[{size}] asking {len(qs)} questions in one process …")
+    log(f"[{size}] asking {len(qs)} questions in one process … ({load_average()})")
     lat = run_child(me("_latency", str(qfile), cold_q), env).result()
     return {
         "docs": ingest["docs"], "chunks": ingest["chunks"], "ingest_chunks_per_s": round(rate, 1),
@@ -578,7 +583,7 @@ def throughput(env: dict, label: str, workers: list[int], clients: list[int], qu
             continue
         try:
             with app_server(env, w, work / f"serve-{label}-{w}.log") as url:
-                log(f"  {label}, {w} worker(s): serving at {url}")
+                log(f"  {label}, {w} worker(s): serving at {url} ({load_average()})")
                 run_load(url, questions, 2, 4)  # warm-up, not counted
                 own = collect_answers(url, questions, 1)
                 reference = reference or own
