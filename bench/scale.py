@@ -44,7 +44,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -591,7 +590,13 @@ def throughput(env: dict, label: str, workers: list[int], clients: list[int], qu
                     n = max(requests, 10 * c)  # every client asks about ten questions at least
                     f = run_load(url, questions, c, n)
                     answers = own if c == 1 else collect_answers(url, questions, c)
-                    same = sum(answers.get(q) == reference.get(q) for q in questions)
+                    differ = [q for q in questions if answers.get(q) != reference.get(q)]
+                    same = len(questions) - len(differ)
+                    if differ:  # kept for whoever looks into it: the question, both answers
+                        record = work / f"differences-{label.replace(' ', '-')}-{w}w-{c}c.json"
+                        record.write_text(json.dumps([{"question": q, "reference": reference.get(q), "this run": answers.get(q)}
+                                                      for q in differ], ensure_ascii=False, indent=1), encoding="utf-8")
+                        log(f"    answers that differ: {differ[:3]} … (all in {record})")
                     figures[key][str(c)] = f["throughput_rps"]
                     rows.append({"store": label, "workers": w, "clients": c, "requests": n, "rps": f["throughput_rps"],
                                  "p50_ms": f["p50_ms"], "p95_ms": f["p95_ms"], "errors": sum(f["errors"].values()),
