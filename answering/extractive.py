@@ -398,7 +398,9 @@ _PLURALS = frozenset({"nhung", "cac", "loai", "mot", "so"})
 # "Label: what it says" at the start of a span ("b) Thời gian: Từ ngày …", "Thị trường định hướng xuất khẩu: …").
 _FIELD_RE = re.compile(r"([^:;.()\n]{2,80}?)\s*:\s*\S")
 _TIME_LABEL_WORDS = tuple(tuple(t.split()) for t in TIME_LABELS)
-FIELD_SHARE = 0.6  # a span stating the field asked comes first when it covers this share of the best one's
+# A day: "ngày 15/11/2025", "15/12", "tháng 11", "thứ Bảy", "Chủ nhật"
+_DAY_RE = re.compile(r"\bngày\s+\d|\b\d{1,2}/\d{1,2}\b|\btháng\s+\d|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b", re.I)
+FIELD_SHARE = 0.5  # a span stating the field asked comes first when it covers this share of the best one's
 
 
 def _asked_field(q: QueryInfo) -> tuple[tuple[str, ...], ...]:
@@ -980,7 +982,7 @@ class ExtractiveAnswerer:
     def _states_field(self, sp: Span, asked: tuple[tuple[str, ...], ...]) -> bool:
         """The span gives the field asked: under its label, as a table cell, or as a list after its name."""
         c = sp.passage.chunk
-        if c.kind == "row" and c.headers and sp.text == c.text:
+        if c.kind == "row" and c.headers and sp.text == c.text and asked == _TIME_LABEL_WORDS:  # a column that says when
             headers, cells = _header_cells(c)
             if len(headers) == len(cells) and any(_label_answers(h, asked) and x for h, x in zip(headers, cells)):
                 return True
@@ -998,7 +1000,10 @@ class ExtractiveAnswerer:
         if not asked or not spans or self._states_field(spans[0], asked):
             return spans
         bar = max(self.min_coverage, FIELD_SHARE * spans[0].coverage)
-        pick = next((sp for sp in spans if sp.coverage >= bar and self._states_field(sp, asked)), None)
+        # "trước ngày nào" asks a day: a date or a day of the week, not "Hàng năm"
+        day = "ngay nao" in " ".join(words(q.current))
+        pick = next((sp for sp in spans if sp.coverage >= bar and self._states_field(sp, asked)
+                     and (not day or _DAY_RE.search(sp.text))), None)
         return spans if pick is None else [pick] + [sp for sp in spans if sp is not pick]
 
     def _whole_thing_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:

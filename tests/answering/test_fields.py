@@ -110,3 +110,10 @@ def test_a_figure_after_the_cut_is_read_with_the_first_half_of_its_sentence(plan
 
 def test_a_share_of_another_thing_is_refused(plan):
     assert not plan.ask("Tỷ lệ doanh nghiệp phân loại rác tại nguồn là bao nhiêu?").found
+
+
+def test_a_deadline_is_a_day_not_a_recurrence(plan):
+    from answering.extractive import _DAY_RE
+
+    assert _DAY_RE.search("Thời gian: từ ngày 15/11/2026") and _DAY_RE.search("vào sáng Chủ nhật")
+    assert not _DAY_RE.search("6 | Khảo sát hạ tầng 5G | Sở Khoa học và Công nghệ | Hàng năm")
