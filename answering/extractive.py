@@ -38,9 +38,10 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_WORDS_RE, DOC_TYPES, MAGNITUDE_WORDS,
-    MEASURE_HEADS, MEASURE_UNITS, ORG_RE, UNIT_SPELLINGS, all_place_names,
-    canonical_places, covered_years, strip_ranges, year_ranges,
+    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
+    MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, ORG_RE, RATE_HEADS,
+    TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
+    year_ranges,
 )
 from core.vn import years as vn_years
 from retrieval.bm25 import BM25Index
@@ -61,9 +62,26 @@ _LIST_MARK_RE = re.compile(r"^[-+•]\s+")
 _INLINE_LIST_RE = re.compile(r"\b(?:bao gồm|gồm)\s*:?\s*[^,;.()]+(?:,\s*[^,;.()]+){2,}", re.I)
 
 
+# "mấy tháng", "mấy người": "mấy" before a unit or a counted noun asks a count as "bao nhiêu" does
+# ("cấp mấy" asks a grade, "cấp II"; "máy phát điện" folds to "may" too).
+_UNIT_FIRSTS = MEASURE_UNITS | frozenset(words(n)[0] for n in COUNT_NOUNS)
+
+
+def _how_many(text: str) -> str:
+    """The folded words of ``text``, "mấy" before a unit ("mấy tháng") read as "bao nhiêu" (not "số mấy,
+    ngày nào", which asks a document's number and date)."""
+    ws = words(text)
+    if "may" in ws and not re.search(r"\bmáy\b", text, re.I):
+        ws = [x for i, w in enumerate(ws)
+              for x in (["bao", "nhieu"] if w == "may" and 0 < i and ws[i - 1] not in ("so", "thu")
+                        and ws[i + 1:i + 2] and ws[i + 1] in _UNIT_FIRSTS and ws[i + 2:i + 3] != ["nao"] else [w])]
+    return " ".join(ws)
+
+
 def _needs_quantity(q: "QueryInfo") -> bool:
-    """Only a figure answers: "bao nhiêu", "mức nào" (not "hạng mục nào", "mục nào": items, folded alike)."""
-    hints = [h for h in _NEEDS_QUANTITY if h in q.folded]
+    """Only a figure answers: "bao nhiêu", "mấy", "mức nào" (not "hạng mục nào", "mục nào": items, folded alike)."""
+    asked = _how_many(q.text)
+    hints = [h for h in _NEEDS_QUANTITY if h in asked]
     if hints == ["muc nao"] and re.search(r"\bmục\s+nào\b", q.text.lower()):
         return False
     return bool(hints)
@@ -132,6 +150,7 @@ _CODE_RE = re.compile(r"\b\d+(?:/\d+)*[-/][A-ZĐ][\w/-]*")
 _DOC_META_RE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}|ngày \d{1,2} tháng \d{1,2}|Số:?\s*\d+|\d+[-/][A-ZĐ]+/[A-ZĐ-]+")
 _ORDINAL_RE = re.compile(r"\b(?:thứ|khóa|khoá)\s+[IVXLC]+\b")
 _NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*%?")
+_SHARE_RE = re.compile(r"\d\s*%|\d+/\d+|phần\s+trăm", re.I)  # "52%", "107/100", "5 phần trăm"
 _YEAR_OR_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})$")
 _DIGIT_RE = re.compile(r"\d")
 _SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương Lâm Mai "
@@ -152,11 +171,12 @@ _ROW_ORDINAL_RE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}(?:\.\d+)*)\s*\|")
 
 
 def has_quantity(text: str) -> bool:
-    """A figure that is not a year, a date, a document number, a row's ordinal or a code: '52%',
-    '17.800', '26/28', 'lần thứ XIV' (not "ngày 16 tháng 7 năm 2024", "5G", "1 | Nghiên cứu …")."""
+    """A figure that is not a year, a date, a document number, a row's ordinal, a code or a legal
+    reference: '52%', '17.800', '26/28', 'lần thứ XIV' (not "ngày 16 tháng 7 năm 2024", "5G", "1 | Nghiên
+    cứu …", "điểm a khoản 2 Điều 9")."""
     if _ORDINAL_RE.search(text):
         return True
-    text = DATE_WORDS_RE.sub(" ", _CODE_RE.sub(" ", _ROW_ORDINAL_RE.sub(" ", text)))
+    text = DATE_WORDS_RE.sub(" ", _CODE_RE.sub(" ", _ROW_ORDINAL_RE.sub(" ", LEGAL_REF_RE.sub(" ", text))))
     return any(not _YEAR_OR_DATE_RE.match(n.rstrip("%")) or n.endswith("%") for n in _FIGURE_RE.findall(text))
 
 
@@ -181,13 +201,15 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
     '102 triệu đồng/ha', nor a head count by a rate ('dân số ... bao nhiêu' by 'tỷ lệ dân số ... 89%')."""
     folded = words(_CODE_RE.sub(" ", text))
     # The unit is read from this turn's question: a follow-up's context asked about another thing.
-    m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
+    m = _UNIT_ASKED_RE.search(_how_many(q.current))
     asked = [w for w in (m.groups() if m else ()) if w]
     unit = [w for w in asked if w not in STOPWORDS and w not in ABBREVIATIONS]
     if m and (m.group(1) in STOPWORDS or m.group(1) in _PER_WORDS):
         unit = []  # "bao nhiêu mỗi tháng" asks an amount per month, not a count of months
     if " ".join(asked) in _COUNT_NOUNS:
         unit = asked  # "bao nhiêu cơ sở": a thing counted, though "cơ" folds to the stopword "có"
+    if unit and unit[0] == "tien":  # "bao nhiêu tiền": a sum of money, not a share
+        return _is_amount([w for w in folded if not w.endswith("%")], row_units)
     if unit and (" ".join(unit[:2]) in _AMOUNT_NOUNS or unit[0] in _AMOUNT_NOUNS):
         return _is_amount(folded, row_units)  # "giảm bao nhiêu phí": an amount, not a count of fees
     if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
@@ -210,6 +232,15 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
                 if any(after[j:j + len(u)] == u for u in wanted for j in range(2)):
                     return True
         return False
+    # No unit asked: the head says what kind of figure answers. A share ("tỷ lệ … bao nhiêu") is
+    # a percentage or a ratio, not "đề án 06"; money ("giá trị … bao nhiêu") is not "14.500 tấn".
+    # Unless the question asks another thing of it ("Tiêu chí tỷ lệ … có điểm chuẩn bao nhiêu").
+    asked_other = re.search(r"\bco (?:\w+ ){1,3}bao nhieu\b", " ".join(words(q.current)))
+    heads = set() if asked_other else {h for h, _ in _measured_things(words(q.current))}
+    if heads & set(RATE_HEADS):
+        return bool(_SHARE_RE.search(DATE_OR_MONTH_RE.sub(" ", text)))
+    if heads & set(MONEY_HEADS):
+        return _is_amount(folded, row_units)
     rate_only = all(n.endswith("%") for n in _NUMBER_RE.findall(text) if not _YEAR_OR_DATE_RE.match(n))
     if rate_only and "ty le" in " ".join(folded) and not any(h in q.folded for h in _RATE_WORDS):
         return False
@@ -238,6 +269,7 @@ _LINK_WORDS = frozenset({"danh", "cho", "cua", "ve", "doi", "voi", "chung", "cac
 # "tỷ lệ lao động … bảo hiểm [thất nghiệp]" does not measure "thất nghiệp" (9 words on).
 MODIFIER_WINDOW = 7
 MODIFIER_BEFORE = 4  # "20 dự án có tổng vốn": the thing may stand just before the head
+SHARE_BEFORE = 4  # a share reaches further back: "[trợ giúp] pháp lý cho 100% số người", "[giải ngân] vốn đầu tư công đạt 97,1%"
 _FRAME_WORDS = frozenset({"bao", "nhieu", "la", "gi", "nam", "dat", "muc", "may", "nao", "can", "phai", "duoc", "uoc"})
 
 
@@ -245,7 +277,8 @@ _HEAD_RES = [(head, re.compile(rf"(?<!\S){re.escape(head)}(?!\S)")) for head in 
 
 
 def _measured_things(folded_words: list[str]) -> list[tuple[str, int]]:
-    """(head, position after it) of each measure head in a folded word list."""
+    """(head, position after it) of each measure head in a folded word list; an alias ("tổng sản
+    phẩm") is read as the head it names ("sản lượng")."""
     return list(_measured_in(" ".join(folded_words)))
 
 
@@ -255,8 +288,31 @@ def _measured_in(text: str) -> tuple[tuple[str, int], ...]:
     for head, rx in _HEAD_RES:
         if head in text:  # most heads are in no span: a substring test before the pattern
             for m in rx.finditer(text):
-                out.append((head, len(text[:m.end()].split())))
+                out.append((MEASURE_HEAD_ALIASES.get(head, head), len(text[:m.end()].split())))
     return tuple(out)
+
+def _span_heads(sw: list[str], asked: set[str]) -> list[tuple[str, int, int]]:
+    """(head, position after it, its length in words) of each head in a span's clause. A share
+    ("90% người nghiện …") states a "tỷ lệ" of what follows it, when the question asks a share."""
+    out = [(h, p, len(h.split())) for h, p in _measured_things(sw)]
+    if any(h in RATE_HEADS for h, _, _ in out):
+        return out  # "tỷ lệ … bảo hiểm thất nghiệp đạt trên 17,8%": the share is that head's figure
+    for rate in asked & set(RATE_HEADS):  # "trợ giúp pháp lý cho 100% số người": the thing may lead the share
+        out += [(rate, i + 1, 1 + SHARE_BEFORE) for i, w in enumerate(sw) if w.endswith("%")]
+    return out
+
+
+_NAME_TOKEN_RE = re.compile(r"[^\W\d_]+")
+
+
+def _names_in(text: str) -> set[str]:
+    """Folded words written with a capital inside a clause (not opening it): the names it gives
+    ("Tổng sản phẩm Chuối …" -> {"chuoi"}; an acronym "USD" is a unit, not a name)."""
+    out = set()
+    for clause in re.split(r"[.;:!?\n]", text):
+        toks = _NAME_TOKEN_RE.findall(clause)
+        out |= {fold(t) for t in toks[1:] if t[:1].isupper() and not t.isupper()}
+    return out
 
 
 def _inline_abbreviations(text: str) -> str:
@@ -290,22 +346,38 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
         return not any(things) or any(t and all(w in have for w in t) for t in things)
     # A head measures within its clause; the span is read as written and with its abbreviations
     # spelled out ("tổng số trạm BTS" counts "trạm thu phát sóng di động").
-    clauses = [words(c) for v in dict.fromkeys((span_text, _inline_abbreviations(span_text)))
-               for c in re.split(r";|\btrong đó\b|\btrong do\b", v)]
-    if not any(_measured_things(sw) for sw in clauses):
+    # (the folded variant splits at ";" only: "trong do" is also "trong độ tuổi")
+    clauses = ([words(c) for c in re.split(r";|\btrong đó\b", span_text, flags=re.I)]
+               + [words(c) for c in _inline_abbreviations(span_text).split(";")])
+    asked = {h for v in (q.current, _inline_abbreviations(q.current)) for h, _ in _measured_things(words(v))}
+    if not any(_span_heads(sw, asked) for sw in clauses):
         return True
+    # A name between the head and the thing narrows it: "giá trị sản phẩm Chuối tham gia xuất
+    # khẩu" measures one product's exports, not "giá trị xuất khẩu" (unless the question names it).
+    names = _names_in(span_text) - set(words(q.text))
     verdicts = []
     for variant in {q.current, _inline_abbreviations(q.current)}:
         qw = words(variant)
         for head, pos in _measured_things(qw):
             thing = _thing_after(qw, pos)
-            # Each word of the thing near the head in the same clause, after it ("tỷ lệ dân số nông
-            # thôn") or just before it ("20 dự án có tổng vốn").
-            near = [set(sw[max(0, p - len(head.split()) - MODIFIER_BEFORE):p + MODIFIER_WINDOW])
-                    for sw in clauses for h, p in _measured_things(sw) if h == head]
-            if not thing or not near:
+            if not thing:
                 continue
-            verdicts.append(any(all(w in ws for w in thing) for ws in near))
+            # Each word of the thing near the head in the same clause, after it ("tỷ lệ dân số nông
+            # thôn") or just before it ("20 dự án có tổng vốn"), and no unasked name between them.
+            found = []
+            for sw in clauses:
+                for h, p, n in _span_heads(sw, asked):
+                    if h != head:
+                        continue
+                    near = sw[max(0, p - n - MODIFIER_BEFORE):p + MODIFIER_WINDOW]
+                    if not all(w in near for w in thing):
+                        found.append(False)
+                        continue
+                    after = sw[p:p + MODIFIER_WINDOW]
+                    first = after.index(thing[0]) if thing[0] in after else 0
+                    found.append(not any(w in names for w in after[:first]))
+            if found:
+                verdicts.append(any(found))
     return not verdicts or any(verdicts)
 
 
@@ -325,6 +397,50 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     if asks_aim and not asks_now:
         return not (says_now and not says_aim)
     return True
+
+
+# -- the field a question asks for ------------------------------------------------------------
+# "thực hiện trong thời gian nào", "diễn ra từ ngày nào", "với tần suất nào": asked when (folded).
+_TIME_ASK_RE = re.compile(r"\b(?:ngay nao|khi nao|thoi gian nao|bao gio|thoi han nao|thoi diem nao|tan suat nao"
+                          r"|luc nao)\b")
+_PLURALS = frozenset({"nhung", "cac", "loai", "mot", "so"})
+# "Label: what it says" at the start of a span ("b) Thời gian: Từ ngày …", "Thị trường định hướng xuất khẩu: …").
+_FIELD_RE = re.compile(r"([^:;.()\n]{2,80}?)\s*:\s*\S")
+_TIME_LABEL_WORDS = tuple(tuple(t.split()) for t in TIME_LABELS)
+# A day: "ngày 15/11/2025", "15/12", "tháng 11", "thứ Bảy", "Chủ nhật"
+_DAY_RE = re.compile(r"\bngày\s+\d|\b\d{1,2}/\d{1,2}\b|\btháng\s+\d|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b", re.I)
+FIELD_SHARE = 0.5  # a span stating the field asked comes first when it covers this share of the best one's
+
+
+def _asked_field(q: QueryInfo) -> tuple[tuple[str, ...], ...]:
+    """What a question asks for by name, as folded word tuples: the labels that say when for a time
+    question; else the noun before "nào"/"gì" ("Những đối tượng đặc thù nào" -> đối tượng đặc thù,
+    "sang những thị trường nào" -> thị trường, "Đơn vị nào" -> đơn vị). () when it names none."""
+    ws = words(q.current)
+    if _TIME_ASK_RE.search(" ".join(ws)):
+        return _TIME_LABEL_WORDS
+    i = next((k for k, w in enumerate(ws) if w in ("nao", "gi") and k >= 2), None)
+    if i is None:
+        return ()
+    before = ws[max(0, i - 5):i]
+    plural = max((k for k, w in enumerate(before) if w in _PLURALS), default=None)
+    noun = before[plural + 1:] if plural is not None else before[-2:]
+    return (tuple(noun),) if len(noun) >= 2 else ()
+
+
+def _label_answers(label: str, asked: tuple[tuple[str, ...], ...]) -> bool:
+    """The label opens with the field asked ("Thời gian thực hiện Chương trình" for a time question,
+    "Đối tượng nộp phí" for "đối tượng nào"): its first words are the asked noun's first two."""
+    lw = [w for w in words(label) if w not in _PLURALS]
+    return any(len(a) >= 2 and lw[:2] == list(a[:2]) for a in asked)
+
+
+def _inline_list_of(noun: tuple[str, ...], text: str) -> bool:
+    """The span names the asked noun and lists it: "các tổ chức đoàn thể (Thanh niên, Hội Phụ nữ, …)",
+    "đối tượng đặc thù như: người cao tuổi …, người khuyết tật …"."""
+    pat = (r"\b" + r"\s+".join(map(re.escape, noun[:4])) + r"\b[^(:;.]{0,30}?(?:\(|:|\bnhu\b|\bgom\b)([^)]*)")
+    m = re.search(pat, fold(text))
+    return bool(m) and m.group(1).count(",") + m.group(1).count(";") >= 1
 
 
 _AGENCY_LEADS_RE = re.compile(ORG_RE.pattern + r"[^.;:]{0,100}\bchủ trì\b")
@@ -414,6 +530,8 @@ def render_row(chunk: Chunk, q: QueryInfo) -> str | None:
              and not (i == 0 and (ordinal.fullmatch(h) or re.fullmatch(r"[IVXLC]+|\d{1,3}", c)))]
     asked = set(words(q.current)) - STOPWORDS
     named = [(h, c) for h, c in pairs if any(y in h for y in q.years)] if q.years else []
+    if not named and _asked_field(q) == _TIME_LABEL_WORDS:  # "với tần suất nào": the column that says when
+        named = [(h, c) for h, c in pairs if _label_answers(h, _TIME_LABEL_WORDS)]
     if not named:
         scored = [(len(asked & (set(words(h)) - STOPWORDS)), h, c) for h, c in pairs if _DIGIT_RE.search(c)]
         top = max((n for n, _, _ in scored), default=0)
@@ -657,12 +775,19 @@ class ExtractiveAnswerer:
             # "1. Đơn vị tổ chức thu phí:" above its answer, asked "Đơn vị nào tổ chức thu phí …?": a
             # heading the question names whole is read as part of what stands under it
             heading = _asked_heading(p.chunk.section, asked_words)
+            # a sentence the token budget cut: its first part, in the chunk before, is read with the rest
+            cut = self._cut_sentences().get(p.chunk.id)
+            cut_units = set(_units(cut)) if cut else set()
+            cut_end = p.chunk.start + (sentence_spans(p.chunk.text) or [(0, len(p.chunk.text))])[0][1]
             named_cell = wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk)
             ident = identity_units(p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
                 for u in row_units | heading:  # a row is read with its column headers, a span with its asked heading
                     forms.setdefault(u, u)
+                if cut_units and sp.end <= cut_end:
+                    for u in cut_units:
+                        forms.setdefault(u, u)
                 sp.coverage = coverage(forms, section_units, ident)
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
@@ -710,6 +835,27 @@ class ExtractiveAnswerer:
             return leads
 
         return self._memo("leads", build)
+
+    def _cut_sentences(self) -> dict[str, str]:
+        """chunk id -> the first part of a sentence the token budget cut, for the chunk that goes on
+        with it ("… theo quy định về công tác thi đua," | "khen thưởng (tỷ lệ không quá 10% …)"): the
+        last sentence of the chunk before, when it does not end and the next chunk of the same unit
+        goes on. Derived once per index, like the other lookups."""
+        if self.bm25 is None:
+            return {}
+
+        def build() -> dict[str, str]:
+            cut = {}
+            for a_id, b in self._following().items():
+                a = self.bm25.by_id[a_id]
+                if (a.kind != b.kind or a.kind not in ("paragraph", "item", "row") or a.section != b.section
+                        or not 0 <= b.start - a.end <= 2 or a.text.rstrip().endswith(_SENTENCE_END)):
+                    continue
+                sents = sentence_spans(a.text)
+                cut[b.id] = a.text[sents[-1][0]:] if sents else a.text
+            return cut
+
+        return self._memo("cut", build)
 
     def _following(self) -> dict[str, Chunk]:
         """chunk id -> the next chunk of its document (the index keeps each document's chunks in
@@ -767,12 +913,15 @@ class ExtractiveAnswerer:
             if (not spans or spans[0].coverage < self.min_coverage) and self._asks_about_itself(q, passages):
                 return self._header_period(question, passages)  # the document's own period, from its title
         elif any(h in q.folded for h in _NEEDS_DATE):
-            spans = [sp for sp in spans if sp.sentences == 1 and _DIGIT_RE.search(sp.text)]
+            # a date, or a day of the week or a recurrence ("vào ngày thứ Bảy hoặc Chủ nhật", "Hàng năm")
+            spans = [sp for sp in spans if sp.sentences == 1 and (_DIGIT_RE.search(sp.text)
+                                                                  or TIME_WORDS_RE.search(sp.text))]
         elif _WHO_RE.search(" ".join(words(q.current))) and not _ORG_ASK_RE.search(q.folded):
             # "… là ai?": only a person's name answers (an agency asked for: "cơ quan … là ai" is not)
             spans = [sp for sp in spans if _PERSON_RE.search(sp.text)]
         else:
             needs_figure = False
+        spans = self._field_first(q, spans)
         unknown = self.unknown_name(q.text)
         if spans and len(q.compare_years) > 1 and not unknown:
             per_year = self._per_year(q, spans)
@@ -843,11 +992,51 @@ class ExtractiveAnswerer:
             text += " (xem thêm " + ", ".join(f"[{c.n}]" for c in citations[1:]) + ")"
         return Answer(question=question, answer=text, found=True, citations=citations)
 
+    def _field_of(self, sp: Span) -> str | None:
+        """The label a span states its content under: "Thời gian" for "b) Thời gian: Từ ngày …", or
+        the heading it opens ("1. Đơn vị tổ chức thu phí:" over "Đơn vị trực tiếp quản lý …")."""
+        m = _FIELD_RE.match(_HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", sp.text)))
+        if m and len(m.group(1).split()) <= 10:
+            return m.group(1)
+        c = sp.passage.chunk
+        if c.kind not in ("paragraph", "item") or not c.section or sp.start != c.start + len(c.text) - len(c.text.lstrip()):
+            return None
+        under = self._sections().get(c.doc_id, {}).get(c.section, [])
+        label = _HEADING_MARK_RE.sub("", c.section.split(SECTION_SEP)[-1])
+        return label if under and under[0].id == c.id and label else None
+
+    def _states_field(self, sp: Span, asked: tuple[tuple[str, ...], ...]) -> bool:
+        """The span gives the field asked: under its label, as a table cell, or as a list after its name."""
+        c = sp.passage.chunk
+        if c.kind == "row" and c.headers and sp.text == c.text and asked == _TIME_LABEL_WORDS:  # a column that says when
+            headers, cells = _header_cells(c)
+            if len(headers) == len(cells) and any(_label_answers(h, asked) and x for h, x in zip(headers, cells)):
+                return True
+        label = self._field_of(sp)
+        if label and _label_answers(label, asked):
+            return True
+        return asked != _TIME_LABEL_WORDS and any(_inline_list_of(a, sp.text) for a in asked)
+
+    def _field_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
+        """"Thực hiện trong thời gian nào?" is answered by "3. Thời gian thực hiện Chương trình: Từ năm
+        2025 …", "Đơn vị nào tổ chức thu phí?" under "1. Đơn vị tổ chức thu phí:", "những tổ chức đoàn
+        thể nào" by "các tổ chức đoàn thể (Thanh niên, Hội Phụ nữ, …)": a span that states the field
+        the question names comes first, when it covers FIELD_SHARE of what the best span covers."""
+        asked = _asked_field(q)
+        if not asked or not spans or self._states_field(spans[0], asked):
+            return spans
+        bar = max(self.min_coverage, FIELD_SHARE * spans[0].coverage)
+        # "trước ngày nào" asks a day: a date or a day of the week, not "Hàng năm"
+        day = "ngay nao" in " ".join(words(q.current))
+        pick = next((sp for sp in spans if sp.coverage >= bar and self._states_field(sp, asked)
+                     and (not day or _DAY_RE.search(sp.text))), None)
+        return spans if pick is None else [pick] + [sp for sp in spans if sp is not pick]
+
     def _whole_thing_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """"Bao nhiêu trạm 5G" is answered by "28 trạm 5G" before "87 trạm" (of which 28 are 5G):
         a span with a figure right before the whole thing asked comes first, when it covers the
         question as well as the best span does."""
-        m = _UNIT_ASKED_RE.search(" ".join(words(q.current)))
+        m = _UNIT_ASKED_RE.search(_how_many(q.current))
         asked = [w for w in (m.groups() if m else ()) if w and w not in STOPWORDS]
         if len(asked) < 2 or not spans or _figure_before(words(spans[0].text), asked):
             return spans

@@ -513,7 +513,25 @@ CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong
 
 # Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
 # "kim ngạch [xuất khẩu]", "ngân sách [dành cho y tế]"). Folded, longest first.
+# Another way of writing a head, read as the head it names: a plan states a product's output as
+# "tổng sản phẩm [Chè] … đạt 12.000 tấn", its "sản lượng".
+MEASURE_HEAD_ALIASES: dict[str, str] = {"tong san pham": "san luong"}
 MEASURE_HEADS: tuple[str, ...] = tuple(sorted(
     ("ty le", "kim ngach", "toc do", "tong so", "so luong", "gia tri", "tong von", "ngan sach", "thu nhap",
-     "dien tich", "san luong", "muc thu", "muc hoc phi", "ty trong", "tong muc"),
+     "dien tich", "san luong", "muc thu", "muc hoc phi", "ty trong", "tong muc") + tuple(MEASURE_HEAD_ALIASES),
     key=len, reverse=True))
+# Heads that measure a share: a share is stated as "52%" ("90% người nghiện …" gives a "tỷ lệ"), or "1/3".
+RATE_HEADS: tuple[str, ...] = ("ty le", "ty trong")
+# Heads that measure money: a figure of money (or a share of it) answers them, not "14.500 tấn".
+MONEY_HEADS: tuple[str, ...] = ("kim ngach", "tong von", "ngan sach", "thu nhap", "gia tri", "muc thu",
+                                "muc hoc phi", "tong muc")
+
+# A reference to a part of a legal text ("điểm a khoản 2 Điều 9", "Mục III"): a name, not a figure.
+LEGAL_REF_RE = re.compile(r"\b(?:[ĐđDd]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương)\s+(?:\d{1,3}[a-z]?|[a-zđ]|[IVXLC]+)\b(?![.,]\d)")
+
+# When, said without a digit: days of the week ("vào ngày thứ Bảy hoặc Chủ nhật") and recurrences
+# ("Hàng năm", "định kỳ hằng quý"). They answer "ngày nào", "khi nào", "tần suất nào".
+TIME_WORDS_RE = re.compile(r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cuối\s+tuần"
+                           r"|h[àằ]ng\s+(?:ngày|tuần|tháng|quý|năm)|định\s+kỳ|thường\s+xuyên)\b", re.I)
+# Labels that say when ("Thời gian: từ …", "Thời gian thực hiện Chương trình: …", "Tiến độ: …"), folded.
+TIME_LABELS: tuple[str, ...] = ("thoi gian", "thoi han", "tien do", "thoi diem", "tan suat", "ky han")

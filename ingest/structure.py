@@ -99,6 +99,10 @@ class _Level:
     label: str  # "" when the level adds nothing to the path (a plain dash list)
     years: frozenset[int] = field(default_factory=frozenset)
     leaf: bool = False  # a content item: the next unmarked paragraph closes it
+    # A heading's own line (start, end, marker), until a unit stands under it: a heading that closes
+    # with nothing under it ("1. Đô thị: Cơ sở giáo dục tại các phường" | "2. Nông thôn: …") said
+    # something, and becomes a unit of its own when it closes.
+    line: tuple[int, int, str] | None = None
 
 
 def _marker(first_line: str) -> tuple[str, str, str] | None:
@@ -116,7 +120,16 @@ def _is_heading(rest: str, text: str) -> bool:
     """'1. Mục tiêu tổng quát' and 'a) Đến năm 2026' are headings; '1. Các cấp ủy … Nghị quyết.'
     and 'a) 100% … ;' are numbered paragraphs: content, not a heading."""
     return ("\n" not in text and len(rest) <= MAX_HEADING_CHARS
-            and not rest.rstrip().endswith((".", ";", ",", "!", "?", "./.")))
+            and not rest.rstrip().endswith((".", ";", ",", "!", "?", "./.", "…")))
+
+
+# "2. Thời gian hỗ trợ: theo thời gian học thực tế", "1. Đô thị: Cơ sở giáo dục tại các phường": a
+# short label, a colon, then what it says. Such a line heads what follows it and is also a unit.
+_FIELD_LINE_RE = re.compile(r"^[^:]{2,80}:\s*\w")
+
+
+def _is_field_line(rest: str) -> bool:
+    return bool(_FIELD_LINE_RE.match(rest)) and len(rest.split(":", 1)[0].split()) <= 10
 
 
 def _short(label: str) -> str:
@@ -316,19 +329,39 @@ class _Parser:
         ys, period = self.years()
         kw.setdefault("years", ys)
         kw.setdefault("period", period)
+        for lv in self.stack:  # every open heading now has something under it
+            lv.line = None
         self.units.append(Unit(kind, self.path() if path is None else path, start, end, **kw))
+
+    def drop(self, i: int) -> None:
+        """Close the levels from ``i`` on. A heading that closes with no unit under it is content
+        (a short item without closing punctuation, "2. Nông thôn: Cơ sở giáo dục tại các xã đồng
+        bằng"): its line becomes an item, at its marker under the headings above it."""
+        closing, kept = self.stack[i:], self.stack[:i]
+        for j, lv in enumerate(closing):
+            if lv.line is None:
+                continue
+            start, end, marker = lv.line
+            above = kept + closing[:j]
+            base = ((self.root,) if self.root else ()) + tuple(x.label for x in above if x.label)
+            ys = next((tuple(sorted(x.years)) for x in reversed(above + [lv]) if x.years), None)
+            self.units.append(Unit("item", base + (marker.rstrip("."),), start, end,
+                                   years=ys or self.root_years or self.doc_years,
+                                   period=str(ys[-1]) if ys else None))
+            lv.line = None
+        del self.stack[i:]
 
     def open(self, kind: str, label: str, years: frozenset[int], leaf: bool) -> None:
         """A kind already open closes everything opened after it; a new kind nests deeper."""
         for i, lv in enumerate(self.stack):
             if lv.kind == kind:
-                del self.stack[i:]
+                self.drop(i)
                 break
         self.stack.append(_Level(kind, label, years, leaf))
 
     def close_leaves(self) -> None:
         while self.stack and self.stack[-1].leaf:
-            self.stack.pop()
+            self.drop(len(self.stack) - 1)
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -342,6 +375,7 @@ class _Parser:
                                    blocks[0].start, blocks[header - 1].end, years=self.doc_years))
         for block in blocks[header:]:
             self.block(block)
+        self.drop(0)
         return self.units
 
     def block(self, block) -> None:
@@ -408,6 +442,7 @@ class _Parser:
         if m and (_is_upper(first) or len(first) < 40 or after_end):
             label = "Phụ lục" + (f" {m.group(2)}" if m.group(2) else "")
             title = first[m.end():].strip(" .:-–")  # "PHỤ LỤC I: DANH MỤC …" on one line
+            self.drop(0)
             self.root, self.stack, self.root_years, self.titled = label, [], (), False
             if len(title) > 3:
                 self.name_appendix(title)
@@ -415,6 +450,7 @@ class _Parser:
             return True
         type_line = _doc_type_line(first)
         if type_line and after_end:
+            self.drop(0)
             self.root, self.stack, self.root_years = sentence_case(type_line) + " kèm theo", [], ()
             self.add("paragraph", block.start, block.end, (self.root,))
             return True
@@ -478,6 +514,11 @@ class _Parser:
             return
         if heading and not _TARGET_RE.search(text):
             self.open(kind, _heading_label(marker, rest), years, leaf=False)
+            if _is_field_line(rest):  # "2. Thời gian hỗ trợ: không quá 9 tháng": it says something
+                self.add("item", block.start, block.end, self.path()[:-1] + (marker.rstrip("."),),
+                         footnotes=block.markers)
+            else:
+                self.stack[-1].line = (block.start, block.end, marker)
             return
         # A numbered paragraph: its marker joins the path, and it is a unit of its own.
         ends_open = text.rstrip().endswith(":")
@@ -493,7 +534,7 @@ class _Parser:
     def close_to(self, kind: str) -> None:
         for i, lv in enumerate(self.stack):
             if lv.kind == kind:
-                del self.stack[i:]
+                self.drop(i)
                 return
 
     def table(self, block) -> None:

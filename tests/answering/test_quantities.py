@@ -116,3 +116,51 @@ def test_a_heading_the_question_names_whole_is_read_with_its_content():
     assert _asked_heading("III. Tổ chức thực hiện › 2. Sở Y tế", asked)
     assert not _asked_heading("III. Tổ chức thực hiện › 3. Sở Giáo dục và Đào tạo", asked)
     assert not _asked_heading("III. Tổ chức thực hiện", set(words("Tổ chức hội chợ ở đâu?")))  # part of it only
+
+
+@pytest.mark.parametrize("question, span, same", [
+    # a name between the head and the thing narrows it to one product
+    ("Giá trị xuất khẩu bình quân tăng bao nhiêu mỗi năm?",
+     "tổng giá trị sản phẩm Bưởi tham gia xuất khẩu dự kiến đạt 4 triệu USD, tốc độ tăng 6%/năm", False),
+    ("Giá trị xuất khẩu bình quân tăng bao nhiêu mỗi năm?",
+     "giá trị hàng hóa tham gia xuất khẩu đạt 300 triệu USD, tăng bình quân 9%/năm", True),
+    ("Giá trị Bưởi tham gia xuất khẩu là bao nhiêu?",  # named by the question: not narrowed
+     "tổng giá trị sản phẩm Bưởi tham gia xuất khẩu dự kiến đạt 4 triệu USD", True),
+    # "tổng sản phẩm X … tấn" states the output ("sản lượng") of X
+    ("Tổng sản lượng rau quả xuất khẩu đạt bao nhiêu tấn?", "+ Tổng sản phẩm Bưởi xuất khẩu đạt 9.000 tấn", False),
+    ("Tổng sản lượng rau quả xuất khẩu đạt bao nhiêu tấn?", "Tổng sản phẩm rau quả xuất khẩu đạt 30.000 tấn", True),
+    # a share states the "tỷ lệ" of what stands by it
+    ("Tỷ lệ người sau cai nghiện có việc làm là bao nhiêu?",
+     "trên 80% người nghiện, người sử dụng trái phép chất ma túy, người sau cai nghiện được tư vấn", False),
+    ("Tỷ lệ trợ giúp pháp lý cho người vi phạm là bao nhiêu?", "Phấn đấu trợ giúp pháp lý cho 100% số người vi phạm", True),
+    # "trong độ tuổi" folds to "trong do": not a "trong đó" part of the clause
+    ("Tỷ lệ thất nghiệp là bao nhiêu?", "tỷ lệ lao động trong độ tuổi tham gia bảo hiểm thất nghiệp đạt 20%", False),
+])
+def test_look_alikes_narrowed_by_a_name_or_stated_as_a_share(question, span, same):
+    assert same_quantity(analyse(question), span) is same
+
+
+@pytest.mark.parametrize("question, span, fits", [
+    ("Tỷ lệ doanh nghiệp ứng dụng IoT là bao nhiêu?", "thực hiện đề án 06 theo Kế hoạch ngày 19/6/2025", False),
+    ("Tỷ lệ doanh nghiệp ứng dụng IoT là bao nhiêu?", "60% doanh nghiệp ứng dụng IoT", True),
+    ("Giá trị nông sản xuất khẩu là bao nhiêu?", "Tổng sản phẩm chè xuất khẩu đạt 12.000 tấn", False),
+    ("Giá trị nông sản xuất khẩu là bao nhiêu?", "giá trị nông sản xuất khẩu đạt 250 triệu USD", True),
+    ("Tiêu chí tỷ lệ người mở tài khoản có điểm chuẩn bao nhiêu?", "2 | Tỷ lệ người mở tài khoản | 40", True),
+    ("Tập thể đạt giải nhất được thưởng bao nhiêu tiền?", "tỷ lệ không quá 10% tập thể", False),
+    ("Hộ gia đình được hỗ trợ tối đa mấy tháng?", "không quá 6 tháng mỗi năm", True),
+    ("Hộ gia đình được hỗ trợ tối đa mấy tháng?", "hỗ trợ 2 triệu đồng mỗi hộ", False),
+])
+def test_the_head_asked_says_what_kind_of_figure_answers(question, span, fits):
+    from answering.extractive import _quantity_fits
+
+    assert _quantity_fits(analyse(question), span) is fits
+
+
+def test_a_legal_reference_is_not_a_figure_and_mấy_asks_a_count_before_a_unit():
+    from answering.extractive import _how_many, has_quantity
+
+    assert not has_quantity("theo quy định tại điểm b khoản 1 Điều 7 Quyết định số 15/2024/QĐ-UBND")
+    assert has_quantity("theo điểm b khoản 1 Điều 7, tỷ lệ không quá 8% tập thể")
+    assert "bao nhieu thang" in _how_many("được hỗ trợ tối đa mấy tháng?")
+    assert "bao nhieu" not in _how_many("công trình từ cấp mấy trở lên?")  # a grade, "cấp II"
+    assert "bao nhieu" not in _how_many("Thông báo số mấy, ngày nào?")  # a document's number and date

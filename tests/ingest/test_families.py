@@ -199,3 +199,44 @@ def test_the_appendix_title_names_the_appendix_and_states_its_period():
     assert note.years == (2027,)
     row = _find(clean, units, "1 | Số hóa")
     assert row.path[0] == note.path[0] and row.years == (2026, 2027)  # a row: its columns' years
+
+
+# An HĐND resolution whose article lists short "label: content" lines without closing punctuation,
+# then a point ending in "…": each says something and must be a unit, not only a heading.
+AREAS = """Điều 3. Xếp loại vùng để tính phí vệ sinh
+
+1. Vùng trung tâm: Các hộ kinh doanh tại các phường
+
+2. Vùng ven: Các hộ kinh doanh tại các xã ven biển
+
+3. Vùng cao: Các hộ kinh doanh tại các xã vùng cao
+
+(Danh sách các xã, phường theo Phụ lục)
+
+Điều 4. Tổ chức thu
+
+1. Trách nhiệm của đơn vị thu:
+
+a) Bố trí điểm thu trực tiếp cho một số hộ đặc thù như: hộ neo đơn, hộ có người khuyết tật,…
+
+Trên đây là quy định về phí vệ sinh.
+"""
+
+
+def test_headings_that_say_something_are_units():
+    clean, units = _units(AREAS)
+    second = _find(clean, units, "2. Vùng ven")
+    assert clean.text[second.start:second.end] == "2. Vùng ven: Các hộ kinh doanh tại các xã ven biển"
+    assert second.kind == "item" and second.path == ("Điều 3. Xếp loại vùng để tính phí vệ sinh", "2")
+    first = _find(clean, units, "1. Vùng trung tâm")  # closed by the next item with nothing under it
+    assert first.path == ("Điều 3. Xếp loại vùng để tính phí vệ sinh", "1")
+    third = _find(clean, units, "3. Vùng cao")  # a label with content heads the note under it, and is a unit
+    note = _find(clean, units, "(Danh sách")
+    assert third.path[-1] == "3" and note.path[-1] == "3. Vùng cao: Các hộ kinh doanh tại các xã vùng cao"
+    point = _find(clean, units, "a) Bố trí")  # "…" closes a sentence: a point, not a heading
+    assert point.kind == "item" and point.path == ("Điều 4. Tổ chức thu", "1. Trách nhiệm của đơn vị thu", "a)")
+    assert _find(clean, units, "Trên đây").path == ("Điều 4. Tổ chức thu", "1. Trách nhiệm của đơn vị thu")
+    # every line but the headings with something under them is in a unit: nothing is lost
+    covered = "".join(clean.text[u.start:u.end] for u in units)
+    said = [ln for ln in AREAS.splitlines() if ln and not ln.startswith("Điều") and not ln.endswith(":")]
+    assert all(ln in covered for ln in said)
