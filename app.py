@@ -72,7 +72,7 @@ def _assistant(args, rebuild: bool = False):
     from vectorstore.chroma_store import ChunkStore
 
     settings = Settings.from_env(index_dir=getattr(args, "index_dir", None), workers=getattr(args, "workers", None))
-    store = ChunkStore(settings, get_embeddings(settings.embeddings), rebuild=rebuild)
+    store = ChunkStore(settings, get_embeddings(settings.embeddings, settings.embeddings_device), rebuild=rebuild)
     return Assistant(settings, store=store)
 
 

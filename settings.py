@@ -6,6 +6,7 @@ Validated early: a bad value raises ConfigError naming the variable, the value a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,7 @@ class Settings:
     admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
     cache_dir: Path | None = None  # NQ_CACHE_DIR: derived indexes (BM25, restorer, targets); default <index dir>/derived
     workers: int = 1  # NQ_WORKERS: processes answering questions (`serve --workers N`)
+    embeddings_device: str = "cpu"  # NQ_EMBEDDINGS_DEVICE: where a sentence-transformers model runs
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -110,6 +112,7 @@ class Settings:
             admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
             cache_dir=_env("NQ_CACHE_DIR", "") or None,
             workers=_int("NQ_WORKERS", 1, 1),
+            embeddings_device=_env("NQ_EMBEDDINGS_DEVICE", "cpu"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("data_dir", "index_dir", "cache_dir"):  # `--index-dir X` gives a str
@@ -127,6 +130,8 @@ class Settings:
             )
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"NQ_CHROMA_PORT must be 1..65535, got {self.chroma_port}")
+        if not re.fullmatch(r"cpu|mps|cuda(?::\d+)?", self.embeddings_device):
+            raise ConfigError(f"NQ_EMBEDDINGS_DEVICE must be cpu, cuda, cuda:N or mps, got {self.embeddings_device!r}")
         if self.workers < 1:
             raise ConfigError(f"the number of workers (NQ_WORKERS / --workers) must be >= 1, got {self.workers}")
         if self.top_k > self.candidates:

@@ -177,7 +177,7 @@ class Assistant:
         from vectorstore.chroma_store import ChunkStore
 
         self.settings = settings or Settings.from_env()
-        self.store = store or ChunkStore(self.settings, get_embeddings(self.settings.embeddings))
+        self.store = store or ChunkStore(self.settings, get_embeddings(self.settings.embeddings, self.settings.embeddings_device))
         self.retriever = HybridRetriever(store=self.store, mode=retriever_mode,
                                          k=max(self.settings.top_k, PASSAGES_TO_ANSWER), candidates=self.settings.candidates)
         self.answerer = ExtractiveAnswerer()

