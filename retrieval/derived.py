@@ -362,11 +362,9 @@ class LibraryIndex:
         if pos is None:
             return None
         doc = self._doc_at(pos)
-        data = self._loaded.get(doc)
-        if data is None:
-            got = self._fetch([chunk_id])  # one read, instead of deriving a whole document
-            return got.get(chunk_id)
-        return data.chunks[pos - self._slots[doc].start]
+        data = self.doc(doc)  # a lookup by id is mostly followed by others in the same document
+        offset = pos - self._slots[doc].start
+        return data.chunks[offset] if offset < len(data.chunks) else None
 
     def chunks_at(self, positions: list[int]) -> list[Chunk | None]:
         """Chunks by position: from the loaded documents, the rest in one Chroma read."""
@@ -375,8 +373,9 @@ class LibraryIndex:
         for i, pos in enumerate(positions):
             doc = self._doc_at(pos)
             data = self._loaded.get(doc)
-            if data is not None:
-                out[i] = data.chunks[pos - self._slots[doc].start]
+            offset = pos - self._slots[doc].start
+            if data is not None and offset < len(data.chunks):
+                out[i] = data.chunks[offset]
             else:
                 missing[self.chunk_ids[pos]] = i
         if missing:
