@@ -210,7 +210,7 @@ def ingest_worker(library: str) -> None:
     timers.add("store open", time.perf_counter() - t0)
     parsed = {"n": 0, "last": time.perf_counter()}
 
-    for name, label in (("load_file", "read files"), ("clean_text", "clean")):
+    for name, label in (("read_file", "read files"), ("load_bytes", "parse files"), ("clean_text", "clean")):
         setattr(pipeline, name, _wrap(getattr(pipeline, name), label, timers))
     prepare = pipeline.prepare
 

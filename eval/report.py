@@ -275,7 +275,7 @@ def run_library(args) -> int:
     per_document: dict[str, LibraryMetrics] = {}
     m = evaluate_library(gold, answer, per_document)
     t2 = time.perf_counter()
-    timing = {"index_and_warm_up_s": round(t1 - t0, 1), "questions_s": round(t2 - t1, 1)}
+    timing = {"index_and_warm_up_s": round(t1 - t0, 2), "questions_s": round(t2 - t1, 3)}
     s = m.summary()
     title = (f"Library evaluation: {' + '.join(map(str, dirs))} in one index, unscoped questions, "
              f"{', '.join(f.name for f in gold_files)}, retriever={args.retriever}")
