@@ -137,7 +137,8 @@ _AMOUNT_NOUNS = frozenset(fold(n) for n in AMOUNT_NOUNS)  # "phí", "tiền": an
 _PER_WORDS = ("moi", "hang", "tren")  # mỗi / hằng / trên: a rate per unit, not a unit counted
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
-_ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
+_KIND_NOUNS = ("noi dung", "van de", "linh vuc", "co quan", "don vi", "yeu cau", "muc dich", "hinh thuc", "thong tin")
+_ASKED_KIND_RE = re.compile(rf"\b({'|'.join(_KIND_NOUNS)}) (?:gi|nao)\b")
 
 # -- what a question or a span contains (matched on the text as written) -------------------
 _NAME_WORD = r"[A-ZĐ]\w*(?:-[A-ZĐ]\w*)*"  # "Nghệ", "KT-XH"
@@ -260,6 +261,55 @@ def identity_units(info: DocumentInfo) -> dict[str, str]:
     names += [p for p in PLACE_NAMES if p in info.title]
     names += re.findall(r"\b\w*\d\w*\b", info.title)
     return _unit_forms(" ; ".join(n for n in names if n))
+
+
+# A document named by the words of its title, the way officials name one ("Kế hoạch xuất khẩu sản
+# phẩm hàng hóa tỉnh Sơn La giai đoạn 2026 - 2030", "kế hoạch 5G, IoT tại khu công nghiệp"): a run
+# of the question's words from a type word on, each found in the title in order, at most TITLE_GAP
+# title words left out between two ("5G, [Internet vạn vật] IoT tại [các] khu công nghiệp").
+TITLE_RUN = 3  # words at least, two of them content words (as retrieval.scope reads title words)
+TITLE_GAP = 3
+_TYPE_WORDS = frozenset(" ".join(words(t)) for t in DOC_TYPES)
+_TYPE_SYLLABLES = frozenset(w for t in _TYPE_WORDS for w in t.split())
+_TITLE_LEADS = frozenset({"ve", "viec", "ban", "hanh"})  # "quyết định [về việc] [ban hành] kế hoạch …"
+
+
+def _title_match(q: list[str], j: int, title: list[str]) -> int:
+    """How many question words from ``j`` on the title holds in order (gaps of at most TITLE_GAP)."""
+    best = 0
+    for t0 in (t for t, w in enumerate(title) if w == q[j]):
+        k, t = j + 1, t0 + 1
+        while k < len(q):
+            nxt = next((u for u in range(t, min(len(title), t + TITLE_GAP + 1)) if title[u] == q[k]), None)
+            if nxt is None:
+                break
+            k, t = k + 1, nxt + 1
+        best = max(best, k - j)
+    return best
+
+
+@lru_cache(maxsize=4096)
+def title_run(question: str, title: str) -> str:
+    """The words of ``question`` (as typed) that name a document by its ``title``, "" when none do:
+    they select the document, like its number, so an answer need not repeat them."""
+    forms = tagged_forms(question)
+    q, t = [f for f, _, _ in forms], words(title)
+    best = (0, 0)
+    for i in range(len(q)):
+        n = 2 if " ".join(q[i:i + 2]) in _TYPE_WORDS else 1 if q[i] in _TYPE_WORDS else 0
+        if not n:
+            continue
+        j = i + n
+        while j < len(q) and q[j] in _TITLE_LEADS:
+            j += 1
+        for start in dict.fromkeys((i + n, j)):
+            if start < len(q):
+                size = _title_match(q, start, t)
+                if size > best[1] - best[0]:
+                    best = (start, start + size)
+    run = forms[best[0]:best[1]]
+    content = [f for f, _, stop in run if not stop and f not in _TYPE_SYLLABLES and not f.isdigit()]
+    return " ".join(w for _, w, _ in run) if len(run) >= TITLE_RUN and len(content) >= 2 else ""
 
 
 # Words between a head and the thing measured that name nothing themselves ("dành cho", "các", "người").
@@ -460,6 +510,35 @@ def _names_agency(text: str) -> bool:
     Vương") is not its doer."""
     head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
     return bool(ORG_RE.match(head) or _AGENCY_LEADS_RE.search(text))
+
+
+# The doer of a task is the agency that opens it or leads it ("2. Sở Công Thương tổng hợp báo cáo …",
+# "Giao Sở Công Thương chủ trì, …"), not one it sends to ("… gửi Sở Công thương tổng hợp"): a span
+# whose doer is the agency the question names as its subject, or that says who leads when the
+# question asks which agency leads ("cơ quan nào … chủ trì"), comes first among spans that cover as much.
+DOER_BONUS = 0.05
+_LEADS_ASK_RE = re.compile(r"\bchu tri\b")
+_CAPITALISED_RUN_RE = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*")
+
+
+def _opening_agency(text: str) -> tuple[str, ...]:
+    """The folded words of the agency a text opens with ("Sở Công Thương"), () when it opens otherwise."""
+    head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
+    if not ORG_RE.match(head):
+        return ()
+    m = _CAPITALISED_RUN_RE.match(head)
+    return tuple(words(m.group())) if m else ()
+
+
+def _doer_wanted(q: "QueryInfo"):
+    """What makes a span's doer the one asked: the agency the question opens with (its subject), or,
+    for "cơ quan nào … chủ trì", an agency leading; None when the question asks neither."""
+    subject = _opening_agency(q.current)
+    if len(subject) >= 2:
+        return lambda text: _opening_agency(text)[:len(subject)] == subject
+    if _asks_agency(q) and _LEADS_ASK_RE.search(q.folded):
+        return lambda text: bool(_AGENCY_LEADS_RE.search(text))
+    return None
 
 
 def _header_cells(chunk: Chunk) -> tuple[list[str], list[str]]:
@@ -767,6 +846,7 @@ class ExtractiveAnswerer:
         status = re.compile(rf"\b(?:chua|khong|da) {yes_no.group(1)}\b") if yes_no else None
         leads = self._paragraph_leads()
         asked_words = set(words(q.current))
+        doer = _doer_wanted(q)
         for rank, p in enumerate(passages):
             if p.chunk.kind == "title":
                 continue  # the header answers questions about the document itself, nothing else
@@ -780,7 +860,7 @@ class ExtractiveAnswerer:
             cut_units = set(_units(cut)) if cut else set()
             cut_end = p.chunk.start + (sentence_spans(p.chunk.text) or [(0, len(p.chunk.text))])[0][1]
             named_cell = wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk)
-            ident = identity_units(p.chunk.info)
+            ident = self._identity(q, p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
                 for u in row_units | heading:  # a row is read with its column headers, a span with its asked heading
@@ -810,12 +890,41 @@ class ExtractiveAnswerer:
                     score += 0.1
                 if named_cell:
                     score += NAMED_CELL_BONUS
+                if doer is not None and doer(sp.text):
+                    score += DOER_BONUS
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
                 sp.score = score
                 spans.append(sp)
         spans.sort(key=lambda s: -s.score)
         return spans
+
+    @staticmethod
+    def _identity(q: QueryInfo, info: DocumentInfo) -> dict[str, str]:
+        """The units of the words that name the document: its number and places, and the title words
+        the question names it by."""
+        run = title_run(q.text, info.title) if info.title else ""
+        return {**identity_units(info), **_unit_forms(run)} if run else identity_units(info)
+
+    UNTITLED_PASSAGES = 4  # passages read for a question named by title words, searched without them
+
+    def _untitled(self, q: QueryInfo, passages: list[Passage]) -> list[Passage]:
+        """A question that names its document by title words ("Cơ quan nào được giao chủ trì triển khai
+        Kế hoạch xuất khẩu … giai đoạn 2026 - 2030?") is ranked by them: every passage repeating the
+        title comes first. What it asks is searched again without them, in the same index (one lexical
+        search), and those passages are read too, after the retriever's."""
+        if self.bm25 is None or not passages:
+            return passages
+        info = passages[0].chunk.info
+        run = title_run(q.current, info.title) if info.title else ""
+        if not run:
+            return passages
+        named = set(words(run))
+        rest = " ".join(w for w in words(q.current) if w not in named)
+        seen = {p.chunk.id for p in passages}
+        extra = [Passage(c, 0.0) for c, _ in self.bm25.search(expand_abbreviations(rest), self.UNTITLED_PASSAGES)
+                 if c.id not in seen and c.doc_id == passages[0].chunk.doc_id]
+        return passages + extra
 
     def _paragraph_leads(self) -> dict[str, str]:
         """chunk id -> the first sentence of its paragraph, for the chunks that continue a paragraph
@@ -896,6 +1005,7 @@ class ExtractiveAnswerer:
         structural = self._structural(q, passages) or self._duties(q, passages)
         if structural:
             return self._compose(question, structural)
+        passages = self._untitled(q, passages)
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
@@ -1015,7 +1125,9 @@ class ExtractiveAnswerer:
         label = self._field_of(sp)
         if label and _label_answers(label, asked):
             return True
-        return asked != _TIME_LABEL_WORDS and any(_inline_list_of(a, sp.text) for a in asked)
+        # a list after a generic noun ("các cơ quan, đơn vị có liên quan: …") does not name the one asked
+        return asked != _TIME_LABEL_WORDS and any(_inline_list_of(a, sp.text) for a in asked
+                                                  if " ".join(a) not in _KIND_NOUNS)
 
     def _field_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """"Thực hiện trong thời gian nào?" is answered by "3. Thời gian thực hiện Chương trình: Từ năm
