@@ -215,8 +215,15 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
         return _is_amount(folded, row_units)  # "giảm bao nhiêu phí": an amount, not a count of fees
     if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
         return "%" in text  # "bao nhiêu % xã" asks a share
-    if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
-        return bool(set(unit) & row_units)
+    if unit and row_units is not None and not _figure_before(folded, unit[:1]):
+        # a table row: its unit is a column ("Ha", "đồng/lượt/khách"); a row whose cell gives a figure
+        # of the unit asked ("đạt tỷ lệ 100% người hưởng trợ cấp …") is read as a sentence is. A count
+        # asked of what is ("hiện nay có bao nhiêu người") is not answered by a row's share of it.
+        counted = " ".join(asked[:2]) in _COUNT_NOUNS or asked[0] in _COUNT_NOUNS
+        figures = [w for w in folded if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%"))]
+        share_only = (bool(figures) and all(w.endswith("%") for w in figures)
+                      or any(h in RATE_HEADS for h, _ in _measured_things(folded)))  # "Tỷ lệ % người … | 40"
+        return bool(set(unit) & row_units) and not (counted and share_only and not q.wants_targets)
     if unit:
         # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
         wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
@@ -432,6 +439,7 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
 
 
 _PRESENT_RE = re.compile(r"\bhien (?:nay|co|tai|dang)\b")
+_FUTURE_RE = re.compile(r"\bsẽ\b", re.I)  # as written: folded, "sẽ" is also "chia sẻ"
 _TARGET_RE_FOLDED = re.compile(r"\bphan dau\b|\bmuc tieu\b|\bchi tieu\b|\bden (?:het )?nam \d{4}\b|\bit nhat\b|\btoi thieu\b")
 
 
@@ -441,7 +449,9 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     span = " ".join(words(span_text))
     asks_now = bool(_PRESENT_RE.search(q.folded) or q.folded.startswith("hien "))  # "Hiện Hà Tĩnh có …"
     asks_aim = bool(_TARGET_RE_FOLDED.search(q.folded))
-    says_now, says_aim = bool(_PRESENT_RE.search(span)), bool(_TARGET_RE_FOLDED.search(span))
+    says_now = bool(_PRESENT_RE.search(span))
+    # what will be done ("Sở Y tế sẽ kiểm tra ngẫu nhiên 50 người") is aimed at, like a target
+    says_aim = bool(_TARGET_RE_FOLDED.search(span) or _FUTURE_RE.search(span_text))
     if asks_now and not asks_aim:
         return not (says_aim and not says_now)
     if asks_aim and not asks_now:

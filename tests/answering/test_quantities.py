@@ -78,6 +78,9 @@ def test_quantity_fits_the_unit_asked(question, span, fits):
     ("Hiện nay có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
     ("Đến năm 2030 có bao nhiêu trạm 5G?", "Phấn đấu đến năm 2030 có 300 trạm 5G", True),
     ("Có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
+    # what will be done is not what is ("sẽ" as written: "chia sẻ" folds to the same word)
+    ("Hiện nay có bao nhiêu người nhận trợ cấp?", "Sở Y tế sẽ kiểm tra ngẫu nhiên 30 người nhận trợ cấp", False),
+    ("Hiện nay có bao nhiêu người nhận trợ cấp?", "Hiện nay có 30 người nhận trợ cấp được chia sẻ thông tin", True),
 ])
 def test_what_is_does_not_answer_what_is_aimed_at(question, sentence, same):
     from answering.extractive import same_tense
@@ -164,3 +167,17 @@ def test_a_legal_reference_is_not_a_figure_and_mấy_asks_a_count_before_a_unit(
     assert "bao nhieu thang" in _how_many("được hỗ trợ tối đa mấy tháng?")
     assert "bao nhieu" not in _how_many("công trình từ cấp mấy trở lên?")  # a grade, "cấp II"
     assert "bao nhieu" not in _how_many("Thông báo số mấy, ngày nào?")  # a document's number and date
+
+
+def test_a_count_of_what_is_is_not_a_rows_share_of_it():
+    from answering.extractive import _quantity_fits
+
+    q = analyse("Hiện nay có bao nhiêu người nhận trợ cấp?")
+    units = {"tieu", "chi", "diem", "chuan", "nguoi", "nhan", "tro", "cap"}
+    # the row measures a share of the people (its figure is the criterion's points), or gives only a share
+    assert not _quantity_fits(q, "2 | Tỷ lệ % người nhận trợ cấp có tài khoản | 40", units)
+    assert not _quantity_fits(q, "Đơn vị đạt 100% người nhận trợ cấp có tài khoản", units)
+    # a row whose cell gives a count of the unit asked is read as a sentence
+    assert _quantity_fits(q, "3 | Kiểm tra ngẫu nhiên 30 người nhận trợ cấp | 10", units)
+    # a column names the unit: any figure of the row answers
+    assert _quantity_fits(analyse("Diện tích bưởi là bao nhiêu ha?"), "- | Diện tích | 1.200", {"dien", "tich", "ha"})
