@@ -38,7 +38,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
+    AMOUNT_NOUNS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
     MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, ORG_RE, RATE_HEADS,
     TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
     year_ranges,
@@ -436,6 +436,26 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
             if found:
                 verdicts.append(any(found))
     return not verdicts or any(verdicts)
+
+
+# A condition as a sentence states it: its opener, then what it says up to the comma or "thì".
+_CONDITION_RE = re.compile(r"^(?:" + "|".join(map(re.escape, CONDITION_OPENERS)) + r")\b([^,:;]*?)(?:,|:|;|\bthì\b|$)",
+                           re.I)
+CONDITION_SHARE = 0.3  # of the condition's words and word pairs a question must name
+
+
+def meets_condition(q: QueryInfo, sentence: str) -> bool:
+    """A figure stated under a condition ("Trường hợp học trực tuyến (học online), mức học phí … bằng
+    70%") answers only a question that states the condition ("Nếu học trực tuyến thì …"), not one
+    about something else ("học phí đại học công lập là bao nhiêu")."""
+    m = _CONDITION_RE.match(_HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", sentence)))
+    if not m:
+        return True
+    units = set(_units(m.group(1)))
+    if not units:
+        return True
+    asked = set(_units(q.text))
+    return len(units & asked) >= CONDITION_SHARE * len(units)
 
 
 _PRESENT_RE = re.compile(r"\bhien (?:nay|co|tai|dang)\b")
@@ -1025,7 +1045,8 @@ class ExtractiveAnswerer:
                      and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
         if needs_quantity:
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
-                     and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
+                     and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))
+                     and meets_condition(q, self._sentence_of(sp).text)]
             spans = self._whole_thing_first(q, spans)
         elif _PERIOD_ASK_RE.search(q.folded):
             # "thực hiện trong thời gian nào", "tầm nhìn đến năm nào": a span, or its heading, states a period

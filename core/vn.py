@@ -511,6 +511,11 @@ def number_in_file_name(name: str) -> tuple[str, int] | None:
 CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong số này", "Cụ thể", "Riêng")
 
 
+# Openings of a sentence that states a condition ("Trường hợp học trực tuyến, mức học phí … bằng 70%",
+# "Nếu …, thì …"): what follows holds only under it.
+CONDITION_OPENERS: tuple[str, ...] = ("Trong trường hợp", "Trường hợp", "Nếu")
+
+
 # Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
 # "kim ngạch [xuất khẩu]", "ngân sách [dành cho y tế]"). Folded, longest first.
 # Another way of writing a head, read as the head it names: a plan states a product's output as

@@ -181,3 +181,19 @@ def test_a_count_of_what_is_is_not_a_rows_share_of_it():
     assert _quantity_fits(q, "3 | Kiểm tra ngẫu nhiên 30 người nhận trợ cấp | 10", units)
     # a column names the unit: any figure of the row answers
     assert _quantity_fits(analyse("Diện tích bưởi là bao nhiêu ha?"), "- | Diện tích | 1.200", {"dien", "tich", "ha"})
+
+
+@pytest.mark.parametrize("question, sentence, meets", [
+    # a figure under a condition answers a question that states it, not one about something else
+    ("Nếu tham quan theo đoàn trên 30 người thì giảm bao nhiêu phần trăm phí?",
+     "3. Trường hợp tham quan theo đoàn trên 30 người, mức phí được giảm 20% so với giá vé lẻ", True),
+    ("Phí tham quan bảo tàng tỉnh là bao nhiêu?",
+     "3. Trường hợp tham quan theo đoàn trên 30 người, mức phí được giảm 20% so với giá vé lẻ", False),
+    ("Người không mang giấy tờ thì được vào miễn phí khi cao dưới bao nhiêu mét?",
+     "Trường hợp không mang giấy tờ tùy thân thì áp dụng chiều cao dưới 1,2m", True),
+    ("Phí tham quan bảo tàng tỉnh là bao nhiêu?", "Mức phí tham quan bảo tàng là 30.000 đồng/lượt", True),  # no condition
+])
+def test_a_figure_under_a_condition_answers_a_question_stating_it(question, sentence, meets):
+    from answering.extractive import meets_condition
+
+    assert meets_condition(analyse(question), sentence) is meets
