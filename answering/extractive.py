@@ -223,7 +223,9 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
         figures = [w for w in folded if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%"))]
         share_only = (bool(figures) and all(w.endswith("%") for w in figures)
                       or any(h in RATE_HEADS for h, _ in _measured_things(folded)))  # "Tỷ lệ % người … | 40"
-        return bool(set(unit) & row_units) and not (counted and share_only and not q.wants_targets)
+        # the unit is the word asked after "bao nhiêu" ("bao nhiêu xã miền núi": xã), both of a two-word noun
+        named = unit if " ".join(unit) in _COUNT_NOUNS | _AMOUNT_NOUNS else unit[:1]
+        return set(named) <= row_units and not (counted and share_only and not q.wants_targets)
     if unit:
         # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
         wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
@@ -489,6 +491,9 @@ _FIELD_RE = re.compile(r"([^:;.()\n]{2,80}?)\s*:\s*\S")
 _TIME_LABEL_WORDS = tuple(tuple(t.split()) for t in TIME_LABELS)
 # A day: "ngày 15/11/2025", "15/12", "tháng 11", "thứ Bảy", "Chủ nhật"
 _DAY_RE = re.compile(r"\bngày\s+\d|\b\d{1,2}/\d{1,2}\b|\btháng\s+\d|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b", re.I)
+# "1. Đô thị: Cơ sở giáo dục tại các phường": a short term, then what it stands for (one line).
+_DEFINITION_RE = re.compile(r"([^:;.()\n]{2,40}?)\s*:\s*([^:\n]{3,200})$")
+DEFINED_TERM_WORDS = 4
 FIELD_SHARE = 0.5  # a span stating the field asked comes first when it covers this share of the best one's
 
 
@@ -882,6 +887,9 @@ class ExtractiveAnswerer:
                 continue  # the header answers questions about the document itself, nothing else
             section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
             row_units = set(_units(p.chunk.headers)) if p.chunk.headers else set()
+            defined = self._defined(p.chunk)
+            if defined:  # "Đô thị | 190 | …" read with "Đô thị: Cơ sở giáo dục tại các phường"
+                row_units |= set(_units(defined))
             # "1. Đơn vị tổ chức thu phí:" above its answer, asked "Đơn vị nào tổ chức thu phí …?": a
             # heading the question names whole is read as part of what stands under it
             heading = _asked_heading(p.chunk.section, asked_words)
@@ -955,6 +963,37 @@ class ExtractiveAnswerer:
         extra = [Passage(c, 0.0) for c, _ in self.bm25.search(expand_abbreviations(rest), self.UNTITLED_PASSAGES)
                  if c.id not in seen and c.doc_id == passages[0].chunk.doc_id]
         return passages + extra
+
+    def _definitions(self) -> dict[str, dict[str, str]]:
+        """doc id -> folded term -> what the document says it is, from its own "Term: …" lines ("1. Đô
+        thị: Cơ sở giáo dục tại các phường"), derived once per index. A table row labelled with the
+        term ("Đô thị | 190 | 190 | …") is read with its definition: the document's categories are
+        named in the question by what they stand for ("ở các phường")."""
+        if self.bm25 is None:
+            return {}
+
+        def build() -> dict[str, dict[str, str]]:
+            out: dict[str, dict[str, str]] = {}
+            for c in self.bm25.chunks:
+                if c.kind not in ("item", "paragraph"):
+                    continue
+                m = _DEFINITION_RE.match(_HEADING_MARK_RE.sub("", _LIST_MARK_RE.sub("", c.text.strip())))
+                if m and len(m.group(1).split()) <= DEFINED_TERM_WORDS:
+                    out.setdefault(c.doc_id, {}).setdefault(" ".join(words(m.group(1))), m.group(2))
+            return out
+
+        return self._memo("definitions", build)
+
+    def _defined(self, chunk: Chunk) -> str:
+        """The definition of the term that labels a table row ("" when the row's label is not one)."""
+        if chunk.kind != "row":
+            return ""
+        terms = self._definitions().get(chunk.doc_id)
+        if not terms:
+            return ""
+        cells = [x.strip() for x in chunk.text.split("|")]
+        label = next((x for x in cells if x and not re.fullmatch(r"[IVXLC]+|\d{1,3}(?:\.\d+)*", x)), "")
+        return terms.get(" ".join(words(label)), "")
 
     def _paragraph_leads(self) -> dict[str, str]:
         """chunk id -> the first sentence of its paragraph, for the chunks that continue a paragraph
