@@ -38,7 +38,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
+    AMOUNT_NOUNS, BOUND_SYNONYMS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
     MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, ORG_RE, RATE_HEADS,
     TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
     year_ranges,
@@ -481,6 +481,20 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     return True
 
 
+def _said_otherwise(q: QueryInfo) -> list[tuple[dict[str, str], tuple[str, ...]]]:
+    """For each bound the question words one way ("tối đa"), its units as typed and the other ways a
+    text may say it ("không quá", "không vượt quá"): a span saying it otherwise covers it."""
+    folded = f" {' '.join(words(q.text))} "
+    typed = _unit_forms(q.text)
+    out = []
+    for group in BOUND_SYNONYMS:
+        for phrase in group:
+            if f" {phrase} " in folded:
+                units = {u: typed.get(u, u) for u in _units(phrase)}
+                out.append((units, tuple(f" {o} " for o in group if o != phrase)))
+    return out
+
+
 # -- the field a question asks for ------------------------------------------------------------
 # "thực hiện trong thời gian nào", "diễn ra từ ngày nào", "với tần suất nào": asked when (folded).
 _TIME_ASK_RE = re.compile(r"\b(?:ngay nao|khi nao|thoi gian nao|bao gio|thoi han nao|thoi diem nao|tan suat nao"
@@ -803,6 +817,10 @@ class ExtractiveAnswerer:
                 out[u] = self.bm25.idf(u) * 0.6
             elif "_" not in u and len(u) > 1:
                 out[u] = self.bm25.idf(u) * 0.6
+        # "mấy tháng" asks a count as "bao nhiêu" does: "mấy" is the question's word, not its content
+        if "bao nhieu" in _how_many(text) and "bao nhieu" not in " ".join(words(text)):
+            for u in [u for u in out if "may" in u.split("_")]:
+                del out[u]
         # "… cho nội dung gì?", "… về vấn đề gì?": a generic noun before the question word names the
         # kind of answer wanted, not its content; it counts for little.
         for m in _ASKED_KIND_RE.finditer(" ".join(words(text))):
@@ -882,6 +900,7 @@ class ExtractiveAnswerer:
         leads = self._paragraph_leads()
         asked_words = set(words(q.current))
         doer = _doer_wanted(q)
+        said_otherwise = _said_otherwise(q)
         for rank, p in enumerate(passages):
             if p.chunk.kind == "title":
                 continue  # the header answers questions about the document itself, nothing else
@@ -906,6 +925,10 @@ class ExtractiveAnswerer:
                 if cut_units and sp.end <= cut_end:
                     for u in cut_units:
                         forms.setdefault(u, u)
+                for asked_units, others in said_otherwise:  # "tối đa" asked, "không quá" written
+                    if any(o in f" {' '.join(words(sp.text))} " for o in others):
+                        for u, f in asked_units.items():
+                            forms.setdefault(u, f)
                 sp.coverage = coverage(forms, section_units, ident)
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period

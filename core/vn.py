@@ -461,6 +461,13 @@ INDICATOR_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("khong dung tien mat", "thanh toan dien tu", "chi tra qua tai khoan"),
 )
 
+# Ways of saying the same bound (folded phrases): a question asking "tối đa mấy tháng" is answered by
+# "không quá 9 tháng", "ít nhất" by "tối thiểu". Each group says one thing.
+BOUND_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("toi da", "khong qua", "khong vuot qua"),
+    ("toi thieu", "it nhat", "khong duoi", "khong thap hon"),
+)
+
 
 @dataclass(frozen=True)
 class DocNumber:
