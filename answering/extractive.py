@@ -392,6 +392,22 @@ def _thing_after(ws: list[str], pos: int) -> list[str]:
     return thing
 
 
+def _listed_with(question: str, thing: list[str]) -> list[str]:
+    """The thing listed right after the one measured ("giá trị nông sản, thực phẩm" -> thực phẩm): what
+    the question measures is both, so an answer names both ("Giá trị sản phẩm nông sản, thực phẩm …
+    395 triệu USD", not "giá trị sản phẩm nông sản chế biến … 346,6 triệu USD")."""
+    m = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, thing)) + r"\s*,\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)",
+                  fold(question).lower())
+    if not m:
+        return []
+    out = []
+    for w in words(m.group(1)):
+        if w in _FRAME_WORDS or w in STOPWORDS:
+            break
+        out.append(w)
+    return out
+
+
 def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = None) -> bool:
     """A look-alike is not an answer: the thing a question measures ("tỷ lệ thất nghiệp", "kim ngạch
     nhập khẩu", "ngân sách cho y tế") must follow the same head in the span ("tỷ lệ lao động …
@@ -421,6 +437,7 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
             thing = _thing_after(qw, pos)
             if not thing:
                 continue
+            thing = thing + _listed_with(variant, thing)  # "giá trị nông sản, thực phẩm": both things
             # Each word of the thing near the head in the same clause, after it ("tỷ lệ dân số nông
             # thôn") or just before it ("20 dự án có tổng vốn"), and no unasked name between them.
             found = []
@@ -1078,7 +1095,10 @@ class ExtractiveAnswerer:
 
     # -- answering ----------------------------------------------------------------------
 
-    def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
+    DEEPER_PASSAGES = 24  # the lexical ranking read before a figure question is refused
+
+    def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None,
+               deeper: bool = False) -> Answer:
         q = q or analyse(question)
         refuse = Answer(question=question, answer=NOT_FOUND, found=False)
         by_number = self._target_by_number(q.folded, passages)
@@ -1135,6 +1155,17 @@ class ExtractiveAnswerer:
             if per_subject:
                 return self._compose(question, per_subject)
         if not spans or spans[0].coverage < self.min_coverage or unknown:
+            if needs_quantity and not deeper and not unknown and self.bm25 is not None and passages:
+                # no passage states a figure that fits: read further down the lexical ranking before
+                # refusing ("Trong đó: Giá trị sản phẩm nông sản … đạt 395 triệu USD" ranks below the
+                # items that repeat its words without its figure)
+                seen = {p.chunk.id for p in passages}
+                doc = passages[0].chunk.doc_id
+                more = [Passage(c, 0.0) for c, _ in self.bm25.search(expand_abbreviations(q.current),
+                                                                      self.DEEPER_PASSAGES)
+                        if c.id not in seen and c.doc_id == doc]
+                if more:
+                    return self.answer(question, passages + more, q, deeper=True)
             return refuse
         rest = self._rest_of_list(q, spans[0])
         if rest:

@@ -116,3 +116,14 @@ def test_the_agency_asked_is_the_one_that_reports_not_the_one_reported_to(decisi
     a = decision.ask("Sở Văn hóa, Thể thao và Du lịch phải báo cáo tổng kết năm tình hình thực hiện kế hoạch du lịch "
                      "cộng đồng trước ngày nào?")
     assert a.found and "25/11" in a.answer
+
+
+def test_a_figure_question_reads_further_down_the_ranking_before_refusing(decision):
+    from core.types import Passage
+
+    question = "Đến năm 2030 có bao nhiêu làng du lịch cộng đồng đạt chuẩn?"
+    answerer = decision.answerer.bound(decision.retriever.bm25)
+    # the retriever's passages, as if the one with the figure ranked below them
+    given = [Passage(c, 1.0) for c in decision.retriever.bm25.chunks if "sinh kế bền vững" in c.text]
+    a = answerer.answer(question, given)
+    assert a.found and "40 làng du lịch cộng đồng" in a.answer

@@ -136,6 +136,11 @@ def test_a_heading_the_question_names_whole_is_read_with_its_content():
     ("Tỷ lệ người sau cai nghiện có việc làm là bao nhiêu?",
      "trên 80% người nghiện, người sử dụng trái phép chất ma túy, người sau cai nghiện được tư vấn", False),
     ("Tỷ lệ trợ giúp pháp lý cho người vi phạm là bao nhiêu?", "Phấn đấu trợ giúp pháp lý cho 100% số người vi phạm", True),
+    # two things listed after the head: the answer measures both
+    ("Giá trị cà phê, hạt điều xuất khẩu năm 2030 là bao nhiêu?",
+     "tổng giá trị sản phẩm cà phê chế biến và cà phê khác xuất khẩu đạt 40 triệu USD", False),
+    ("Giá trị cà phê, hạt điều xuất khẩu năm 2030 là bao nhiêu?",
+     "Trong đó: giá trị sản phẩm cà phê, hạt điều xuất khẩu đạt 52 triệu USD", True),
     # "trong độ tuổi" folds to "trong do": not a "trong đó" part of the clause
     ("Tỷ lệ thất nghiệp là bao nhiêu?", "tỷ lệ lao động trong độ tuổi tham gia bảo hiểm thất nghiệp đạt 20%", False),
 ])
