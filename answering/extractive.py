@@ -374,6 +374,22 @@ def _names_in(text: str) -> set[str]:
     return out
 
 
+def _name_units(text: str) -> set[str]:
+    """The units of the names a text gives inside its clauses ("… tại Đền Bạch Mã số 76, Đình Kim Ngân
+    …" -> đền, bạch, mã, đền_bạch, …, folded): runs of capitalised words, not a clause's first word."""
+    out: set[str] = set()
+    for clause in re.split(r"[.;:!?\n]", text):
+        run: list[str] = []
+        for i, t in enumerate(_NAME_TOKEN_RE.findall(clause) + [""]):
+            if i and t[:1].isupper() and not t.isupper():
+                run.append(t)
+                continue
+            if run:
+                out |= set(_units(" ".join(run)))
+            run = []
+    return out
+
+
 def _inline_abbreviations(text: str) -> str:
     """'Tỷ lệ CTR được thu gom' -> 'Tỷ lệ chất thải rắn được thu gom' (the abbreviation replaced in place)."""
     return ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(1)] if len(m.group(1)) > 2 else m.group(1), fold(text))
@@ -703,6 +719,7 @@ class Span:
     score: float = 0.0
     coverage: float = 0.0
     sentences: int = 1  # how many sentences the span holds
+    in_part: float = 0.0  # coverage with the names of the part it stands in (for a field asked)
 
 
 def _units(text: str) -> list[str]:
@@ -917,11 +934,19 @@ class ExtractiveAnswerer:
         leads = self._paragraph_leads()
         asked_words = set(words(q.current))
         doer = _doer_wanted(q)
+        part_names = self._part_names()
+        q_units = set(_units(q.text))
         said_otherwise = _said_otherwise(q)
         for rank, p in enumerate(passages):
             if p.chunk.kind == "title":
                 continue  # the header answers questions about the document itself, nothing else
             section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
+            # the names of the part it stands in that the question asks: read only where a span states
+            # the field asked (below), which names nothing else of what the question asks
+            named_in_part = frozenset()
+            if SECTION_SEP in p.chunk.section:
+                parent = p.chunk.section.rsplit(SECTION_SEP, 1)[0]
+                named_in_part = part_names.get((p.chunk.doc_id, parent), frozenset()) & q_units - section_units
             row_units = set(_units(p.chunk.headers)) if p.chunk.headers else set()
             defined = self._defined(p.chunk)
             if defined:  # "Đô thị | 190 | …" read with "Đô thị: Cơ sở giáo dục tại các phường"
@@ -947,6 +972,7 @@ class ExtractiveAnswerer:
                         for u, f in asked_units.items():
                             forms.setdefault(u, f)
                 sp.coverage = coverage(forms, section_units, ident)
+                sp.in_part = coverage(forms, section_units | named_in_part, ident) if named_in_part else sp.coverage
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
                 if q.years:
@@ -1034,6 +1060,27 @@ class ExtractiveAnswerer:
         cells = [x.strip() for x in chunk.text.split("|")]
         label = next((x for x in cells if x and not re.fullmatch(r"[IVXLC]+|\d{1,3}(?:\.\d+)*", x)), "")
         return terms.get(" ".join(words(label)), "")
+
+    def _part_names(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(doc id, heading path) -> the units of the names its units give, derived once per index. A
+        unit is read with the names of the part it stands in (its parent heading): "1. Đơn vị tổ chức
+        thu phí: … Ban quản lý hồ Hoàn Kiếm" stands in the part whose "2. Đối tượng nộp phí" names the
+        sites (Đền Bạch Mã, Đình Kim Ngân) a question asks about."""
+        if self.bm25 is None:
+            return {}
+
+        def build() -> dict[tuple[str, str], frozenset[str]]:
+            names: dict[tuple[str, str], set[str]] = {}
+            for c in self.bm25.chunks:
+                if c.kind in ("title", "signature", "recipients") or not c.section:
+                    continue
+                found = _name_units(c.text)
+                parts = c.section.split(SECTION_SEP)
+                for i in range(1, len(parts) + 1):
+                    names.setdefault((c.doc_id, SECTION_SEP.join(parts[:i])), set()).update(found)
+            return {k: frozenset(v) for k, v in names.items()}
+
+        return self._memo("part_names", build)
 
     def _paragraph_leads(self) -> dict[str, str]:
         """chunk id -> the first sentence of its paragraph, for the chunks that continue a paragraph
@@ -1264,9 +1311,12 @@ class ExtractiveAnswerer:
         bar = max(self.min_coverage, FIELD_SHARE * spans[0].coverage)
         # "trước ngày nào" asks a day: a date or a day of the week, not "Hàng năm"
         day = "ngay nao" in " ".join(words(q.current))
-        pick = next((sp for sp in spans if sp.coverage >= bar and self._states_field(sp, asked)
+        pick = next((sp for sp in spans if max(sp.coverage, sp.in_part) >= bar and self._states_field(sp, asked)
                      and (not day or _DAY_RE.search(sp.text))), None)
-        return spans if pick is None else [pick] + [sp for sp in spans if sp is not pick]
+        if pick is None:
+            return spans
+        pick.coverage = max(pick.coverage, pick.in_part)  # it states the field asked of the part named
+        return [pick] + [sp for sp in spans if sp is not pick]
 
     def _whole_thing_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """"Bao nhiêu trạm 5G" is answered by "28 trạm 5G" before "87 trạm" (of which 28 are 5G):
