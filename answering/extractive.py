@@ -38,7 +38,7 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
+    AMOUNT_NOUNS, BOUND_SYNONYMS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
     MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, ORG_RE, RATE_HEADS,
     TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
     year_ranges,
@@ -137,7 +137,8 @@ _AMOUNT_NOUNS = frozenset(fold(n) for n in AMOUNT_NOUNS)  # "phí", "tiền": an
 _PER_WORDS = ("moi", "hang", "tren")  # mỗi / hằng / trên: a rate per unit, not a unit counted
 _UNIT_ASKED_RE = re.compile(r"\bbao nhieu (\w+)(?: (\w+))?")
 # Generic nouns that name the kind of answer wanted ("… cho nội dung gì?"), not its content.
-_ASKED_KIND_RE = re.compile(r"\b(noi dung|van de|linh vuc|co quan|don vi|yeu cau|muc dich|hinh thuc|thong tin) (?:gi|nao)\b")
+_KIND_NOUNS = ("noi dung", "van de", "linh vuc", "co quan", "don vi", "yeu cau", "muc dich", "hinh thuc", "thong tin")
+_ASKED_KIND_RE = re.compile(rf"\b({'|'.join(_KIND_NOUNS)}) (?:gi|nao)\b")
 
 # -- what a question or a span contains (matched on the text as written) -------------------
 _NAME_WORD = r"[A-ZĐ]\w*(?:-[A-ZĐ]\w*)*"  # "Nghệ", "KT-XH"
@@ -214,8 +215,17 @@ def _quantity_fits(q: QueryInfo, text: str, row_units: set[str] | None = None) -
         return _is_amount(folded, row_units)  # "giảm bao nhiêu phí": an amount, not a count of fees
     if unit[:2] == ["phan", "tram"] or re.search(r"bao nhiêu\s*%|bao nhieu\s*%", q.current, re.I):
         return "%" in text  # "bao nhiêu % xã" asks a share
-    if unit and row_units is not None:  # a table row: its unit is a column ("Ha", "đồng/lượt/khách")
-        return bool(set(unit) & row_units)
+    if unit and row_units is not None and not _figure_before(folded, unit[:1]):
+        # a table row: its unit is a column ("Ha", "đồng/lượt/khách"); a row whose cell gives a figure
+        # of the unit asked ("đạt tỷ lệ 100% người hưởng trợ cấp …") is read as a sentence is. A count
+        # asked of what is ("hiện nay có bao nhiêu người") is not answered by a row's share of it.
+        counted = " ".join(asked[:2]) in _COUNT_NOUNS or asked[0] in _COUNT_NOUNS
+        figures = [w for w in folded if w[:1].isdigit() and not _YEAR_OR_DATE_RE.match(w.rstrip("%"))]
+        share_only = (bool(figures) and all(w.endswith("%") for w in figures)
+                      or any(h in RATE_HEADS for h, _ in _measured_things(folded)))  # "Tỷ lệ % người … | 40"
+        # the unit is the word asked after "bao nhiêu" ("bao nhiêu xã miền núi": xã), both of a two-word noun
+        named = unit if " ".join(unit) in _COUNT_NOUNS | _AMOUNT_NOUNS else unit[:1]
+        return set(named) <= row_units and not (counted and share_only and not q.wants_targets)
     if unit:
         # "bao nhiêu ha đất" is answered by "2.632 ha": a unit of measure stands for the words after it.
         wanted = [unit] + ([unit[:1]] if len(unit) > 1 and unit[0] in MEASURE_UNITS else [])
@@ -260,6 +270,55 @@ def identity_units(info: DocumentInfo) -> dict[str, str]:
     names += [p for p in PLACE_NAMES if p in info.title]
     names += re.findall(r"\b\w*\d\w*\b", info.title)
     return _unit_forms(" ; ".join(n for n in names if n))
+
+
+# A document named by the words of its title, the way officials name one ("Kế hoạch xuất khẩu sản
+# phẩm hàng hóa tỉnh Sơn La giai đoạn 2026 - 2030", "kế hoạch 5G, IoT tại khu công nghiệp"): a run
+# of the question's words from a type word on, each found in the title in order, at most TITLE_GAP
+# title words left out between two ("5G, [Internet vạn vật] IoT tại [các] khu công nghiệp").
+TITLE_RUN = 3  # words at least, two of them content words (as retrieval.scope reads title words)
+TITLE_GAP = 3
+_TYPE_WORDS = frozenset(" ".join(words(t)) for t in DOC_TYPES)
+_TYPE_SYLLABLES = frozenset(w for t in _TYPE_WORDS for w in t.split())
+_TITLE_LEADS = frozenset({"ve", "viec", "ban", "hanh"})  # "quyết định [về việc] [ban hành] kế hoạch …"
+
+
+def _title_match(q: list[str], j: int, title: list[str]) -> int:
+    """How many question words from ``j`` on the title holds in order (gaps of at most TITLE_GAP)."""
+    best = 0
+    for t0 in (t for t, w in enumerate(title) if w == q[j]):
+        k, t = j + 1, t0 + 1
+        while k < len(q):
+            nxt = next((u for u in range(t, min(len(title), t + TITLE_GAP + 1)) if title[u] == q[k]), None)
+            if nxt is None:
+                break
+            k, t = k + 1, nxt + 1
+        best = max(best, k - j)
+    return best
+
+
+@lru_cache(maxsize=4096)
+def title_run(question: str, title: str) -> str:
+    """The words of ``question`` (as typed) that name a document by its ``title``, "" when none do:
+    they select the document, like its number, so an answer need not repeat them."""
+    forms = tagged_forms(question)
+    q, t = [f for f, _, _ in forms], words(title)
+    best = (0, 0)
+    for i in range(len(q)):
+        n = 2 if " ".join(q[i:i + 2]) in _TYPE_WORDS else 1 if q[i] in _TYPE_WORDS else 0
+        if not n:
+            continue
+        j = i + n
+        while j < len(q) and q[j] in _TITLE_LEADS:
+            j += 1
+        for start in dict.fromkeys((i + n, j)):
+            if start < len(q):
+                size = _title_match(q, start, t)
+                if size > best[1] - best[0]:
+                    best = (start, start + size)
+    run = forms[best[0]:best[1]]
+    content = [f for f, _, stop in run if not stop and f not in _TYPE_SYLLABLES and not f.isdigit()]
+    return " ".join(w for _, w, _ in run) if len(run) >= TITLE_RUN and len(content) >= 2 else ""
 
 
 # Words between a head and the thing measured that name nothing themselves ("dành cho", "các", "người").
@@ -315,6 +374,22 @@ def _names_in(text: str) -> set[str]:
     return out
 
 
+def _name_units(text: str) -> set[str]:
+    """The units of the names a text gives inside its clauses ("… tại Đền Bạch Mã số 76, Đình Kim Ngân
+    …" -> đền, bạch, mã, đền_bạch, …, folded): runs of capitalised words, not a clause's first word."""
+    out: set[str] = set()
+    for clause in re.split(r"[.;:!?\n]", text):
+        run: list[str] = []
+        for i, t in enumerate(_NAME_TOKEN_RE.findall(clause) + [""]):
+            if i and t[:1].isupper() and not t.isupper():
+                run.append(t)
+                continue
+            if run:
+                out |= set(_units(" ".join(run)))
+            run = []
+    return out
+
+
 def _inline_abbreviations(text: str) -> str:
     """'Tỷ lệ CTR được thu gom' -> 'Tỷ lệ chất thải rắn được thu gom' (the abbreviation replaced in place)."""
     return ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(1)] if len(m.group(1)) > 2 else m.group(1), fold(text))
@@ -331,6 +406,22 @@ def _thing_after(ws: list[str], pos: int) -> list[str]:
             break  # "tỷ lệ nữ trong diện quy hoạch" measures "nữ": a function word ends the thing
         thing.append(w)
     return thing
+
+
+def _listed_with(question: str, thing: list[str]) -> list[str]:
+    """The thing listed right after the one measured ("giá trị nông sản, thực phẩm" -> thực phẩm): what
+    the question measures is both, so an answer names both ("Giá trị sản phẩm nông sản, thực phẩm …
+    395 triệu USD", not "giá trị sản phẩm nông sản chế biến … 346,6 triệu USD")."""
+    m = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, thing)) + r"\s*,\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)",
+                  fold(question).lower())
+    if not m:
+        return []
+    out = []
+    for w in words(m.group(1)):
+        if w in _FRAME_WORDS or w in STOPWORDS:
+            break
+        out.append(w)
+    return out
 
 
 def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = None) -> bool:
@@ -362,6 +453,7 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
             thing = _thing_after(qw, pos)
             if not thing:
                 continue
+            thing = thing + _listed_with(variant, thing)  # "giá trị nông sản, thực phẩm": both things
             # Each word of the thing near the head in the same clause, after it ("tỷ lệ dân số nông
             # thôn") or just before it ("20 dự án có tổng vốn"), and no unasked name between them.
             found = []
@@ -381,7 +473,28 @@ def same_quantity(q: QueryInfo, span_text: str, row_context: set[str] | None = N
     return not verdicts or any(verdicts)
 
 
+# A condition as a sentence states it: its opener, then what it says up to the comma or "thì".
+_CONDITION_RE = re.compile(r"^(?:" + "|".join(map(re.escape, CONDITION_OPENERS)) + r")\b([^,:;]*?)(?:,|:|;|\bthì\b|$)",
+                           re.I)
+CONDITION_SHARE = 0.3  # of the condition's words and word pairs a question must name
+
+
+def meets_condition(q: QueryInfo, sentence: str) -> bool:
+    """A figure stated under a condition ("Trường hợp học trực tuyến (học online), mức học phí … bằng
+    70%") answers only a question that states the condition ("Nếu học trực tuyến thì …"), not one
+    about something else ("học phí đại học công lập là bao nhiêu")."""
+    m = _CONDITION_RE.match(_HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", sentence)))
+    if not m:
+        return True
+    units = set(_units(m.group(1)))
+    if not units:
+        return True
+    asked = set(_units(q.text))
+    return len(units & asked) >= CONDITION_SHARE * len(units)
+
+
 _PRESENT_RE = re.compile(r"\bhien (?:nay|co|tai|dang)\b")
+_FUTURE_RE = re.compile(r"\bsẽ\b", re.I)  # as written: folded, "sẽ" is also "chia sẻ"
 _TARGET_RE_FOLDED = re.compile(r"\bphan dau\b|\bmuc tieu\b|\bchi tieu\b|\bden (?:het )?nam \d{4}\b|\bit nhat\b|\btoi thieu\b")
 
 
@@ -391,12 +504,28 @@ def same_tense(q: QueryInfo, span_text: str) -> bool:
     span = " ".join(words(span_text))
     asks_now = bool(_PRESENT_RE.search(q.folded) or q.folded.startswith("hien "))  # "Hiện Hà Tĩnh có …"
     asks_aim = bool(_TARGET_RE_FOLDED.search(q.folded))
-    says_now, says_aim = bool(_PRESENT_RE.search(span)), bool(_TARGET_RE_FOLDED.search(span))
+    says_now = bool(_PRESENT_RE.search(span))
+    # what will be done ("Sở Y tế sẽ kiểm tra ngẫu nhiên 50 người") is aimed at, like a target
+    says_aim = bool(_TARGET_RE_FOLDED.search(span) or _FUTURE_RE.search(span_text))
     if asks_now and not asks_aim:
         return not (says_aim and not says_now)
     if asks_aim and not asks_now:
         return not (says_now and not says_aim)
     return True
+
+
+def _said_otherwise(q: QueryInfo) -> list[tuple[dict[str, str], tuple[str, ...]]]:
+    """For each bound the question words one way ("tối đa"), its units as typed and the other ways a
+    text may say it ("không quá", "không vượt quá"): a span saying it otherwise covers it."""
+    folded = f" {' '.join(words(q.text))} "
+    typed = _unit_forms(q.text)
+    out = []
+    for group in BOUND_SYNONYMS:
+        for phrase in group:
+            if f" {phrase} " in folded:
+                units = {u: typed.get(u, u) for u in _units(phrase)}
+                out.append((units, tuple(f" {o} " for o in group if o != phrase)))
+    return out
 
 
 # -- the field a question asks for ------------------------------------------------------------
@@ -409,6 +538,9 @@ _FIELD_RE = re.compile(r"([^:;.()\n]{2,80}?)\s*:\s*\S")
 _TIME_LABEL_WORDS = tuple(tuple(t.split()) for t in TIME_LABELS)
 # A day: "ngày 15/11/2025", "15/12", "tháng 11", "thứ Bảy", "Chủ nhật"
 _DAY_RE = re.compile(r"\bngày\s+\d|\b\d{1,2}/\d{1,2}\b|\btháng\s+\d|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b|\bchủ\s+nhật\b", re.I)
+# "1. Đô thị: Cơ sở giáo dục tại các phường": a short term, then what it stands for (one line).
+_DEFINITION_RE = re.compile(r"([^:;.()\n]{2,40}?)\s*:\s*([^:\n]{3,200})$")
+DEFINED_TERM_WORDS = 4
 FIELD_SHARE = 0.5  # a span stating the field asked comes first when it covers this share of the best one's
 
 
@@ -460,6 +592,35 @@ def _names_agency(text: str) -> bool:
     Vương") is not its doer."""
     head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
     return bool(ORG_RE.match(head) or _AGENCY_LEADS_RE.search(text))
+
+
+# The doer of a task is the agency that opens it or leads it ("2. Sở Công Thương tổng hợp báo cáo …",
+# "Giao Sở Công Thương chủ trì, …"), not one it sends to ("… gửi Sở Công thương tổng hợp"): a span
+# whose doer is the agency the question names as its subject, or that says who leads when the
+# question asks which agency leads ("cơ quan nào … chủ trì"), comes first among spans that cover as much.
+DOER_BONUS = 0.05
+_LEADS_ASK_RE = re.compile(r"\bchu tri\b")
+_CAPITALISED_RUN_RE = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*")
+
+
+def _opening_agency(text: str) -> tuple[str, ...]:
+    """The folded words of the agency a text opens with ("Sở Công Thương"), () when it opens otherwise."""
+    head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
+    if not ORG_RE.match(head):
+        return ()
+    m = _CAPITALISED_RUN_RE.match(head)
+    return tuple(words(m.group())) if m else ()
+
+
+def _doer_wanted(q: "QueryInfo"):
+    """What makes a span's doer the one asked: the agency the question opens with (its subject), or,
+    for "cơ quan nào … chủ trì", an agency leading; None when the question asks neither."""
+    subject = _opening_agency(q.current)
+    if len(subject) >= 2:
+        return lambda text: _opening_agency(text)[:len(subject)] == subject
+    if _asks_agency(q) and _LEADS_ASK_RE.search(q.folded):
+        return lambda text: bool(_AGENCY_LEADS_RE.search(text))
+    return None
 
 
 def _header_cells(chunk: Chunk) -> tuple[list[str], list[str]]:
@@ -558,6 +719,7 @@ class Span:
     score: float = 0.0
     coverage: float = 0.0
     sentences: int = 1  # how many sentences the span holds
+    in_part: float = 0.0  # coverage with the names of the part it stands in (for a field asked)
 
 
 def _units(text: str) -> list[str]:
@@ -689,6 +851,10 @@ class ExtractiveAnswerer:
                 out[u] = self.bm25.idf(u) * 0.6
             elif "_" not in u and len(u) > 1:
                 out[u] = self.bm25.idf(u) * 0.6
+        # "mấy tháng" asks a count as "bao nhiêu" does: "mấy" is the question's word, not its content
+        if "bao nhieu" in _how_many(text) and "bao nhieu" not in " ".join(words(text)):
+            for u in [u for u in out if "may" in u.split("_")]:
+                del out[u]
         # "… cho nội dung gì?", "… về vấn đề gì?": a generic noun before the question word names the
         # kind of answer wanted, not its content; it counts for little.
         for m in _ASKED_KIND_RE.finditer(" ".join(words(text))):
@@ -767,11 +933,24 @@ class ExtractiveAnswerer:
         status = re.compile(rf"\b(?:chua|khong|da) {yes_no.group(1)}\b") if yes_no else None
         leads = self._paragraph_leads()
         asked_words = set(words(q.current))
+        doer = _doer_wanted(q)
+        part_names = self._part_names()
+        q_units = set(_units(q.text))
+        said_otherwise = _said_otherwise(q)
         for rank, p in enumerate(passages):
             if p.chunk.kind == "title":
                 continue  # the header answers questions about the document itself, nothing else
             section_units = set(_units(" ".join((p.chunk.section, p.chunk.group or "", leads.get(p.chunk.id, "")))))
+            # the names of the part it stands in that the question asks: read only where a span states
+            # the field asked (below), which names nothing else of what the question asks
+            named_in_part = frozenset()
+            if SECTION_SEP in p.chunk.section:
+                parent = p.chunk.section.rsplit(SECTION_SEP, 1)[0]
+                named_in_part = part_names.get((p.chunk.doc_id, parent), frozenset()) & q_units - section_units
             row_units = set(_units(p.chunk.headers)) if p.chunk.headers else set()
+            defined = self._defined(p.chunk)
+            if defined:  # "Đô thị | 190 | …" read with "Đô thị: Cơ sở giáo dục tại các phường"
+                row_units |= set(_units(defined))
             # "1. Đơn vị tổ chức thu phí:" above its answer, asked "Đơn vị nào tổ chức thu phí …?": a
             # heading the question names whole is read as part of what stands under it
             heading = _asked_heading(p.chunk.section, asked_words)
@@ -780,7 +959,7 @@ class ExtractiveAnswerer:
             cut_units = set(_units(cut)) if cut else set()
             cut_end = p.chunk.start + (sentence_spans(p.chunk.text) or [(0, len(p.chunk.text))])[0][1]
             named_cell = wants_number and p.chunk.kind == "row" and _names_a_figure_column(q, p.chunk)
-            ident = identity_units(p.chunk.info)
+            ident = self._identity(q, p.chunk.info)
             for sp in _spans_of(p):
                 forms = _unit_forms(sp.text)
                 for u in row_units | heading:  # a row is read with its column headers, a span with its asked heading
@@ -788,7 +967,12 @@ class ExtractiveAnswerer:
                 if cut_units and sp.end <= cut_end:
                     for u in cut_units:
                         forms.setdefault(u, u)
+                for asked_units, others in said_otherwise:  # "tối đa" asked, "không quá" written
+                    if any(o in f" {' '.join(words(sp.text))} " for o in others):
+                        for u, f in asked_units.items():
+                            forms.setdefault(u, f)
                 sp.coverage = coverage(forms, section_units, ident)
+                sp.in_part = coverage(forms, section_units | named_in_part, ident) if named_in_part else sp.coverage
                 score = sp.coverage + 0.08 / (1 + rank)
                 period = p.chunk.period
                 if q.years:
@@ -810,12 +994,93 @@ class ExtractiveAnswerer:
                     score += 0.1
                 if named_cell:
                     score += NAMED_CELL_BONUS
+                if doer is not None and doer(sp.text):
+                    score += DOER_BONUS
                 # Prefer the tight span: a little penalty for length.
                 score -= 0.0004 * max(0, len(sp.text) - 120)
                 sp.score = score
                 spans.append(sp)
         spans.sort(key=lambda s: -s.score)
         return spans
+
+    @staticmethod
+    def _identity(q: QueryInfo, info: DocumentInfo) -> dict[str, str]:
+        """The units of the words that name the document: its number and places, and the title words
+        the question names it by."""
+        run = title_run(q.text, info.title) if info.title else ""
+        return {**identity_units(info), **_unit_forms(run)} if run else identity_units(info)
+
+    UNTITLED_PASSAGES = 4  # passages read for a question named by title words, searched without them
+
+    def _untitled(self, q: QueryInfo, passages: list[Passage]) -> list[Passage]:
+        """A question that names its document by title words ("Cơ quan nào được giao chủ trì triển khai
+        Kế hoạch xuất khẩu … giai đoạn 2026 - 2030?") is ranked by them: every passage repeating the
+        title comes first. What it asks is searched again without them, in the same index (one lexical
+        search), and those passages are read too, after the retriever's."""
+        if self.bm25 is None or not passages:
+            return passages
+        info = passages[0].chunk.info
+        run = title_run(q.current, info.title) if info.title else ""
+        if not run:
+            return passages
+        named = set(words(run))
+        rest = " ".join(w for w in words(q.current) if w not in named)
+        seen = {p.chunk.id for p in passages}
+        extra = [Passage(c, 0.0) for c, _ in self.bm25.search(expand_abbreviations(rest), self.UNTITLED_PASSAGES)
+                 if c.id not in seen and c.doc_id == passages[0].chunk.doc_id]
+        return passages + extra
+
+    def _definitions(self) -> dict[str, dict[str, str]]:
+        """doc id -> folded term -> what the document says it is, from its own "Term: …" lines ("1. Đô
+        thị: Cơ sở giáo dục tại các phường"), derived once per index. A table row labelled with the
+        term ("Đô thị | 190 | 190 | …") is read with its definition: the document's categories are
+        named in the question by what they stand for ("ở các phường")."""
+        if self.bm25 is None:
+            return {}
+
+        def build() -> dict[str, dict[str, str]]:
+            out: dict[str, dict[str, str]] = {}
+            for c in self.bm25.chunks:
+                if c.kind not in ("item", "paragraph"):
+                    continue
+                m = _DEFINITION_RE.match(_HEADING_MARK_RE.sub("", _LIST_MARK_RE.sub("", c.text.strip())))
+                if m and len(m.group(1).split()) <= DEFINED_TERM_WORDS:
+                    out.setdefault(c.doc_id, {}).setdefault(" ".join(words(m.group(1))), m.group(2))
+            return out
+
+        return self._memo("definitions", build)
+
+    def _defined(self, chunk: Chunk) -> str:
+        """The definition of the term that labels a table row ("" when the row's label is not one)."""
+        if chunk.kind != "row":
+            return ""
+        terms = self._definitions().get(chunk.doc_id)
+        if not terms:
+            return ""
+        cells = [x.strip() for x in chunk.text.split("|")]
+        label = next((x for x in cells if x and not re.fullmatch(r"[IVXLC]+|\d{1,3}(?:\.\d+)*", x)), "")
+        return terms.get(" ".join(words(label)), "")
+
+    def _part_names(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(doc id, heading path) -> the units of the names its units give, derived once per index. A
+        unit is read with the names of the part it stands in (its parent heading): "1. Đơn vị tổ chức
+        thu phí: … Ban quản lý hồ Hoàn Kiếm" stands in the part whose "2. Đối tượng nộp phí" names the
+        sites (Đền Bạch Mã, Đình Kim Ngân) a question asks about."""
+        if self.bm25 is None:
+            return {}
+
+        def build() -> dict[tuple[str, str], frozenset[str]]:
+            names: dict[tuple[str, str], set[str]] = {}
+            for c in self.bm25.chunks:
+                if c.kind in ("title", "signature", "recipients") or not c.section:
+                    continue
+                found = _name_units(c.text)
+                parts = c.section.split(SECTION_SEP)
+                for i in range(1, len(parts) + 1):
+                    names.setdefault((c.doc_id, SECTION_SEP.join(parts[:i])), set()).update(found)
+            return {k: frozenset(v) for k, v in names.items()}
+
+        return self._memo("part_names", build)
 
     def _paragraph_leads(self) -> dict[str, str]:
         """chunk id -> the first sentence of its paragraph, for the chunks that continue a paragraph
@@ -877,7 +1142,10 @@ class ExtractiveAnswerer:
 
     # -- answering ----------------------------------------------------------------------
 
-    def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None) -> Answer:
+    DEEPER_PASSAGES = 24  # the lexical ranking read before a figure question is refused
+
+    def answer(self, question: str, passages: list[Passage], q: QueryInfo | None = None,
+               deeper: bool = False) -> Answer:
         q = q or analyse(question)
         refuse = Answer(question=question, answer=NOT_FOUND, found=False)
         by_number = self._target_by_number(q.folded, passages)
@@ -896,6 +1164,7 @@ class ExtractiveAnswerer:
         structural = self._structural(q, passages) or self._duties(q, passages)
         if structural:
             return self._compose(question, structural)
+        passages = self._untitled(q, passages)
         spans = [sp for sp in self.score_spans(q, passages) if self._years_ok(q, sp)] if passages else []
         # A figure answers only where it stands in the same sentence as what was asked about.
         needs_figure = True
@@ -905,7 +1174,8 @@ class ExtractiveAnswerer:
                      and same_tense(q, self._sentence_of(sp).text)]  # "Hiện nay, …, trong đó có 22 trạm"
         if needs_quantity:
             spans = [sp for sp in spans if sp.sentences == 1 and has_quantity(sp.text)
-                     and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))]
+                     and _quantity_fits(q, sp.text, _row_units(sp.passage.chunk))
+                     and meets_condition(q, self._sentence_of(sp).text)]
             spans = self._whole_thing_first(q, spans)
         elif _PERIOD_ASK_RE.search(q.folded):
             # "thực hiện trong thời gian nào", "tầm nhìn đến năm nào": a span, or its heading, states a period
@@ -932,6 +1202,17 @@ class ExtractiveAnswerer:
             if per_subject:
                 return self._compose(question, per_subject)
         if not spans or spans[0].coverage < self.min_coverage or unknown:
+            if needs_quantity and not deeper and not unknown and self.bm25 is not None and passages:
+                # no passage states a figure that fits: read further down the lexical ranking before
+                # refusing ("Trong đó: Giá trị sản phẩm nông sản … đạt 395 triệu USD" ranks below the
+                # items that repeat its words without its figure)
+                seen = {p.chunk.id for p in passages}
+                doc = passages[0].chunk.doc_id
+                more = [Passage(c, 0.0) for c, _ in self.bm25.search(expand_abbreviations(q.current),
+                                                                      self.DEEPER_PASSAGES)
+                        if c.id not in seen and c.doc_id == doc]
+                if more:
+                    return self.answer(question, passages + more, q, deeper=True)
             return refuse
         rest = self._rest_of_list(q, spans[0])
         if rest:
@@ -1015,7 +1296,9 @@ class ExtractiveAnswerer:
         label = self._field_of(sp)
         if label and _label_answers(label, asked):
             return True
-        return asked != _TIME_LABEL_WORDS and any(_inline_list_of(a, sp.text) for a in asked)
+        # a list after a generic noun ("các cơ quan, đơn vị có liên quan: …") does not name the one asked
+        return asked != _TIME_LABEL_WORDS and any(_inline_list_of(a, sp.text) for a in asked
+                                                  if " ".join(a) not in _KIND_NOUNS)
 
     def _field_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """"Thực hiện trong thời gian nào?" is answered by "3. Thời gian thực hiện Chương trình: Từ năm
@@ -1028,9 +1311,12 @@ class ExtractiveAnswerer:
         bar = max(self.min_coverage, FIELD_SHARE * spans[0].coverage)
         # "trước ngày nào" asks a day: a date or a day of the week, not "Hàng năm"
         day = "ngay nao" in " ".join(words(q.current))
-        pick = next((sp for sp in spans if sp.coverage >= bar and self._states_field(sp, asked)
+        pick = next((sp for sp in spans if max(sp.coverage, sp.in_part) >= bar and self._states_field(sp, asked)
                      and (not day or _DAY_RE.search(sp.text))), None)
-        return spans if pick is None else [pick] + [sp for sp in spans if sp is not pick]
+        if pick is None:
+            return spans
+        pick.coverage = max(pick.coverage, pick.in_part)  # it states the field asked of the part named
+        return [pick] + [sp for sp in spans if sp is not pick]
 
     def _whole_thing_first(self, q: QueryInfo, spans: list[Span]) -> list[Span]:
         """"Bao nhiêu trạm 5G" is answered by "28 trạm 5G" before "87 trạm" (of which 28 are 5G):

@@ -461,6 +461,13 @@ INDICATOR_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("khong dung tien mat", "thanh toan dien tu", "chi tra qua tai khoan"),
 )
 
+# Ways of saying the same bound (folded phrases): a question asking "tối đa mấy tháng" is answered by
+# "không quá 9 tháng", "ít nhất" by "tối thiểu". Each group says one thing.
+BOUND_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("toi da", "khong qua", "khong vuot qua"),
+    ("toi thieu", "it nhat", "khong duoi", "khong thap hon"),
+)
+
 
 @dataclass(frozen=True)
 class DocNumber:
@@ -509,6 +516,11 @@ def number_in_file_name(name: str) -> tuple[str, int] | None:
 # Openings of a sentence that goes on with the one before it: "… là 87 trạm. Trong đó, có 28 trạm
 # 5G" reads as one statement (the second names a part of what the first counts).
 CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong số này", "Cụ thể", "Riêng")
+
+
+# Openings of a sentence that states a condition ("Trường hợp học trực tuyến, mức học phí … bằng 70%",
+# "Nếu …, thì …"): what follows holds only under it.
+CONDITION_OPENERS: tuple[str, ...] = ("Trong trường hợp", "Trường hợp", "Nếu")
 
 
 # Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",

@@ -117,3 +117,30 @@ def test_a_deadline_is_a_day_not_a_recurrence(plan):
 
     assert _DAY_RE.search("Thời gian: từ ngày 15/11/2026") and _DAY_RE.search("vào sáng Chủ nhật")
     assert not _DAY_RE.search("6 | Khảo sát hạ tầng 5G | Sở Khoa học và Công nghệ | Hàng năm")
+
+
+def test_mấy_is_the_question_word_not_its_content():
+    from answering.extractive import ExtractiveAnswerer
+
+    weights = ExtractiveAnswerer()._weights("Hộ nghèo được hỗ trợ tối đa mấy tháng?")
+    assert "may" not in weights and "thang" in weights
+    assert "may" in ExtractiveAnswerer()._weights("Máy phát điện đặt ở đâu?")  # a machine, not a question word
+
+
+def test_a_bound_said_otherwise_is_covered(plan, monkeypatch):
+    # the fixture says "không quá 6 tháng"; asked "tối đa", the bound is the same
+    import answering.extractive as ex
+    from retrieval.query import analyse
+
+    [(units, others)] = ex._said_otherwise(analyse("Hộ nghèo được hỗ trợ túi đựng rác tối đa bao lâu?"))
+    assert set(units) >= {"toi", "toi_da"} and " khong qua " in others
+    question = "Thời gian hỗ trợ túi đựng rác cho hộ nghèo tối đa là bao lâu?"
+    answerer, passages = plan.answerer.bound(plan.retriever.bm25), plan.retriever.passages(question)
+
+    def coverage() -> float:
+        return next(sp.coverage for sp in answerer.score_spans(analyse(question), passages)
+                    if "không quá 6 tháng" in sp.text)
+
+    said = coverage()
+    monkeypatch.setattr(ex, "_said_otherwise", lambda q: [])
+    assert said > coverage() + 0.05

@@ -78,6 +78,9 @@ def test_quantity_fits_the_unit_asked(question, span, fits):
     ("Hiện nay có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
     ("Đến năm 2030 có bao nhiêu trạm 5G?", "Phấn đấu đến năm 2030 có 300 trạm 5G", True),
     ("Có bao nhiêu trạm 5G?", "Hiện nay, có khoảng 150 trạm, trong đó có 20 trạm 5G", True),
+    # what will be done is not what is ("sẽ" as written: "chia sẻ" folds to the same word)
+    ("Hiện nay có bao nhiêu người nhận trợ cấp?", "Sở Y tế sẽ kiểm tra ngẫu nhiên 30 người nhận trợ cấp", False),
+    ("Hiện nay có bao nhiêu người nhận trợ cấp?", "Hiện nay có 30 người nhận trợ cấp được chia sẻ thông tin", True),
 ])
 def test_what_is_does_not_answer_what_is_aimed_at(question, sentence, same):
     from answering.extractive import same_tense
@@ -133,6 +136,11 @@ def test_a_heading_the_question_names_whole_is_read_with_its_content():
     ("Tỷ lệ người sau cai nghiện có việc làm là bao nhiêu?",
      "trên 80% người nghiện, người sử dụng trái phép chất ma túy, người sau cai nghiện được tư vấn", False),
     ("Tỷ lệ trợ giúp pháp lý cho người vi phạm là bao nhiêu?", "Phấn đấu trợ giúp pháp lý cho 100% số người vi phạm", True),
+    # two things listed after the head: the answer measures both
+    ("Giá trị cà phê, hạt điều xuất khẩu năm 2030 là bao nhiêu?",
+     "tổng giá trị sản phẩm cà phê chế biến và cà phê khác xuất khẩu đạt 40 triệu USD", False),
+    ("Giá trị cà phê, hạt điều xuất khẩu năm 2030 là bao nhiêu?",
+     "Trong đó: giá trị sản phẩm cà phê, hạt điều xuất khẩu đạt 52 triệu USD", True),
     # "trong độ tuổi" folds to "trong do": not a "trong đó" part of the clause
     ("Tỷ lệ thất nghiệp là bao nhiêu?", "tỷ lệ lao động trong độ tuổi tham gia bảo hiểm thất nghiệp đạt 20%", False),
 ])
@@ -164,3 +172,33 @@ def test_a_legal_reference_is_not_a_figure_and_mấy_asks_a_count_before_a_unit(
     assert "bao nhieu thang" in _how_many("được hỗ trợ tối đa mấy tháng?")
     assert "bao nhieu" not in _how_many("công trình từ cấp mấy trở lên?")  # a grade, "cấp II"
     assert "bao nhieu" not in _how_many("Thông báo số mấy, ngày nào?")  # a document's number and date
+
+
+def test_a_count_of_what_is_is_not_a_rows_share_of_it():
+    from answering.extractive import _quantity_fits
+
+    q = analyse("Hiện nay có bao nhiêu người nhận trợ cấp?")
+    units = {"tieu", "chi", "diem", "chuan", "nguoi", "nhan", "tro", "cap"}
+    # the row measures a share of the people (its figure is the criterion's points), or gives only a share
+    assert not _quantity_fits(q, "2 | Tỷ lệ % người nhận trợ cấp có tài khoản | 40", units)
+    assert not _quantity_fits(q, "Đơn vị đạt 100% người nhận trợ cấp có tài khoản", units)
+    # a row whose cell gives a count of the unit asked is read as a sentence
+    assert _quantity_fits(q, "3 | Kiểm tra ngẫu nhiên 30 người nhận trợ cấp | 10", units)
+    # a column names the unit: any figure of the row answers
+    assert _quantity_fits(analyse("Diện tích bưởi là bao nhiêu ha?"), "- | Diện tích | 1.200", {"dien", "tich", "ha"})
+
+
+@pytest.mark.parametrize("question, sentence, meets", [
+    # a figure under a condition answers a question that states it, not one about something else
+    ("Nếu tham quan theo đoàn trên 30 người thì giảm bao nhiêu phần trăm phí?",
+     "3. Trường hợp tham quan theo đoàn trên 30 người, mức phí được giảm 20% so với giá vé lẻ", True),
+    ("Phí tham quan bảo tàng tỉnh là bao nhiêu?",
+     "3. Trường hợp tham quan theo đoàn trên 30 người, mức phí được giảm 20% so với giá vé lẻ", False),
+    ("Người không mang giấy tờ thì được vào miễn phí khi cao dưới bao nhiêu mét?",
+     "Trường hợp không mang giấy tờ tùy thân thì áp dụng chiều cao dưới 1,2m", True),
+    ("Phí tham quan bảo tàng tỉnh là bao nhiêu?", "Mức phí tham quan bảo tàng là 30.000 đồng/lượt", True),  # no condition
+])
+def test_a_figure_under_a_condition_answers_a_question_stating_it(question, sentence, meets):
+    from answering.extractive import meets_condition
+
+    assert meets_condition(analyse(question), sentence) is meets

@@ -167,7 +167,8 @@ def test_run_library_one_index_unscoped(library, tmp_path, capsys):
     assert m["scoped_accuracy"] == 100.0 and m["per_kind"]["scoped"]["n"] == 3
     assert m["per_kind"]["missing_doc"]["n"] == 1 and m["per_kind"]["ambiguous"]["n"] == 1
     assert set(m["per_document"]) == {PLAN, SMALL, OWN, "(not in the library)", "(ambiguous: several documents)"}
-    assert m["index_and_warm_up_s"] >= 0 and m["questions_s"] > 0
+    # rounded to 0.1 s: five questions on warm caches may take less than 0.05 s
+    assert m["index_and_warm_up_s"] >= 0 and m["questions_s"] >= 0
     text = report.read_text()
     for head in ("## Per kind of question", "## Per category", "## Per document", "## Misses",
                  "| scoped (scoped accuracy) | 3 | 100.0 | 100.0 |"):
