@@ -38,10 +38,11 @@ from core.text import (
 )
 from core.types import SECTION_SEP, Answer, Chunk, Citation, DocumentInfo, Passage
 from core.vn import (
-    AMOUNT_NOUNS, BOUND_SYNONYMS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS, CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_TYPES, LEGAL_REF_RE,
-    MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, ORG_RE, RATE_HEADS,
-    TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years, strip_ranges,
-    year_ranges,
+    AMOUNT_NOUNS, AUTHOR_LINKS, BOUND_SYNONYMS, CONDITION_OPENERS, CONTINUATION_OPENERS, COUNT_NOUNS,
+    CURRENCY_WORDS, DATE_OR_MONTH_RE, DATE_WORDS_RE, DOC_NUMBER_RE, DOC_TYPES, ISSUER_ALIASES, LEGAL_REF_RE,
+    MAGNITUDE_WORDS, MEASURE_HEAD_ALIASES, MEASURE_HEADS, MEASURE_UNITS, MONEY_HEADS, NAME_LINKS, ORG_RE,
+    RATE_HEADS, TIME_LABELS, TIME_WORDS_RE, UNIT_SPELLINGS, all_place_names, canonical_places, covered_years,
+    issuer_short_name, strip_ranges, year_ranges,
 )
 from core.vn import years as vn_years
 from retrieval.bm25 import BM25Index
@@ -270,6 +271,59 @@ def identity_units(info: DocumentInfo) -> dict[str, str]:
     names += [p for p in PLACE_NAMES if p in info.title]
     names += re.findall(r"\b\w*\d\w*\b", info.title)
     return _unit_forms(" ; ".join(n for n in names if n))
+
+
+# The phrase a question names its document by: its type, its number, its author ("theo Nghị quyết 36
+# của HĐND thành phố Huế", "Kế hoạch số 153 của UBND") and the links between them (core.vn NAME_LINKS).
+_NAME_LINKS = frozenset(fold(w) for w in NAME_LINKS)
+_AUTHOR_LINKS = frozenset(fold(w) for w in AUTHOR_LINKS)
+_ISSUER_PHRASES = tuple(sorted(((tuple(k.split()), v) for k, v in ISSUER_ALIASES.items()), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=4096)
+def naming_forms(text: str, info: DocumentInfo) -> dict[str, str]:
+    """Unit -> form as typed of the question's words naming this document by its type and number,
+    with its own issuer after them ("theo Nghị quyết [số] 36 của HĐND thành phố Huế"), and of the word
+    pairs running into them ("học phí theo", "HĐND thành phố"). They select the document; no passage is
+    closer to the question for repeating them. A type without the number is not a name: "ban hành kế
+    hoạch hành động", "thực hiện nghị quyết về …" say what is done."""
+    serial = DOC_NUMBER_RE.search(info.number) if info.number else None
+    if serial is None or not info.doc_type:
+        return {}
+    tagged = tagged_forms(text)
+    ws = [f for f, _, _ in tagged]
+    own_type, own_serial = tuple(words(info.doc_type)), str(int(serial.group(1)))
+    own_issuer = issuer_short_name(info.issuer) if info.issuer else ""
+    issuer_words = set(words(info.issuer))
+    marked = [False] * len(ws)
+    expanded: list[str] = []
+    for i in range(len(ws)):
+        if tuple(ws[i:i + len(own_type)]) != own_type:
+            continue
+        j = i + len(own_type) + (ws[i + len(own_type):i + len(own_type) + 1] == ["so"])
+        if j >= len(ws) or ws[j].lstrip("0") != own_serial:
+            continue
+        end = j + 1
+        k = end + (end < len(ws) and ws[end] in _AUTHOR_LINKS)
+        n = next((len(p) for p, v in _ISSUER_PHRASES if v == own_issuer and tuple(ws[k:k + len(p)]) == p), 0)
+        if n:
+            while k + n < len(ws) and ws[k + n] in issuer_words:
+                n += 1  # "HĐND thành phố Huế": the place the issuer is of
+            expanded.append(expand_abbreviations(" ".join(w for _, w, _ in tagged[k:k + n])))
+            end = k + n
+        start = i - (i > 0 and ws[i - 1] in _NAME_LINKS)
+        for m in range(start, end):
+            marked[m] = True
+    if not any(marked):
+        return {}
+    out = {f: w for k, (f, w, stop) in enumerate(tagged) if marked[k] and not stop}
+    for k in range(len(tagged) - 1):
+        if marked[k] or marked[k + 1]:
+            out.setdefault(f"{ws[k]}_{ws[k + 1]}", f"{tagged[k][1]}_{tagged[k + 1][1]}")
+    for e in expanded:
+        for u, w in _unit_forms(e).items():
+            out.setdefault(u, w)
+    return out
 
 
 # A document named by the words of its title, the way officials name one ("Kế hoạch xuất khẩu sản
@@ -1008,7 +1062,10 @@ class ExtractiveAnswerer:
         """The units of the words that name the document: its number and places, and the title words
         the question names it by."""
         run = title_run(q.text, info.title) if info.title else ""
-        return {**identity_units(info), **_unit_forms(run)} if run else identity_units(info)
+        named = naming_forms(q.text, info)
+        if not run and not named:
+            return identity_units(info)
+        return {**identity_units(info), **named, **_unit_forms(run)}
 
     UNTITLED_PASSAGES = 4  # passages read for a question named by title words, searched without them
 

@@ -521,6 +521,10 @@ CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong
 # Openings of a sentence that states a condition ("Trường hợp học trực tuyến, mức học phí … bằng 70%",
 # "Nếu …, thì …"): what follows holds only under it.
 CONDITION_OPENERS: tuple[str, ...] = ("Trong trường hợp", "Trường hợp", "Nếu")
+# Words linking a question's words to the document it names ("học phí theo Nghị quyết 36", "kết quả
+# tại Kế hoạch 153"), and its number to its author ("… 36 của HĐND thành phố Huế", "… do UBND tỉnh ban hành").
+NAME_LINKS: tuple[str, ...] = ("theo", "của", "tại")
+AUTHOR_LINKS: tuple[str, ...] = ("của", "do")
 
 
 # Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
