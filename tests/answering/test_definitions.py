@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from answering.chain import Assistant
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "nq-phi-ban-tru-mau-giao-lai-chau-2026.txt"
 
@@ -58,10 +57,7 @@ Giàng Páo Mỷ
 
 @pytest.fixture(scope="module")
 def resolution(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("definitions-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(RESOLUTION.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, RESOLUTION)
 
 
 def test_a_row_is_read_with_the_definition_of_its_label(resolution):

@@ -10,8 +10,7 @@ import pytest
 
 from answering.chain import Assistant
 from answering.extractive import title_run
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "qd-du-lich-cong-dong-cao-bang-2026.txt"
 TITLE = "KẾ HOẠCH PHÁT TRIỂN DU LỊCH CỘNG ĐỒNG TỈNH CAO BẰNG GIAI ĐOẠN 2026 - 2030"
@@ -84,10 +83,7 @@ V. CHẾ ĐỘ BÁO CÁO
 
 @pytest.fixture(scope="module")
 def decision(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("doers-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(DECISION.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, DECISION)
 
 
 def test_title_words_after_a_type_name_the_document():

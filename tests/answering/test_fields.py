@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from answering.chain import Assistant
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "ke-hoach-phan-loai-rac-quang-tri-2026.txt"
 
@@ -75,10 +74,7 @@ Lê Văn Hải
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("fields-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(PLAN.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, PLAN)
 
 
 def test_a_time_question_is_answered_by_the_line_labelled_with_the_time(plan):

@@ -11,8 +11,7 @@ import pytest
 from answering.chain import Assistant
 from answering.extractive import naming_forms
 from core.types import DocumentInfo
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "hdnd-quangtri-nq-21-2025-an-trua.txt"
 
@@ -79,10 +78,7 @@ INFO = DocumentInfo(doc_type="Nghị quyết", number="21/2025/NQ-HĐND", issuer
 
 @pytest.fixture(scope="module")
 def resolution(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("naming-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(RESOLUTION.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, RESOLUTION)
 
 
 def test_the_name_is_type_number_and_own_author():

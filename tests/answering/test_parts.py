@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from answering.chain import Assistant
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "nq-phi-tham-quan-hai-phong-2026.txt"
 
@@ -58,10 +57,7 @@ B. SỬA ĐỔI QUY ĐỊNH PHÍ THAM QUAN KHU DI TÍCH NÚI VOI, XÃ AN LÃO
 
 @pytest.fixture(scope="module")
 def resolution(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("parts-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(RESOLUTION.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, RESOLUTION)
 
 
 def test_the_field_asked_of_the_part_that_names_the_sites(resolution):

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from answering.chain import Assistant
-from ingest.pipeline import ingest_upload
-from settings import Settings
+from tests.answering.fixtures import assistant_with
 
 NAME = "ke-hoach-xuat-khau-ha-giang-2026.txt"
 
@@ -116,10 +115,7 @@ Nguyễn Văn Sơn
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory) -> Assistant:
-    settings = Settings.from_env(index_dir=tmp_path_factory.mktemp("plan-tasks-index"))
-    assistant = Assistant(settings)
-    assert ingest_upload(PLAN.encode("utf-8"), NAME, assistant.store, settings).added == [NAME]
-    return assistant
+    return assistant_with(tmp_path_factory, NAME, PLAN)
 
 
 def test_what_an_agency_must_do_is_the_tasks_under_its_heading(plan):
