@@ -282,23 +282,26 @@ _ISSUER_PHRASES = tuple(sorted(((tuple(k.split()), v) for k, v in ISSUER_ALIASES
 
 @lru_cache(maxsize=4096)
 def naming_forms(text: str, info: DocumentInfo) -> dict[str, str]:
-    """Unit -> form as typed of the question's words naming this document by its type and number,
-    with its own issuer after them ("theo Nghị quyết [số] 36 của HĐND thành phố Huế"), and of the word
-    pairs running into them ("học phí theo", "HĐND thành phố"). They select the document; no passage is
-    closer to the question for repeating them. A type without the number is not a name: "ban hành kế
-    hoạch hành động", "thực hiện nghị quyết về …" say what is done."""
+    """Unit -> form as typed of the question's words naming this document by its type (or the type's
+    code) and number, with its own issuer after them ("theo Nghị quyết [số] 36 của HĐND thành phố Huế",
+    "KH 153 của UBND"), and of the word pairs running into them ("học phí theo", "HĐND thành phố").
+    They select the document; no passage is closer to the question for repeating them. A type without
+    the number is not a name: "ban hành kế hoạch hành động", "thực hiện nghị quyết về …" say what is done."""
     serial = DOC_NUMBER_RE.search(info.number) if info.number else None
     if serial is None or not info.doc_type:
         return {}
     tagged = tagged_forms(text)
     ws = [f for f, _, _ in tagged]
-    own_type, own_serial = tuple(words(info.doc_type)), str(int(serial.group(1)))
+    own_serial = str(int(serial.group(1)))
+    own_types = {tuple(words(info.doc_type))} | {tuple(words(code)) for name, code in DOC_TYPES.items()
+                                                 if fold(name) == fold(info.doc_type)}  # "Kế hoạch", "KH"
     own_issuer = issuer_short_name(info.issuer) if info.issuer else ""
     issuer_words = set(words(info.issuer))
     marked = [False] * len(ws)
     expanded: list[str] = []
     for i in range(len(ws)):
-        if tuple(ws[i:i + len(own_type)]) != own_type:
+        own_type = next((t for t in own_types if tuple(ws[i:i + len(t)]) == t), None)
+        if own_type is None:
             continue
         j = i + len(own_type) + (ws[i + len(own_type):i + len(own_type) + 1] == ["so"])
         if j >= len(ws) or ws[j].lstrip("0") != own_serial:

@@ -87,8 +87,9 @@ def test_the_name_is_type_number_and_own_author():
     # the name, its author spelled out, and the pairs running into it
     assert {"nghi_quyet", "21", "hdnd", "hoi_dong", "nhan_dan", "tri", "trua_theo", "theo_nghi", "tri_ap"} <= set(named)
     assert not {"trua", "ap_dung", "chinh_sach"} & set(named)
-    # typed without diacritics, with "số" and a leading zero
+    # typed without diacritics, with "số" and a leading zero; the type's code
     assert "hdnd" in naming_forms("nghi quyet so 021 cua hdnd tinh quang tri co hieu luc khi nao", INFO)
+    assert {"nq", "21", "hdnd", "theo_nq"} <= set(naming_forms("Mức hỗ trợ theo NQ 21 của HĐND là bao nhiêu?", INFO))
 
 
 def test_a_type_without_its_number_or_another_author_names_nothing():
