@@ -296,7 +296,8 @@ def naming_forms(text: str, info: DocumentInfo) -> dict[str, str]:
     own_types = {tuple(words(info.doc_type))} | {tuple(words(code)) for name, code in DOC_TYPES.items()
                                                  if fold(name) == fold(info.doc_type)}  # "Kế hoạch", "KH"
     own_issuer = issuer_short_name(info.issuer) if info.issuer else ""
-    issuer_words = set(words(info.issuer))
+    # the words of the issuer's place ("tỉnh Sơn La"), not of its body ("nhân dân": "nhan" may be "nhãn")
+    place_words = set(words(info.issuer)) - {w for p, v in _ISSUER_PHRASES if v == own_issuer for w in p}
     marked = [False] * len(ws)
     expanded: list[str] = []
     for i in range(len(ws)):
@@ -310,7 +311,7 @@ def naming_forms(text: str, info: DocumentInfo) -> dict[str, str]:
         k = end + (end < len(ws) and ws[end] in _AUTHOR_LINKS)
         n = next((len(p) for p, v in _ISSUER_PHRASES if v == own_issuer and tuple(ws[k:k + len(p)]) == p), 0)
         if n:
-            while k + n < len(ws) and ws[k + n] in issuer_words:
+            while k + n < len(ws) and ws[k + n] in place_words:
                 n += 1  # "HĐND thành phố Huế": the place the issuer is of
             expanded.append(expand_abbreviations(" ".join(w for _, w, _ in tagged[k:k + n])))
             end = k + n

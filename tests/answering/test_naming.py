@@ -100,6 +100,8 @@ def test_a_type_without_its_number_or_another_author_names_nothing():
     assert "21" in named and "ubnd" not in named
     # "nhãn" typed without diacritics is not the issuer's "nhân": no name, nothing dropped
     assert naming_forms("san luong nhan cua quang tri nam 2025 la bao nhieu", INFO) == {}
+    named = naming_forms("nghi quyet 21 cua hdnd tinh quang tri nhan ho tro bao nhieu", INFO)
+    assert "tri" in named and "nhan_ho" not in named  # the name ends with its place
 
 
 def test_the_scope_clause_answers_not_the_passages_repeating_the_name(resolution):
