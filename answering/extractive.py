@@ -1063,8 +1063,8 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _identity(q: QueryInfo, info: DocumentInfo) -> dict[str, str]:
-        """The units of the words that name the document: its number and places, and the title words
-        the question names it by."""
+        """The units of the words that name the document: its number and places, the phrase naming it by
+        type, number and author (``naming_forms``) and the title words the question names it by."""
         run = title_run(q.text, info.title) if info.title else ""
         named = naming_forms(q.text, info)
         if not run and not named:
