@@ -46,6 +46,7 @@ from core.vn import (
 )
 from core.vn import years as vn_years
 from retrieval.bm25 import BM25Index
+from retrieval.scope import TITLE_RUN  # words at least, two of them content words, as the scoper reads titles
 from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
@@ -131,6 +132,14 @@ _DUTY_ASK_RE = re.compile(r"\b(?:nhiem vu|trach nhiem|vai tro) (?:gi|nao)\b|\bla
 # The numbering before a heading's words: "5.", "2.13.", "IV.", "a)".
 _HEADING_MARK_RE = re.compile(r"^(?:[\dIVXLC]+(?:\.\d+)*[.)]|\d+(?:\.\d+)*(?=\s)|[a-zđ]\))\s*")
 # "Ngoài Ngày Di sản văn hóa Việt Nam, … những ngày nào?": the rest of a list, without what is named.
+_LEAD_MARKS_RE = re.compile(r"^[\s\-+•*]+")
+
+
+def _unmarked(text: str) -> str:
+    """A text without the list marks and the outline marker it opens with ("- ", "2.", "b)")."""
+    return _HEADING_MARK_RE.sub("", _LEAD_MARKS_RE.sub("", text))
+
+
 _EXCEPT_RE = re.compile(r"^(?:ngoai|ben canh|tru)\s+(.+?)(?:\s+ra)?$")
 _YES_NO_RE = re.compile(r"\bco (\w+) (?:\w+ )?khong\b")
 _COUNT_NOUNS = frozenset(fold(n) for n in COUNT_NOUNS)  # "người", "cơ sở", "xã": things counted
@@ -169,7 +178,8 @@ PLACE_NAMES = sorted(all_place_names(), key=len, reverse=True)
 # A figure, not a code: "5G", "3G/4G" name a technology.
 _FIGURE_RE = re.compile(r"\d+(?:[.,/]\d+)*%?(?![\dA-ZĐ])")
 # The ordinal cell that opens a table row ("3 | Đền Quan Đế | …", "II | Cây công nghiệp")
-_ROW_ORDINAL_RE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}(?:\.\d+)*)\s*\|")
+_ORDINAL_CELL = r"(?:[IVXLC]+|\d{1,3}(?:\.\d+)*)"  # "II", "3", "1.2": a row's ordinal, not a figure
+_ROW_ORDINAL_RE = re.compile(rf"^\s*{_ORDINAL_CELL}\s*\|")
 
 
 def has_quantity(text: str) -> bool:
@@ -334,7 +344,6 @@ def naming_forms(text: str, info: DocumentInfo) -> dict[str, str]:
 # phẩm hàng hóa tỉnh Sơn La giai đoạn 2026 - 2030", "kế hoạch 5G, IoT tại khu công nghiệp"): a run
 # of the question's words from a type word on, each found in the title in order, at most TITLE_GAP
 # title words left out between two ("5G, [Internet vạn vật] IoT tại [các] khu công nghiệp").
-TITLE_RUN = 3  # words at least, two of them content words (as retrieval.scope reads title words)
 TITLE_GAP = 3
 _TYPE_WORDS = frozenset(" ".join(words(t)) for t in DOC_TYPES)
 _TYPE_SYLLABLES = frozenset(w for t in _TYPE_WORDS for w in t.split())
@@ -408,6 +417,7 @@ def _measured_in(text: str) -> tuple[tuple[str, int], ...]:
                 out.append((MEASURE_HEAD_ALIASES.get(head, head), len(text[:m.end()].split())))
     return tuple(out)
 
+
 def _span_heads(sw: list[str], asked: set[str]) -> list[tuple[str, int, int]]:
     """(head, position after it, its length in words) of each head in a span's clause. A share
     ("90% người nghiện …") states a "tỷ lệ" of what follows it, when the question asks a share."""
@@ -422,20 +432,10 @@ def _span_heads(sw: list[str], asked: set[str]) -> list[tuple[str, int, int]]:
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
-def _names_in(text: str) -> set[str]:
-    """Folded words written with a capital inside a clause (not opening it): the names it gives
-    ("Tổng sản phẩm Chuối …" -> {"chuoi"}; an acronym "USD" is a unit, not a name)."""
-    out = set()
-    for clause in re.split(r"[.;:!?\n]", text):
-        toks = _NAME_TOKEN_RE.findall(clause)
-        out |= {fold(t) for t in toks[1:] if t[:1].isupper() and not t.isupper()}
-    return out
-
-
-def _name_units(text: str) -> set[str]:
-    """The units of the names a text gives inside its clauses ("… tại Đền Bạch Mã số 76, Đình Kim Ngân
-    …" -> đền, bạch, mã, đền_bạch, …, folded): runs of capitalised words, not a clause's first word."""
-    out: set[str] = set()
+def _name_runs(text: str) -> list[list[str]]:
+    """The runs of words written with a capital inside a clause, not opening it ("… tại Đền Bạch Mã số
+    76, Đình Kim Ngân …" -> [Đền, Bạch, Mã], [Đình, Kim, Ngân]); an acronym ("USD") is a unit, not a name."""
+    runs = []
     for clause in re.split(r"[.;:!?\n]", text):
         run: list[str] = []
         for i, t in enumerate(_NAME_TOKEN_RE.findall(clause) + [""]):
@@ -443,9 +443,19 @@ def _name_units(text: str) -> set[str]:
                 run.append(t)
                 continue
             if run:
-                out |= set(_units(" ".join(run)))
+                runs.append(run)
             run = []
-    return out
+    return runs
+
+
+def _names_in(text: str) -> set[str]:
+    """Folded words of the names a text gives ("Tổng sản phẩm Chuối …" -> {"chuoi"})."""
+    return {fold(t) for run in _name_runs(text) for t in run}
+
+
+def _name_units(text: str) -> set[str]:
+    """The units of the names a text gives (đền, bạch, mã, đền_bạch, …, folded)."""
+    return {u for run in _name_runs(text) for u in _units(" ".join(run))}
 
 
 def _inline_abbreviations(text: str) -> str:
@@ -541,7 +551,7 @@ def meets_condition(q: QueryInfo, sentence: str) -> bool:
     """A figure stated under a condition ("Trường hợp học trực tuyến (học online), mức học phí … bằng
     70%") answers only a question that states the condition ("Nếu học trực tuyến thì …"), not one
     about something else ("học phí đại học công lập là bao nhiêu")."""
-    m = _CONDITION_RE.match(_HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", sentence)))
+    m = _CONDITION_RE.match(_unmarked(sentence))
     if not m:
         return True
     units = set(_units(m.group(1)))
@@ -648,7 +658,7 @@ def _names_agency(text: str) -> bool:
     """Whether a task names who does it: it opens with an agency ("Sở Y tế …", "+ Bộ Chỉ huy quân sự …") or
     says who leads ("Giao Sở Công Thương chủ trì"). An agency inside the task ("tại Bệnh viện Hùng
     Vương") is not its doer."""
-    head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
+    head = _unmarked(text)
     return bool(ORG_RE.match(head) or _AGENCY_LEADS_RE.search(text))
 
 
@@ -663,7 +673,7 @@ _CAPITALISED_RUN_RE = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\
 
 def _opening_agency(text: str) -> tuple[str, ...]:
     """The folded words of the agency a text opens with ("Sở Công Thương"), () when it opens otherwise."""
-    head = _HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", text))
+    head = _unmarked(text)
     if not ORG_RE.match(head):
         return ()
     m = _CAPITALISED_RUN_RE.match(head)
@@ -1119,7 +1129,7 @@ class ExtractiveAnswerer:
         if not terms:
             return ""
         cells = [x.strip() for x in chunk.text.split("|")]
-        label = next((x for x in cells if x and not re.fullmatch(r"[IVXLC]+|\d{1,3}(?:\.\d+)*", x)), "")
+        label = next((x for x in cells if x and not re.fullmatch(_ORDINAL_CELL, x)), "")
         return terms.get(" ".join(words(label)), "")
 
     def _part_names(self) -> dict[tuple[str, str], frozenset[str]]:
@@ -1337,7 +1347,7 @@ class ExtractiveAnswerer:
     def _field_of(self, sp: Span) -> str | None:
         """The label a span states its content under: "Thời gian" for "b) Thời gian: Từ ngày …", or
         the heading it opens ("1. Đơn vị tổ chức thu phí:" over "Đơn vị trực tiếp quản lý …")."""
-        m = _FIELD_RE.match(_HEADING_MARK_RE.sub("", re.sub(r"^[\s\-+•*]+", "", sp.text)))
+        m = _FIELD_RE.match(_unmarked(sp.text))
         if m and len(m.group(1).split()) <= 10:
             return m.group(1)
         c = sp.passage.chunk
