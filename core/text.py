@@ -77,13 +77,7 @@ def tagged_forms(text: str) -> list[tuple[str, str, bool]]:
     return list(_tagged_forms(text))
 
 
-# The same chunks' sentences and clauses are read by question after question: each text is analysed
-# once (the answerer spent a third of its time here before; ~30,000 texts fit in ~30 MB).
-TAGGED_CACHE = 32768
-
-
-@lru_cache(maxsize=TAGGED_CACHE)
-def _tagged_forms(text: str) -> tuple[tuple[str, str, bool], ...]:
+def _analyse(text: str) -> tuple[tuple[str, str, bool], ...]:
     out: list[tuple[str, str, bool]] = []
     for tok in _TOKEN_RE.findall(nfc(text).translate(_SUPERSCRIPTS)):
         if tok[0].isdigit():
@@ -102,9 +96,17 @@ def _tagged_forms(text: str) -> tuple[tuple[str, str, bool], ...]:
     return tuple(out)
 
 
+# The same chunks' sentences and clauses are read by question after question: each text is analysed
+# once (the answerer spent a third of its time here before; ~30,000 texts fit in ~30 MB). Whole chunks
+# tokenised for an index are read once, at build time: they go around the cache (``tokens``), which
+# they would otherwise fill with entries of ~11 KB each and push the answerer's sentences out of.
+TAGGED_CACHE = 32768
+_tagged_forms = lru_cache(maxsize=TAGGED_CACHE)(_analyse)
+
+
 def tokens(text: str) -> list[str]:
     """Index/query tokens: folded syllables plus syllable bigrams ('che_phu')."""
-    ws = words(text)
+    ws = [w for w, _, _ in _analyse(text)]
     return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
 
 
