@@ -26,6 +26,7 @@ import os
 import shutil
 from pathlib import Path
 
+from core.sources import source_signature
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _code_fingerprint() -> str:
-    h = hashlib.sha256()
-    for folder in CODE_DIRS:
-        for f in sorted((ROOT / folder).rglob("*.py")):
-            h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def index_dir_for(data_dir: Path | list[Path], files: list[Path], settings: Settings) -> Path:
     """``storage-eval/<hash of the folders' paths>-<hash of files, settings and ingest code>``.
     ``data_dir`` may be several folders (a library: DIR and data/); each file is keyed by its path
@@ -106,7 +99,7 @@ def index_dir_for(data_dir: Path | list[Path], files: list[Path], settings: Sett
         i, root = next((i, d) for i, d in enumerate(dirs) if f.is_relative_to(d))
         tag = f"{i}\0" if len(dirs) > 1 else ""  # one folder: the key it always had
         h.update(f"{tag}{f.relative_to(root).as_posix()}\0{_sha256(f)}\n".encode())
-    h.update(f"{settings.embeddings}\0{settings.chunk_tokens}\0{_code_fingerprint()}".encode())
+    h.update(f"{settings.embeddings}\0{settings.chunk_tokens}\0{source_signature(CODE_DIRS, chars=64)}".encode())
     where = hashlib.sha256("\0".join(map(str, dirs)).encode()).hexdigest()[:8]
     return EVAL_STORAGE / f"{where}-{h.hexdigest()[:KEY_CHARS]}"
 

@@ -38,6 +38,7 @@ from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
 from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, read_file
+from core.sources import source_signature
 from core.types import Chunk
 from settings import Settings
 
@@ -70,14 +71,7 @@ class ChunkStore(Protocol):
 
 @functools.lru_cache(maxsize=1)
 def _cut_code_sha() -> str:
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for name in CUT_CODE:
-        path = root / name
-        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            if f.is_file():
-                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()[:12]
+    return source_signature(CUT_CODE)
 
 
 def cut_signature(max_tokens: int) -> str:

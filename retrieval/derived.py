@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.sources import source_signature
 from core.text import fold, tokens
 from core.types import Chunk, DocumentInfo
 from ingest.chunker import index_text
@@ -59,7 +60,6 @@ FORMAT = 1  # bump when what is cached changes shape
 # The modules whose code shapes what is derived: a change to any of them is a new cache folder.
 _SOURCES = ("core/text.py", "core/vn.py", "core/types.py", "ingest/chunker.py", "ingest/targets.py",
             "retrieval/accents.py", "retrieval/bm25.py", "retrieval/derived.py")
-_ROOT = Path(__file__).resolve().parents[1]
 DOCS_IN_MEMORY = 64  # documents' data kept loaded: a question reads at most 3 documents' (answering.library)
 KEEP_LIBRARIES = 2  # library states kept on disk: the current one and the one before (another process may still read it)
 # More documents than this share to derive at once (a first start, a new code signature): one scan of
@@ -71,13 +71,7 @@ STALE_SIGNATURE_S = 86400  # the derived data of another version of the code is 
 
 
 def _code_signature() -> str:
-    h = hashlib.sha1(f"format {FORMAT}".encode())
-    for name in _SOURCES:
-        try:
-            h.update(name.encode() + b"\0" + (_ROOT / name).read_bytes())
-        except OSError:  # an installed copy without sources: the format alone
-            pass
-    return h.hexdigest()[:12]
+    return f"{FORMAT}-{source_signature(_SOURCES)}"
 
 
 CODE_SIGNATURE = _code_signature()
