@@ -114,7 +114,7 @@ def cmd_ingest(args) -> int:
         library = assistant.retriever.library
         print(f"derived indexes rebuilt: {len(library.doc_ids)} documents, {len(library)} chunks")
     if not args.paths:
-        _derive(assistant)
+        assistant.derive_library()
         return 0
     started = time.perf_counter()
     report = ingest_paths(args.paths, assistant.store, assistant.settings, progress=_progress_bar())
@@ -126,15 +126,8 @@ def cmd_ingest(args) -> int:
     print(f"{report.chunks_written} chunks written ({report.chunks_embedded} embedded), {report.chunks_deleted} "
           f"deleted; {len(report.unchanged)} of {report.documents_total} documents unchanged; "
           f"{assistant.store.count()} chunks in the index; {time.perf_counter() - started:.1f} s")
-    _derive(assistant)
+    assistant.derive_library()
     return 0 if report.ok else 2  # a file that cannot be read is an input error
-
-
-def _derive(assistant) -> None:
-    """The writer builds the library's derived indexes for the new state, so the app's processes
-    (and the next CLI command) load them instead of building them."""
-    assistant.store.refresh()
-    assistant.retriever.library
 
 
 def cmd_ask(args) -> int:

@@ -262,6 +262,12 @@ class Assistant:
         version of it: ``retrieval.derived``)."""
         return self.retriever.library.table
 
+    def derive_library(self) -> None:
+        """After this process wrote to the store: read the new library state and build its derived
+        indexes, so the app's processes (and the next CLI command) load them instead of building them."""
+        self.store.refresh()
+        self.retriever.library
+
     def documents(self) -> list[dict]:
         """What is indexed, one row per document (sorted by id), as ``ChunkStore.documents`` gives it,
         from the library index (each document's header, read at ingest) and the documents' records:
@@ -271,11 +277,9 @@ class Assistant:
         records = self.store.document_records()
         rows = []
         for d in sorted(library.doc_ids):
-            info, rec = library.infos[d], records.get(d) or {}
-            rows.append({"doc_id": d, "title": info.title, "number": info.number, "type": info.doc_type,
-                         "issuer": info.issuer, "province": info.province, "date": info.date,
-                         "signer": info.signer, "chunks": library.sizes[d], "file": str(rec.get("file") or d),
-                         "source": str(rec.get("source") or "")})
+            rec = records.get(d) or {}
+            rows.append(library.infos[d].listing(d, library.sizes[d], str(rec.get("file") or d),
+                                                 str(rec.get("source") or "")))
         return rows
 
     def ensure_index(self, progress=None) -> int:

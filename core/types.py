@@ -26,6 +26,12 @@ class DocumentInfo:
     signer: str = ""  # "Lê Trường Sơn"
     signer_title: str = ""  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"
 
+    def listing(self, doc_id: str, chunks: int, file: str, source: str) -> dict[str, Any]:
+        """A document's row in a list of what is indexed (``documents``, the API, the selector)."""
+        return {"doc_id": doc_id, "title": self.title, "number": self.number, "type": self.doc_type,
+                "issuer": self.issuer, "province": self.province, "date": self.date, "signer": self.signer,
+                "chunks": chunks, "file": file, "source": source}
+
     def short_name(self) -> str:
         """'Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai', or the title when no number is known."""
         head = " ".join(p for p in (self.doc_type, self.number) if p) if self.number else ""

@@ -369,9 +369,7 @@ def build_ui(assistant: Assistant):
         # a file of the same name again is a new version of that document
         ingest_paths(paths, assistant.store, assistant.settings, progress=progress, uploaded=True,
                      replace=bool(replace), report=report)
-        # the job, not the next question, builds the derived indexes of the new library state
-        assistant.store.refresh()
-        assistant.retriever.library
+        assistant.derive_library()  # the job, not the next question, builds the new state's indexes
 
     jobs = IngestJobs(run_ingest)
 

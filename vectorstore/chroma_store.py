@@ -326,9 +326,16 @@ class ChunkStore:
 
     # --- what readers see
 
-    def _records(self) -> dict[str, dict]:
-        got = self.records_col.get(include=["metadatas"])
-        return dict(zip(got["ids"], got["metadatas"]))
+    def _records(self, ids: list[str] | None = None) -> dict[str, dict]:
+        """Every document record, or those of ``ids`` (read by id, SCAN_PAGE at a time)."""
+        if ids is None:
+            got = self.records_col.get(include=["metadatas"])
+            return dict(zip(got["ids"], got["metadatas"]))
+        out = {}
+        for i in range(0, len(ids), SCAN_PAGE):
+            got = self.records_col.get(ids=ids[i:i + SCAN_PAGE], include=["metadatas"])
+            out.update(zip(got["ids"], got["metadatas"]))
+        return out
 
     def live(self, count: int | None = None) -> LiveState:
         with self._state_lock:  # threads answering at once share this store
@@ -445,11 +452,9 @@ class ChunkStore:
         firsts = {m["doc_id"]: m for m in metas}
         rows = []
         for d, n in sorted(counts.items()):
-            info, m = DocumentInfo.from_metadata(firsts[d]), firsts[d]
-            rows.append({"doc_id": d, "title": info.title, "number": info.number, "type": info.doc_type,
-                         "issuer": info.issuer, "province": info.province, "date": info.date,
-                         "signer": info.signer, "chunks": n, "file": str(m.get("doc_file") or d),
-                         "source": str(m.get("doc_source") or "")})
+            m = firsts[d]
+            rows.append(DocumentInfo.from_metadata(m).listing(d, n, str(m.get("doc_file") or d),
+                                                              str(m.get("doc_source") or "")))
         return rows
 
     def _dense_query(self, query_vector: list[float], k: int, where: dict | None, include: list[str]) -> dict | None:
@@ -500,7 +505,7 @@ class ChunkStore:
     def update_records(self, fields: dict[str, dict]) -> None:
         """Merge ``fields`` (doc_id -> record fields, e.g. a file's new hash) into existing records, in
         one write. Never a live version: what readers see does not change."""
-        recs = self._records()
+        recs = self._records(list(fields))
         ids = [d for d in fields if d in recs]
         if ids:
             self.records_col.upsert(ids=ids, documents=ids, metadatas=[{**recs[d], **fields[d]} for d in ids],
@@ -514,8 +519,7 @@ class ChunkStore:
         nothing is written but the record's own fields. ``record``: more fields for the document's
         record (ingest's ``cut`` signature and ``file_sha``). ``progress(written, embedded)`` after
         each batch of chunks."""
-        recs = self._records()
-        rec = dict(recs.get(doc_id) or {})
+        rec = dict(self._records([doc_id]).get(doc_id) or {})
         old_versions = _versions(rec.get("live"))
         # the live chunks' keys first (metadata only): vectors are read only for the chunks copied
         old = self.collection.get(where={"$and": [{"doc_id": doc_id}, {"doc_sha": {"$in": sorted(old_versions)}}]},
@@ -533,12 +537,12 @@ class ChunkStore:
             if any(rec.get(k) != v for k, v in learn.items()) and not rec.get("pending"):
                 self._put_record(doc_id, {**rec, **learn})  # so the next run skips it before cutting
             return WriteResult("unchanged")
+        key_of = {i: k for k, i in old_ids.items()}
         reuse_ids = [old_ids[k] for k in keys if k in old_ids]
         reuse = {}
-        for i in range(0, len(reuse_ids), 5000):
-            got = self.collection.get(ids=reuse_ids[i:i + 5000], include=["metadatas", "embeddings"])
-            for j, m, e in zip(got["ids"], got["metadatas"], got["embeddings"]):
-                reuse[str(m.get("chunk_key") or j)] = e
+        for i in range(0, len(reuse_ids), SCAN_PAGE):
+            got = self.collection.get(ids=reuse_ids[i:i + SCAN_PAGE], include=["embeddings"])
+            reuse.update((key_of[j], e) for j, e in zip(got["ids"], got["embeddings"]))
         base = {"source": source, "file": file, "text_sha": text_sha, **extra}
         # 1. pending: readers keep seeing the live version (or nothing, for a new document)
         self._put_record(doc_id, {**rec, **{"live": rec.get("live") or "", "chunks": int(rec.get("chunks") or 0)},
