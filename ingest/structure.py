@@ -314,12 +314,14 @@ class _Parser:
 
     # -- paths and periods ------------------------------------------------------------------
 
-    def path(self) -> tuple[str, ...]:
+    def path(self, stack: list[_Level] | None = None) -> tuple[str, ...]:
+        """The section path under the open levels (or ``stack``)."""
         base = (self.root,) if self.root else ()
-        return base + tuple(lv.label for lv in self.stack if lv.label)
+        return base + tuple(lv.label for lv in (self.stack if stack is None else stack) if lv.label)
 
-    def years(self) -> tuple[tuple[int, ...], str | None]:
-        for lv in reversed(self.stack):
+    def years(self, stack: list[_Level] | None = None) -> tuple[tuple[int, ...], str | None]:
+        """The years (and period) of the nearest open level (or level of ``stack``) stating any."""
+        for lv in reversed(self.stack if stack is None else stack):
             if lv.years:
                 ys = tuple(sorted(lv.years))
                 return ys, str(ys[-1])
@@ -343,20 +345,15 @@ class _Parser:
                 continue
             start, end, marker = lv.line
             above = kept + closing[:j]
-            base = ((self.root,) if self.root else ()) + tuple(x.label for x in above if x.label)
-            ys = next((tuple(sorted(x.years)) for x in reversed(above + [lv]) if x.years), None)
-            self.units.append(Unit("item", base + (marker.rstrip("."),), start, end,
-                                   years=ys or self.root_years or self.doc_years,
-                                   period=str(ys[-1]) if ys else None))
+            ys, period = self.years(above + [lv])
+            self.units.append(Unit("item", self.path(above) + (marker.rstrip("."),), start, end, years=ys,
+                                   period=period))
             lv.line = None
         del self.stack[i:]
 
     def open(self, kind: str, label: str, years: frozenset[int], leaf: bool) -> None:
         """A kind already open closes everything opened after it; a new kind nests deeper."""
-        for i, lv in enumerate(self.stack):
-            if lv.kind == kind:
-                self.drop(i)
-                break
+        self.close_to(kind)
         self.stack.append(_Level(kind, label, years, leaf))
 
     def close_leaves(self) -> None:
@@ -532,6 +529,7 @@ class _Parser:
         self.add("item", block.start, block.end, footnotes=block.markers)
 
     def close_to(self, kind: str) -> None:
+        """Close the open level of ``kind`` and everything opened after it (nothing when none is open)."""
         for i, lv in enumerate(self.stack):
             if lv.kind == kind:
                 self.drop(i)

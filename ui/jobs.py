@@ -69,6 +69,11 @@ class IngestJob:
     def running(self) -> bool:
         return self.finished is None
 
+    @property
+    def documents_total(self) -> int:
+        """The documents the job reads (its files, until ingest has counted them)."""
+        return self.report.documents_total or len(self.files)
+
     def tick(self, done: int, total: int, label: str) -> None:
         if self.embed_started is None:
             self.embed_started = time.monotonic()
@@ -104,7 +109,7 @@ class IngestJob:
         r = self.report
         if self.running:
             head = f"⏳ **Đang nạp {len(self.files)} tệp** (bắt đầu lúc {self.started_at})."
-            docs = f"Văn bản: {r.documents_done}/{r.documents_total or len(self.files)} xong"
+            docs = f"Văn bản: {r.documents_done}/{self.documents_total} xong"
             if self.embed_started is None:
                 return f"{head}\n\n{docs} · đang đọc và phân đoạn tệp…"
             eta = self.eta_s()
@@ -144,7 +149,7 @@ class IngestJobs:
                 r = job.report
                 raise InputError(
                     "another upload is being indexed; try again when it ends",
-                    f"Đang có một lượt nạp văn bản chạy ({r.documents_done}/{r.documents_total or len(job.files)} "
+                    f"Đang có một lượt nạp văn bản chạy ({r.documents_done}/{job.documents_total} "
                     f"văn bản xong). Vui lòng đợi lượt này xong rồi nạp tiếp.")
             job = self.latest = IngestJob(next(self._seq), [p.name for p in paths])
         threading.Thread(target=self._work, args=(job, paths, replace), name=f"ingest-job-{job.seq}",
@@ -182,6 +187,6 @@ class IngestJobs:
         r = job.report
         eta = job.eta_s() if job.running else 0.0
         return {"state": job.state(), "status": job.status_markdown(), "job": job.seq, "files": list(job.files),
-                "documents_done": r.documents_done, "documents_total": r.documents_total or len(job.files),
+                "documents_done": r.documents_done, "documents_total": job.documents_total,
                 "chunks_done": job.chunks_done, "chunks_total": job.chunks_total,
                 "eta_s": None if eta is None else round(eta, 1), "error": job.error}
