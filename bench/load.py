@@ -40,7 +40,7 @@ def _free_port() -> int:
 
 
 class ServeFailed(RuntimeError):
-    """The app exited before it answered, or did not answer /api/health in time."""
+    """A server this benchmark started exited before it answered, or did not answer in time."""
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -56,6 +56,23 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+def wait_healthy(proc: subprocess.Popen, url: str, timeout: float, log: Path | None = None,
+                 what: str = "the app") -> None:
+    """Return once ``url`` answers 200; ServeFailed if ``proc`` exits first (with the tail of its
+    ``log``) or ``timeout`` seconds pass."""
+    deadline = time.time() + timeout
+    while True:
+        if proc.poll() is not None:
+            tail = log.read_text()[-500:].strip() if log else ""
+            raise ServeFailed(f"{what} exited with code {proc.returncode}" + (f": {tail}" if tail else ""))
+        with suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        if time.time() > deadline:
+            raise ServeFailed(f"{what} did not answer within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
 @contextmanager
 def serving(args: list[str], env: dict, timeout: float, log: Path | None = None):
     """``python app.py ARGS`` on a free loopback port (its output to ``log``), yielding its URL once
@@ -67,17 +84,7 @@ def serving(args: list[str], env: dict, timeout: float, log: Path | None = None)
                                 stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            if proc.poll() is not None:
-                tail = log.read_text()[-500:].strip() if log else ""
-                raise ServeFailed(f"the app exited with code {proc.returncode}" + (f": {tail}" if tail else ""))
-            with suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            if time.time() > deadline:
-                raise ServeFailed(f"the app did not answer within {timeout:.0f} s")
-            time.sleep(0.3)
+        wait_healthy(proc, f"{url}/api/health", timeout, log)
         yield url
     finally:
         stop(proc)

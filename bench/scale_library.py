@@ -20,7 +20,6 @@ import math
 import random
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +29,11 @@ for _p in (str(ROOT), str(Path(__file__).resolve().parent)):
         sys.path.insert(0, _p)
 
 import scale_fixtures as fx  # noqa: E402
-from core.vn import FORMER_PROVINCES, PROVINCES_2025, all_place_names  # noqa: E402
+from core.text import fold  # noqa: E402
+from core.vn import FORMER_PROVINCES, PROVINCES_2025, all_place_names, parse_number  # noqa: E402
+from eval.corpus import BUNDLED_DATA, BUNDLED_DOC  # noqa: E402
 
-BUNDLED = ROOT / "data" / "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
+BUNDLED = BUNDLED_DATA / BUNDLED_DOC
 BUNDLED_PROVINCE = "Hà Tĩnh"
 # The bundled resolution's own local names, replaced in copies by LOCAL_NAMES.
 BUNDLED_LOCAL = ("Vũng Áng", "Cầu Treo", "Thạch Hà", "Cẩm Xuyên", "Lộc Hà", "Hồng Lĩnh")
@@ -73,13 +74,7 @@ class GeneratedDoc:
 
 def slug(text: str) -> str:
     """"Nghệ An" -> "nghe-an" (file and folder names)."""
-    folded = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    folded = "".join(c for c in folded if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-
-
-def parse_vn(number: str) -> float:
-    return float(number.replace(".", "").replace(",", "."))
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def format_vn(value: float, decimals: int) -> str:
@@ -98,7 +93,7 @@ def perturb_figures(text: str, rng: random.Random) -> str:
     moves as one; a share stays at most 100% (and 100% stays 100%)."""
 
     def draw(number: str, factor: float, percent: bool) -> str:
-        value = parse_vn(number)
+        value = parse_number(number)
         if percent and value >= 100:
             return number
         new = value * factor
