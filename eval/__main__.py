@@ -23,6 +23,10 @@
       accuracy, wrong-document rate, missing-document refusals, ambiguity handled and the time taken.
       Example: python -m eval run --library --data ~/dev-documents --baseline eval/baseline_library.json
 
+  python -m eval gold --raw RAW.jsonl --doc DOC.txt [--out eval/gold_dev/<doc>.jsonl]
+      checks a gold file written by reading DOC (quotes in clear) and writes the committed form,
+      each quote replaced by its fingerprint (eval/gold_tool.py says the format).
+
   LLM mode: --llm openai|ollama (or NQ_LLM) with NQ_LLM_MODEL, NQ_LLM_BASE_URL, NQ_LLM_API_KEY, e.g.
       NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
           python -m eval run --llm openai --category followup
@@ -111,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
     a.add_argument("--llm", choices=["none", "openai", "ollama"], help="override NQ_LLM")
+    g = sub.add_parser("gold", help="check a gold file written with quotes in clear; write its committed form")
+    g.add_argument("--raw", required=True)
+    g.add_argument("--doc", required=True, help="the document the questions are about")
+    g.add_argument("--out", help="where to write the committed form (only checks without it)")
     r = sub.add_parser("run", help="score the gold set")
     r.add_argument("--gold", action="append",
                    help="a gold JSONL file (repeatable; default eval/gold.jsonl, or with --data every "
@@ -142,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.cmd == "answer":
         return _answer_cmd(args)
+    if args.cmd == "gold":
+        from eval.gold_tool import convert
+
+        return convert(Path(args.raw), Path(args.doc), Path(args.out) if args.out else None)
     for gold in args.gold or []:
         if not Path(gold).is_file():
             raise InputError(f"--gold {gold}: no such file", f"Không tìm thấy tệp {gold}.")
