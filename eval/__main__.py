@@ -23,6 +23,12 @@
       accuracy, wrong-document rate, missing-document refusals, ambiguity handled and the time taken.
       Example: python -m eval run --library --data ~/dev-documents --baseline eval/baseline_library.json
 
+  python -m eval fit [--data DIR]
+      fits the answer ranker on the gold set (DIR's documents and the bundled one) and writes
+      answering/ranker.json (eval/fit.py says how).
+  python -m eval run --data DIR --cv document [--baseline eval/baseline_dev.json]
+      leave one document out: each document answered by a ranker fitted without its questions;
+      per document, per family, and the in-sample figure beside it.
   python -m eval gold --raw RAW.jsonl --doc DOC.txt [--out eval/gold_dev/<doc>.jsonl]
       checks a gold file written by reading DOC (quotes in clear) and writes the committed form,
       each quote replaced by its fingerprint (eval/gold_tool.py says the format).
@@ -115,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
     a.add_argument("--llm", choices=["none", "openai", "ollama"], help="override NQ_LLM")
+    f = sub.add_parser("fit", help="fit the answer ranker on the gold set; write answering/ranker.json")
+    f.add_argument("--data", metavar="DIR", help="the dev documents (their gold on their own index); the "
+                   "bundled gold is always read")
+    f.add_argument("--embeddings", help="override NQ_EMBEDDINGS for this run")
     g = sub.add_parser("gold", help="check a gold file written with quotes in clear; write its committed form")
     g.add_argument("--raw", required=True)
     g.add_argument("--doc", required=True, help="the document the questions are about")
@@ -136,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--llm", choices=["none", "openai", "ollama"],
                    help="override NQ_LLM: answer with the LLM server set by NQ_LLM_MODEL/BASE_URL/API_KEY")
     r.add_argument("--category", action="append", help="only the gold items of this category (repeatable)")
+    r.add_argument("--cv", choices=["document"],
+                   help="leave one document out: each document answered by a ranker fitted without it "
+                        "(with --data; the bundled gold is included)")
+    r.add_argument("--min-document", type=float, default=75.0,
+                   help="with --cv and a baseline: fail when a document answers below this %% (default 75)")
     r.add_argument("--baseline",
                    help="fail (exit 1) when an overall metric is below this file's figure ('' to skip; "
                         "default eval/baseline.json without --data or --library, none with them)")
@@ -150,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.cmd == "answer":
         return _answer_cmd(args)
+    if args.cmd == "fit":
+        from eval.cv import run_fit
+
+        if args.data and not Path(args.data).is_dir():
+            parser.error(f"--data {args.data}: not a directory")
+        return run_fit(args)
     if args.cmd == "gold":
         from eval.gold_tool import convert
 
@@ -163,6 +184,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--data {args.data}: not a directory")
     if args.baseline is None:
         args.baseline = "" if args.data or args.library else str(BUNDLED_BASELINE)
+    if args.cv:
+        from eval.cv import run_cv
+
+        if args.library or args.url:
+            parser.error("--cv reads the gold set on local indexes; it cannot be combined with --library or --url")
+        return run_cv(args)
     return run_library(args) if args.library else run_eval(args)
 
 

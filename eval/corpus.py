@@ -2,12 +2,13 @@
 
 ``python -m eval run --data DIR`` indexes exactly the supported files of DIR with the normal
 ingest pipeline into ``storage-eval/<key>``. The key hashes DIR's absolute path, the files'
-names and sha256s, the settings that shape the index (embedding model, chunk budget) and the
-ingest code itself (``ingest/``, ``core/``): chunk ids hash only a chunk's text and offsets,
-so an index built by older ingest code could keep stale metadata (sections, kinds) for the same
-text. Re-running with nothing changed reuses the index; a change builds a new one. The
-KEEP_INDEXES most recently used indexes of a DIR are kept (another checkout's run may be using
-one), older ones are removed.
+names and sha256s and the settings that shape the index (embedding model, chunk budget).
+Re-running with nothing changed reuses the index. A change to the code that cuts documents is
+ingest's own business: each document's record keeps the cut signature it was cut with
+(``ingest.pipeline.cut_signature``), so a document cut by older code is cut again, with fresh
+metadata, and only the chunks whose text changed are embedded again. The KEEP_INDEXES most
+recently used indexes of a DIR are kept (another checkout's run may be using one), older ones
+are removed.
 
 Gold items name their document (``"doc": "<file name>"``); an item without one belongs to the
 bundled resolution. Each item is asked scoped to its document (or to ``item["docs"]``).
@@ -26,7 +27,6 @@ import os
 import shutil
 from pathlib import Path
 
-from core.sources import source_signature
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,10 @@ ROOT = HERE.parent
 EVAL_STORAGE = ROOT / "storage-eval"
 BUNDLED_GOLD = HERE / "gold.jsonl"
 LIBRARY_GOLD = HERE / "gold_library.jsonl"
+LIBRARY_DOCS = HERE / "first_round_documents.txt"  # the documents LIBRARY_GOLD's library holds besides data/
 BUNDLED_DATA = ROOT / "data"  # the project's own corpus, part of every library index
 DEV_GOLD_DIR = HERE / "gold_dev"
 BUNDLED_DOC = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"  # the document of gold items without "doc"
-CODE_DIRS = ("ingest", "core")  # code whose changes make an old index stale
 KEY_CHARS = 12
 KEEP_INDEXES = 3  # per DIR, most recently used first
 # A folder's own description of its documents (the dev corpus has SOURCES.md: every document's
@@ -78,9 +78,20 @@ def library_dirs(data_dir: Path | None) -> list[Path]:
     return dirs
 
 
-def library_files(dirs: list[Path]) -> list[Path]:
-    """The documents of a library: the supported files of its folders but their NOT_DOCUMENTS."""
-    return [f for d in dirs for f in data_files(d) if f.name not in NOT_DOCUMENTS]
+def library_files(dirs: list[Path], only: frozenset[str] | None = None) -> list[Path]:
+    """The documents of a library: the supported files of its folders but their NOT_DOCUMENTS;
+    ``only``: of DIR (the first folder), just these file names (data/ is always whole)."""
+    return [f for i, d in enumerate(dirs) for f in data_files(d)
+            if f.name not in NOT_DOCUMENTS and (only is None or i == len(dirs) - 1 or f.name in only)]
+
+
+def library_gold_documents() -> frozenset[str] | None:
+    """The dev documents the library gold was written for (LIBRARY_DOCS, one file name a line): its
+    library is those and data/, whatever else DIR holds. None when the file is absent (all of DIR)."""
+    if not LIBRARY_DOCS.exists():
+        return None
+    return frozenset(line.strip() for line in LIBRARY_DOCS.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 def _sha256(path: Path) -> str:
@@ -99,29 +110,30 @@ def index_dir_for(data_dir: Path | list[Path], files: list[Path], settings: Sett
         i, root = next((i, d) for i, d in enumerate(dirs) if f.is_relative_to(d))
         tag = f"{i}\0" if len(dirs) > 1 else ""  # one folder: the key it always had
         h.update(f"{tag}{f.relative_to(root).as_posix()}\0{_sha256(f)}\n".encode())
-    h.update(f"{settings.embeddings}\0{settings.chunk_tokens}\0{source_signature(CODE_DIRS, chars=64)}".encode())
+    h.update(f"{settings.embeddings}\0{settings.chunk_tokens}".encode())
     where = hashlib.sha256("\0".join(map(str, dirs)).encode()).hexdigest()[:8]
     return EVAL_STORAGE / f"{where}-{h.hexdigest()[:KEY_CHARS]}"
 
 
-def eval_settings(data_dir: Path | None, library: bool = False, **overrides) -> Settings:
+def eval_settings(data_dir: Path | None, library: bool = False, only: frozenset[str] | None = None,
+                  **overrides) -> Settings:
     """Normal settings, with the index in DIR's own embedded store (never a configured server).
-    ``library``: the index of DIR's files plus data/ (``library_dirs``)."""
+    ``library``: the index of DIR's files (``only`` those, when given) plus data/ (``library_dirs``)."""
     base = Settings.from_env(**overrides)
     dirs = library_dirs(data_dir) if library else [data_dir]
-    files = library_files(dirs) if library else data_files(data_dir)
+    files = library_files(dirs, only) if library else data_files(data_dir)
     index_dir = index_dir_for(dirs if library else data_dir, files, base)
     return dataclasses.replace(base, index_dir=index_dir, data_dir=dirs[0], chroma_host=None)
 
 
-def build_index(assistant, data_dir: Path | list[Path]) -> list[str]:
+def build_index(assistant, data_dir: Path | list[Path], only: frozenset[str] | None = None) -> list[str]:
     """Fill the assistant's (DIR-specific) index with exactly DIR's files (or, given a list of
     folders, a library: ``library_files``); returns their doc ids. Idempotent: an index already
     built is only checked. Old indexes of the same DIR (or folders) are removed."""
     from ingest.pipeline import ingest_paths
 
     library = isinstance(data_dir, list)
-    files = library_files(data_dir) if library else data_files(data_dir)
+    files = library_files(data_dir, only) if library else data_files(data_dir)
     index_dir = assistant.settings.index_dir
     os.utime(index_dir)  # marks it used
     same_dir = [p for p in EVAL_STORAGE.glob(index_dir.name.split("-")[0] + "-*") if p.is_dir()]

@@ -87,6 +87,11 @@ def _hits(citation: dict, quotes: list[str], prints: list[dict] = ()) -> bool:
                for p in prints)
 
 
+def hits_passage(text: str, quote: str, quotes: list[str], prints: list[dict]) -> bool:
+    """Whether a passage (its whole ``text``, the ``quote`` answering from it) cites the gold passage."""
+    return _hits({"text": text, "quote": quote}, quotes, prints)
+
+
 def gold_quotes(item: dict) -> list[str]:
     src = item.get("source") or {}
     quotes = list(src.get("quotes") or [])

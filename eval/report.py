@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from eval.corpus import (BUNDLED_GOLD, LIBRARY_GOLD, build_index, data_files, default_gold_files, eval_settings,
-                         item_doc, item_scope, library_dirs, library_files)
+                         item_doc, item_scope, library_dirs, library_files, library_gold_documents)
 from eval.metrics import LIBRARY_KINDS, LibraryMetrics, Metrics, expected_docs, library_kind
 
 # Headline metrics the CI gate compares with eval/baseline.json (higher is better).
@@ -53,25 +53,31 @@ def _http_answerer(url: str) -> Answerer:
     return answer
 
 
+def library_assistant(data: Path | None, retriever_mode: str = "hybrid", only: frozenset[str] | None = None,
+                      **overrides):
+    """An assistant over the one index of DIR's documents (``only`` those) and data/
+    (``eval.corpus``), built or reused."""
+    from answering.chain import Assistant
+
+    assistant = Assistant(eval_settings(data, library=True, only=only, **overrides), retriever_mode=retriever_mode)
+    build_index(assistant, library_dirs(data), only)
+    return assistant
+
+
 def _local_answerer(retriever: str, embeddings: str | None, llm: str | None = None,
-                    data: Path | None = None, library: bool = False) -> Answerer:
-    """Answers from this process: the default index; with ``data`` DIR's own index, where every
-    item is scoped to its document; with ``library`` one index of DIR (if any) and data/, where
-    every item is asked as it stands (unscoped unless it carries "docs")."""
+                    data: Path | None = None, library: bool = False, only: frozenset[str] | None = None) -> Answerer:
+    """Answers from this process: the default index; with ``data`` the one index of DIR and data/,
+    where every item is scoped to its document; with ``library`` the same index, where every item
+    is asked as it stands (unscoped unless it carries "docs")."""
     from answering.chain import Assistant
     from errors import InputError
     from settings import Settings
 
-    if library:
-        assistant = Assistant(eval_settings(data, library=True, embeddings=embeddings, llm=llm),
-                              retriever_mode=retriever)
-        build_index(assistant, library_dirs(data))
-    elif data is None:
+    if data is None and not library:
         assistant = Assistant(Settings.from_env(embeddings=embeddings, llm=llm), retriever_mode=retriever)
         assistant.ensure_index()
-    else:
-        assistant = Assistant(eval_settings(data, embeddings=embeddings, llm=llm), retriever_mode=retriever)
-        build_index(assistant, data)
+    else:  # DIR's documents and data/ in one index: scoped, each item reads its own document only
+        assistant = library_assistant(data, embeddings=embeddings, llm=llm, retriever_mode=retriever, only=only)
     assistant.warm_up()
 
     def answer(item: dict) -> dict:
@@ -262,7 +268,8 @@ def run_library(args) -> int:
     golds = [args.gold] if isinstance(args.gold, str) else args.gold
     gold_files = [Path(g) for g in golds] if golds else [LIBRARY_GOLD]
     dirs = library_dirs(data)
-    names = {f.name for f in library_files(dirs)}
+    only = library_gold_documents() if not golds else None  # the library the library gold was written for
+    names = {f.name for f in library_files(dirs, only)}
     gold = load_library_gold(gold_files, names)
     categories = getattr(args, "category", None)
     if categories:
@@ -270,7 +277,7 @@ def run_library(args) -> int:
     llm = getattr(args, "llm", None)
     t0 = time.perf_counter()
     answer = (_http_answerer(args.url) if args.url
-              else _local_answerer(args.retriever, args.embeddings, llm, data, library=True))
+              else _local_answerer(args.retriever, args.embeddings, llm, data, library=True, only=only))
     t1 = time.perf_counter()
     per_document: dict[str, LibraryMetrics] = {}
     m = evaluate_library(gold, answer, per_document)

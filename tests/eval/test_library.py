@@ -9,7 +9,7 @@ import pytest
 
 import eval.corpus
 from eval.__main__ import main
-from eval.corpus import BUNDLED_DOC, DEV_GOLD_DIR, LIBRARY_GOLD, default_gold_files
+from eval.corpus import BUNDLED_DOC, DEV_GOLD_DIR, LIBRARY_GOLD, default_gold_files, library_gold_documents
 from eval.metrics import LibraryMetrics, ambiguity_handled, expected_docs, library_kind
 from eval.report import below_baseline, load_jsonl
 from tests.answering.test_scope import PLAN, PLAN_TEXT
@@ -88,7 +88,9 @@ def test_the_gate_reads_lower_is_better_for_the_wrong_document_rate():
 
 def test_the_library_gold_covers_every_document_and_names_no_passage():
     gold = load_jsonl(LIBRARY_GOLD)
-    dev_docs = {p.stem + ".txt" for p in DEV_GOLD_DIR.glob("*.jsonl")}
+    # the library it was written for: the first rounds' documents (eval/first_round_documents.txt) and data/
+    dev_docs = set(library_gold_documents())
+    assert dev_docs <= {p.stem + ".txt" for p in DEV_GOLD_DIR.glob("*.jsonl")}
     other_ids = {i["id"] for f in default_gold_files() for i in load_jsonl(f)}
     ids = [i["id"] for i in gold]
     assert len(ids) == len(set(ids)) and not set(ids) & other_ids
@@ -181,14 +183,13 @@ def test_run_library_one_index_unscoped(library, tmp_path, capsys):
     baseline.write_text(json.dumps({"wrong_document_rate": m["wrong_document_rate"] - 0.1}))
     assert main(args + ["--baseline", str(baseline)]) == 1
 
-    # the per-document index of the same folder is another index; the library's stays
+    # the per-document evaluation of the same folder reads the same index (its questions scoped)
     (library_index,) = (tmp_path / "storage-eval").iterdir()
     per_doc_gold = tmp_path / "per-doc.jsonl"
     per_doc_gold.write_text(json.dumps(GOLD[0], ensure_ascii=False), encoding="utf-8")
     assert main(["run", "--data", str(data), "--gold", str(per_doc_gold)]) == 0
-    assert "(built): 3 documents" in capsys.readouterr().out  # per document, DIR exactly as it was
-    assert library_index in list((tmp_path / "storage-eval").iterdir())
-    assert len(list((tmp_path / "storage-eval").iterdir())) == 2
+    assert "(reused): 3 documents" in capsys.readouterr().out
+    assert list((tmp_path / "storage-eval").iterdir()) == [library_index]
 
 
 def test_every_figure_of_the_library_baseline_is_gated():

@@ -62,7 +62,8 @@ def test_run_on_a_folder_per_document(data_dir, tmp_path, capsys):
     args = ["run", "--data", str(data), "--gold", str(gold), "--json", str(out), "--report", str(report)]
     assert main(args + ["--baseline", str(baseline)]) == 0
     printed = capsys.readouterr().out
-    assert "(built): 2 documents" in printed and "## Per document" in printed
+    # DIR's two documents and data/'s one in one index; each question reads its own document
+    assert "(built): 3 documents" in printed and "## Per document" in printed
     m = json.loads(out.read_text())
     assert m["overall"]["questions"] == 4 and m["overall"]["answer_accuracy"] == 100.0  # x1 is not in DIR
     assert m["overall"]["refusal_accuracy"] == 100.0 and m["answer_tight"] == 100.0
