@@ -43,6 +43,7 @@ def _float(name: str, default: float, minimum: float) -> float:
 
 
 LLM_MODES = ("none", "openai", "ollama")
+ANSWERERS = ("rules", "learned")
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 # The prompt's instructions and question, in cl100k tokens, on top of the passages (measured: ~350).
@@ -90,6 +91,7 @@ class Settings:
     cache_dir: Path | None = None  # NQ_CACHE_DIR: derived indexes (BM25, restorer, targets); default <index dir>/derived
     workers: int = 1  # NQ_WORKERS: processes answering questions (`serve --workers N`)
     embeddings_device: str = "cpu"  # NQ_EMBEDDINGS_DEVICE: where a sentence-transformers model runs
+    answerer: str = "rules"  # NQ_ANSWERER: "rules" (the hand-written answerer) or "learned" (answering/ranker.json)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -123,6 +125,7 @@ class Settings:
             cache_dir=_env("NQ_CACHE_DIR", "") or None,
             workers=_int("NQ_WORKERS", 1, 1),
             embeddings_device=_env("NQ_EMBEDDINGS_DEVICE", "cpu"),
+            answerer=_env("NQ_ANSWERER", "rules").lower(),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("data_dir", "index_dir", "cache_dir"):  # `--index-dir X` gives a str
@@ -137,6 +140,8 @@ class Settings:
             raise ConfigError(f"NQ_CHROMA_PORT must be 1..65535, got {self.chroma_port}")
         if not re.fullmatch(r"cpu|mps|cuda(?::\d+)?", self.embeddings_device):
             raise ConfigError(f"NQ_EMBEDDINGS_DEVICE must be cpu, cuda, cuda:N or mps, got {self.embeddings_device!r}")
+        if self.answerer not in ANSWERERS:
+            raise ConfigError(f"NQ_ANSWERER must be one of {', '.join(ANSWERERS)}, got {self.answerer!r}")
         if self.workers < 1:
             raise ConfigError(f"the number of workers (NQ_WORKERS / --workers) must be >= 1, got {self.workers}")
         if self.top_k > self.candidates:

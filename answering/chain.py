@@ -31,7 +31,8 @@ from langchain_core.runnables import RunnableLambda
 from errors import InputError, LLMError, LLMTimeout, NQError, RequestTooLarge
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
-from answering.extractive import NOT_FOUND, ExtractiveAnswerer
+from answering.answerer import NOT_FOUND, Answerer
+from answering.extractive import ExtractiveAnswerer
 from answering.history import history_turns
 from answering.library import LibraryAnswerer, attributed, document_name
 from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
@@ -180,7 +181,9 @@ class Assistant:
         self.store = store or ChunkStore(self.settings, get_embeddings(self.settings.embeddings, self.settings.embeddings_device))
         self.retriever = HybridRetriever(store=self.store, mode=retriever_mode,
                                          k=max(self.settings.top_k, PASSAGES_TO_ANSWER), candidates=self.settings.candidates)
-        self.answerer = ExtractiveAnswerer()
+        # NQ_ANSWERER: the learned answerer (question -> candidates -> features -> rank -> compose,
+        # answering/ranker.json) or the hand-written one it replaces once it measures better
+        self.answerer = Answerer() if self.settings.answerer == "learned" else ExtractiveAnswerer()
         self.table_answerer = TableAnswerer(lambda: self.table, self._chunk)
         self._scoper: tuple[object, DocumentScoper] | None = None
         # Each step adds to the dict it is given (``RunnablePassthrough.assign`` would run every

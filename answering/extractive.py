@@ -51,7 +51,7 @@ from retrieval.query import (
     ABBR_RE, ABBREVIATIONS, HINT_WORDS, PRONOUN_RE, SHIFT_RE, QueryInfo, analyse, expand_abbreviations,
 )
 
-NOT_FOUND = "Văn bản không có thông tin để trả lời câu hỏi này."
+from answering.compose import NOT_FOUND  # noqa: E402  (one refusal text for both answerers)
 
 # -- what a question asks for (matched on the accent-folded question) ----------------------
 _QUANTITY_HINTS = ("bao nhieu", "may ", "ty le", "muc ", "so luong", "con so", "chi tieu", "dat bao", "tang bao")
