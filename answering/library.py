@@ -10,7 +10,7 @@ them, or silently picking one, misleads. So:
 - the candidates are the documents of the best-ranked passages (at most MAX_DOCUMENTS, each with
   a passage within CANDIDATE_RANKS of the top);
 - when the candidates that answer state different things, the answer gives each, introduced by the
-  document's name ("Theo Kế hoạch 182/KH-UBND của UBND tỉnh Đồng Nai: …") and cited;
+  document's name ("Theo Kế hoạch 45/KH-UBND của UBND tỉnh Tuyên Quang: …") and cited;
 - when one document answers, or all say the same, its answer comes first and is named once the
   library holds more than one document.
 """
@@ -35,7 +35,7 @@ _ATTRIBUTION = "Theo {name}:"
 
 
 def document_name(info: DocumentInfo, fallback: str) -> str:
-    """How an answer names a document: 'Kế hoạch 182/KH-UBND của UBND tỉnh Đồng Nai'; without a
+    """How an answer names a document: 'Kế hoạch 45/KH-UBND của UBND tỉnh Tuyên Quang'; without a
     number, its title (cut at a word) and its issuer; the file name when the header says nothing."""
     issuer = issuer_abbreviated(info.issuer)
     if info.number:

@@ -104,7 +104,7 @@ def _citation(chunk: Chunk, s: int, e: int, score: float = 1.0) -> Citation:
 
 def _name_documents(sections: list[BriefSection], infos: dict[str, DocumentInfo]) -> None:
     """When the points come from more than one document, each point names its document, as
-    answers name it ("Kế hoạch 182/KH-UBND của UBND tỉnh Đồng Nai")."""
+    answers name it ("Kế hoạch 45/KH-UBND của UBND tỉnh Tuyên Quang")."""
     docs = {c.doc_id or c.doc for s in sections for p in s.points for c in p.citations[:1]}
     if len(docs) < 2:
         return

@@ -17,7 +17,7 @@ _TARGET_NO_RE = re.compile(r"^\((\d{1,3})\)\s*")
 
 def source_name(c: Citation) -> str:
     """How a citation names its document: the short name read from its header ("Kế hoạch
-    215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh") or its title; the file name when neither is known."""
+    45/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang") or its title; the file name when neither is known."""
     return c.doc_title or c.doc
 
 

@@ -16,10 +16,10 @@ class DocumentInfo:
     """What a document says about itself in its header and signature block (read at ingest)."""
 
     doc_type: str = ""  # "Kế hoạch", "Nghị quyết", "Quyết định"
-    number: str = ""  # "182/KH-UBND", "192/2025/QH15"
-    issuer: str = ""  # "Ủy ban nhân dân tỉnh Đồng Nai"
-    province: str = ""  # "Đồng Nai" (a province or city named by the issuer or the place line)
-    place: str = ""  # "Đồng Nai" (the place line before the date)
+    number: str = ""  # "45/KH-UBND", "192/2025/QH15"
+    issuer: str = ""  # "Ủy ban nhân dân tỉnh Tuyên Quang"
+    province: str = ""  # "Tuyên Quang" (a province or city named by the issuer or the place line)
+    place: str = ""  # "Tuyên Quang" (the place line before the date)
     date: str = ""  # ISO "2025-11-20"
     title: str = ""
     years: tuple[int, ...] = ()  # the years and periods the title covers
@@ -33,7 +33,7 @@ class DocumentInfo:
                 "chunks": chunks, "file": file, "source": source}
 
     def short_name(self) -> str:
-        """'Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai', or the title when no number is known."""
+        """'Kế hoạch 45/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang', or the title when no number is known."""
         head = " ".join(p for p in (self.doc_type, self.number) if p) if self.number else ""
         if head and self.issuer:
             return f"{head} của {self.issuer}"
@@ -154,7 +154,7 @@ class Citation:
     end: int
     score: float
     doc_id: str = ""  # unique in the library (the file name unless another document has that name)
-    doc_title: str = ""  # "Kế hoạch 182/KH-UBND của Ủy ban nhân dân tỉnh Đồng Nai", or the title
+    doc_title: str = ""  # "Kế hoạch 45/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang", or the title
 
 
 @dataclass
@@ -247,7 +247,7 @@ class TargetRecord:
     chunk_id: str
     uncertain: bool = False
     warnings: tuple[str, ...] = ()
-    doc_title: str = ""  # the document's short name ("Kế hoạch 182/KH-UBND của …"), or its title
+    doc_title: str = ""  # the document's short name ("Kế hoạch 45/KH-UBND của …"), or its title
 
     def to_dict(self) -> dict[str, Any]:
         return {

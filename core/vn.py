@@ -58,7 +58,7 @@ def year_ranges(text: str) -> list[tuple[int, int]]:
 
 def covered_years(text: str) -> set[int]:
     """Every year ``text`` speaks of: standalone years, and each year of a stated period.
-    A full date ("ngày 06 tháng 12 năm 2023") dates an act; it is not a period spoken of."""
+    A full date ("ngày 09 tháng 4 năm 2021") dates an act; it is not a period spoken of."""
     text = DATE_WORDS_RE.sub(" ", text)
     out = set(years(text))
     for a, b in year_ranges(text):
@@ -287,7 +287,7 @@ NATIONAL_ISSUERS = frozenset({"Quốc hội", "Chính phủ", "Thủ tướng Ch
 
 
 def issuer_short_name(issuer: str) -> str:
-    """The short name of an issuing body as a header writes it: 'Ủy ban nhân dân tỉnh Đồng Nai' ->
+    """The short name of an issuing body as a header writes it: 'Ủy ban nhân dân tỉnh Tuyên Quang' ->
     'UBND', 'THỦ TƯỚNG CHÍNH PHỦ' -> 'Thủ tướng Chính phủ' ('' when it is none of ISSUERS)."""
     from core.text import fold
 
@@ -296,7 +296,7 @@ def issuer_short_name(issuer: str) -> str:
 
 
 def issuer_abbreviated(issuer: str) -> str:
-    """'Ủy ban nhân dân tỉnh Đồng Nai' -> 'UBND tỉnh Đồng Nai', 'Hội đồng nhân dân thành phố Huế' ->
+    """'Ủy ban nhân dân tỉnh Tuyên Quang' -> 'UBND tỉnh Tuyên Quang', 'Hội đồng nhân dân tỉnh Bắc Kạn' ->
     'HĐND thành phố Huế': the way officials write a local body's name in running text."""
     for full, short in (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND")):
         if issuer.lower().startswith(full.lower()):
@@ -513,16 +513,16 @@ def number_in_file_name(name: str) -> tuple[str, int] | None:
     return None
 
 
-# Openings of a sentence that goes on with the one before it: "… là 87 trạm. Trong đó, có 28 trạm
-# 5G" reads as one statement (the second names a part of what the first counts).
+# Openings of a sentence that goes on with the one before it: "… có 40 điểm. Trong đó, có 12 điểm
+# mới" reads as one statement (the second names a part of what the first counts).
 CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong số này", "Cụ thể", "Riêng")
 
 
 # Openings of a sentence that states a condition ("Trường hợp học trực tuyến, mức học phí … bằng 70%",
 # "Nếu …, thì …"): what follows holds only under it.
 CONDITION_OPENERS: tuple[str, ...] = ("Trong trường hợp", "Trường hợp", "Nếu")
-# Words linking a question's words to the document it names ("học phí theo Nghị quyết 36", "kết quả
-# tại Kế hoạch 153"), and its number to its author ("… 36 của HĐND thành phố Huế", "… do UBND tỉnh ban hành").
+# Words linking a question's words to the document it names ("mức phí theo Nghị quyết 12", "kết quả
+# tại Kế hoạch 45"), and its number to its author ("… 12 của HĐND tỉnh Tuyên Quang", "… do UBND tỉnh ban hành").
 NAME_LINKS: tuple[str, ...] = ("theo", "của", "tại")
 AUTHOR_LINKS: tuple[str, ...] = ("của", "do")
 
@@ -542,12 +542,12 @@ RATE_HEADS: tuple[str, ...] = ("ty le", "ty trong")
 MONEY_HEADS: tuple[str, ...] = ("kim ngach", "tong von", "ngan sach", "thu nhap", "gia tri", "muc thu",
                                 "muc hoc phi", "tong muc")
 
-# A reference to a part of a legal text ("điểm a khoản 2 Điều 9", "Mục III"): a name, not a figure.
+# A reference to a part of a legal text ("điểm c khoản 4 Điều 11", "Mục III"): a name, not a figure.
 LEGAL_REF_RE = re.compile(r"\b(?:[ĐđDd]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương)\s+(?:\d{1,3}[a-z]?|[a-zđ]|[IVXLC]+)\b(?![.,]\d)")
 
-# When, said without a digit: days of the week ("vào ngày thứ Bảy hoặc Chủ nhật") and recurrences
+# When, said without a digit: days of the week ("sáng thứ Hai hằng tuần") and recurrences
 # ("Hàng năm", "định kỳ hằng quý"). They answer "ngày nào", "khi nào", "tần suất nào".
 TIME_WORDS_RE = re.compile(r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cuối\s+tuần"
                            r"|h[àằ]ng\s+(?:ngày|tuần|tháng|quý|năm)|định\s+kỳ|thường\s+xuyên)\b", re.I)
-# Labels that say when ("Thời gian: từ …", "Thời gian thực hiện Chương trình: …", "Tiến độ: …"), folded.
+# Labels that say when ("Thời gian: từ …", "Thời gian triển khai: …", "Tiến độ: …"), folded.
 TIME_LABELS: tuple[str, ...] = ("thoi gian", "thoi han", "tien do", "thoi diem", "tan suat", "ky han")

@@ -1,9 +1,9 @@
 """A document's own metadata, read from its header block and signature at ingest.
 
-The header of a Vietnamese official document names the issuer ("ỦY BAN NHÂN DÂN / TỈNH ĐỒNG
-NAI"), the number ("Số: 182/KH-UBND"), the place and date ("Đồng Nai, ngày 20 tháng 11 năm
-2025"), the type ("KẾ HOẠCH") and the title; the signature block names who signed and for whom
-("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Lê Trường Sơn"). Only these blocks are read: a date or number
+The header of a Vietnamese official document names the issuer ("ỦY BAN NHÂN DÂN / TỈNH TUYÊN
+QUANG"), the number ("Số: 45/KH-UBND"), the place and date ("Tuyên Quang, ngày 9 tháng 4 năm
+2021"), the type ("KẾ HOẠCH") and the title; the signature block names who signed and for whom
+("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / <họ tên>"). Only these blocks are read: a date or number
 quoted in the body belongs to another document. What the document does not state stays empty.
 """
 
@@ -42,7 +42,7 @@ def _issuer(header: str) -> str:
         return ""
     name = " ".join(lines)
     out = sentence_case(name)
-    # Proper names keep their capitals: "Ủy ban nhân dân tỉnh Đồng Nai".
+    # Proper names keep their capitals: "Ủy ban nhân dân tỉnh Tuyên Quang".
     for written, _ in _PLACES:
         out = re.sub(rf"\b{re.escape(written.lower())}\b", written, out)
     for word in ("Chính phủ", "Quốc hội", "Trung ương", "Đảng"):
@@ -88,7 +88,7 @@ def read_metadata(clean: CleanDocument, units: list[Unit]) -> DocumentInfo:
         date = d.isoformat() if d else ""
     doc_type = next((t for up, t in _TYPES_UPPER.items() if re.search(rf"^{up}$", header, re.M)), "")
     m = re.search(r"^(?:NGHỊ QUYẾT|KẾT LUẬN|CHỈ THỊ|QUYẾT ĐỊNH)\s*\nCỦA\s+(.+)$", header, re.M)
-    by_of = _issuer(m.group(1)) if m else ""  # "NGHỊ QUYẾT / CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
+    by_of = _issuer(m.group(1)) if m else ""  # "NGHỊ QUYẾT / CỦA <body>" names its issuer
     if not doc_type and title:
         doc_type = next((t for t in DOC_TYPES if fold(title).startswith(fold(t))), "")
     issuer = _issuer(header) or by_of

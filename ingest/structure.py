@@ -100,7 +100,7 @@ class _Level:
     years: frozenset[int] = field(default_factory=frozenset)
     leaf: bool = False  # a content item: the next unmarked paragraph closes it
     # A heading's own line (start, end, marker), until a unit stands under it: a heading that closes
-    # with nothing under it ("1. Đô thị: Cơ sở giáo dục tại các phường" | "2. Nông thôn: …") said
+    # with nothing under it ("1. Vùng I: các xã ven biển" | "2. Vùng II: …") said
     # something, and becomes a unit of its own when it closes.
     line: tuple[int, int, str] | None = None
 
@@ -123,7 +123,7 @@ def _is_heading(rest: str, text: str) -> bool:
             and not rest.rstrip().endswith((".", ";", ",", "!", "?", "./.", "…")))
 
 
-# "2. Thời gian hỗ trợ: theo thời gian học thực tế", "1. Đô thị: Cơ sở giáo dục tại các phường": a
+# "2. Thời gian hỗ trợ: theo thời gian học thực tế", "1. Vùng I: các xã ven biển": a
 # short label, a colon, then what it says. Such a line heads what follows it and is also a unit.
 _FIELD_LINE_RE = re.compile(r"^[^:]{2,80}:\s*\w")
 
@@ -207,7 +207,7 @@ def _numeric(cell: str) -> bool:
 
 def _table_header(lines: list[str]) -> tuple[list[str], int]:
     """The column headers and how many lines they take: the first row, plus a second header line
-    that splits the first row's last column ("GIAI ĐOẠN 2026 - 2030" / "Năm 2026 | … | Năm 2030")."""
+    that splits the first row's last column ("GIAI ĐOẠN 2031 - 2035" / "Năm 2031 | … | Năm 2035")."""
     head = _cells(lines[0])
     if len(lines) > 2:
         second, third = _cells(lines[1]), _cells(lines[2])
@@ -236,7 +236,7 @@ def _row_label(cells: list[str]) -> str:
 
 
 def document_title(clean: CleanDocument) -> str:
-    """The title as one sentence-cased line: 'Kế hoạch triển khai …', 'Nghị quyết … về …'."""
+    """The title as one sentence-cased line: 'Kế hoạch thực hiện …', 'Nghị quyết … về …'."""
     blocks = clean.blocks
     header = _header_extent(clean)
     if header == 0:
@@ -337,8 +337,8 @@ class _Parser:
 
     def drop(self, i: int) -> None:
         """Close the levels from ``i`` on. A heading that closes with no unit under it is content
-        (a short item without closing punctuation, "2. Nông thôn: Cơ sở giáo dục tại các xã đồng
-        bằng"): its line becomes an item, at its marker under the headings above it."""
+        (a short item without closing punctuation, "2. Vùng II: các xã miền
+        núi"): its line becomes an item, at its marker under the headings above it."""
         closing, kept = self.stack[i:], self.stack[:i]
         for j, lv in enumerate(closing):
             if lv.line is None:

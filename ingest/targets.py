@@ -2,7 +2,7 @@
 
 An official reads a resolution as a list of numbered targets with values ("(7) Tổng thu ngân
 sách ... đạt trên 17.800 tỷ đồng, trong đó: thu nội địa trên 8.800 tỷ đồng; ...") and a set
-of reported results ("Tăng trưởng kinh tế ước đạt 7,3%"). This module reads both, generically,
+of reported results ("Thu nhập bình quân ước đạt 60 triệu đồng"). This module reads both, generically,
 from the chunks ``ingest`` stored: target chunks (kind "target", one per "(n)") become target
 records; sentences of the results part (a part whose heading reports "kết quả" / "đánh giá" /
 "tình hình" of an earlier year) that hold a figure with a unit become result records.
@@ -65,7 +65,7 @@ RESULT_PART_WORDS = ("ket qua", "danh gia", "tinh hinh")  # headings of a result
 
 
 def _strip_chain(prefix: str) -> tuple[str, list[str]]:
-    """Split 'Tổng thu ngân sách trên địa bàn đạt trên' into ('Tổng thu ...địa bàn', ['đạt', 'trên'])."""
+    """Split 'Tổng vốn đầu tư xã hội đạt trên' into ('Tổng vốn đầu tư xã hội', ['đạt', 'trên'])."""
     words: list[str] = []
     rest = prefix.rstrip()
     while True:
@@ -197,7 +197,7 @@ def parse_measures(text: str, offset: int = 0, maintain: bool = False, short_lab
 
 
 def doc_name(chunk: Chunk) -> str:
-    """How the table names a chunk's document: its short name ("Kế hoạch 182/KH-UBND của …"), else
+    """How the table names a chunk's document: its short name ("Kế hoạch 45/KH-UBND của …"), else
     its title, else its id."""
     return chunk.info.short_name() or chunk.doc_title or chunk.doc_id
 
@@ -256,16 +256,16 @@ def _is_results_part(chunk: Chunk, target_year: str | None) -> bool:
     return in_part(chunk, RESULT_PART_WORDS)
 
 
-# A heading that sets objectives or targets (folded): "Mục tiêu cụ thể", "Chỉ tiêu chủ yếu đến năm 2030".
+# A heading that sets objectives or targets (folded): "Mục tiêu cụ thể", "Các chỉ tiêu đến năm 2035".
 AIM_HEADING_WORDS = ("muc tieu", "chi tieu")
-_AIM_HEAD_RE = re.compile(rf"(?:cac |nhung )?(?:{'|'.join(AIM_HEADING_WORDS)})\b")  # "4. Các chỉ tiêu cụ thể"
+_AIM_HEAD_RE = re.compile(rf"(?:cac |nhung )?(?:{'|'.join(AIM_HEADING_WORDS)})\b")  # "5. Một số chỉ tiêu cụ thể"
 _LIST_MARK_RE = re.compile(r"\s*(?:[-+•]\s+|\(?[a-zđ]\)\s+|\d+(?:\.\d+)*\.\s+)?")
 _MARKER_RE = re.compile(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-z])[.)]?\s+")  # "ii. ", "3.2. ", "a) " (folded)
 
 
 def _is_aim(chunk: Chunk) -> bool:
     """An unnumbered target: an item or paragraph under a heading that sets objectives or targets
-    ("3.2. Mục tiêu cụ thể › a)", "6. Chỉ tiêu chủ yếu đến năm 2030 › 6.1"), outside a results part."""
+    ("2.1. Mục tiêu cụ thể › b)", "4. Các chỉ tiêu đến năm 2035 › 4.2"), outside a results part."""
     if chunk.kind not in ("item", "paragraph") or in_part(chunk, RESULT_PART_WORDS):
         return False
     heads = (_MARKER_RE.sub("", fold(h)) for h in chunk.section.split(SECTION_SEP))
@@ -274,7 +274,7 @@ def _is_aim(chunk: Chunk) -> bool:
 
 def _aim_records(chunk: Chunk) -> list[TargetRecord]:
     """Each sentence of an unnumbered target that states a figure with a unit; its year is the
-    heading's period ("Mục tiêu đến hết năm 2026"), or the one year the chunk speaks of."""
+    heading's period ("Mục tiêu đến cuối năm 2027"), or the one year the chunk speaks of."""
     year = chunk.period or (str(chunk.years[0]) if len(chunk.years) == 1 else None)
     out = []
     for s, e in sentence_spans(chunk.text):
@@ -309,7 +309,7 @@ class TargetTable:
     targets: list[TargetRecord] = field(default_factory=list)
     results: list[TargetRecord] = field(default_factory=list)
     # Unnumbered targets: sentences with a figure under a heading that sets objectives ("Mục tiêu cụ
-    # thể", "Chỉ tiêu chủ yếu đến năm 2030"), as plans word them. Counts and "chỉ tiêu số n" read
+    # thể", "Các chỉ tiêu đến năm 2035"), as plans word them. Counts and "chỉ tiêu số n" read
     # the numbered targets only; the table across documents reads these too.
     aims: list[TargetRecord] = field(default_factory=list)
 

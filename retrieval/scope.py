@@ -7,7 +7,7 @@ year ("nghị quyết năm 2024 của HĐND tỉnh").
 Each mention is matched against what every document says about itself (its header metadata and
 title, read at ingest, and its file name), never against its body: a plan that mentions Hà Nội in
 a sentence is not Hà Nội's plan. Title words name a document when they follow a type, as a title
-does ("quyết định ban hành kế hoạch …").
+does ("quyết định phê duyệt kế hoạch …").
 
 The result is a filter (``QuestionScope.docs``) that retrieval applies in Chroma and in BM25, not
 a ranking hint. Mentions of one kind widen the scope (two provinces: both provinces' documents);
@@ -66,7 +66,7 @@ class LibraryDocument:
     @cached_property
     def places(self) -> frozenset[str]:
         """Folded province and place names the document is of: its issuer's, its place line's, and
-        those its title names ("… tuyến đường sắt Lào Cai – Hà Nội – Hải Phòng")."""
+        those its title names ("… tuyến cao tốc Tuyên Quang – Hà Giang")."""
         found = set()
         # The place line is read through ``province``: a central body's says where it signed.
         for text in (self.info.province, self.info.issuer, self.info.title, self.file_words):
@@ -302,7 +302,7 @@ class DocumentScoper:
 
     def _titles(self, question: str) -> list[Mention]:
         """Documents named by their title, the way officials name one: a type, then words of its
-        title ("Quyết định ban hành kế hoạch …", "kế hoạch phòng, chống ma túy đến năm 2030").
+        title ("Quyết định phê duyệt kế hoạch …", "kế hoạch phát triển thư viện số đến năm 2030").
         A document is named by the longest run of its title's words that the question has at a
         type word or right after it ("về việc" aside): at least TITLE_RUN words, two of them content words (not
         function words, figures or a type's own syllables), and specific, i.e. in the titles of at
@@ -353,7 +353,7 @@ class DocumentScoper:
                 union = frozenset().union(*(m.docs for m in known))
                 docs = union if docs is None else (docs & union or docs)
         if docs is None:
-            # Nothing names a document outright: a run of its title words may ("quyết định ban hành
+            # Nothing names a document outright: a run of its title words may ("quyết định phê duyệt
             # kế hoạch"), when it singles out few enough documents to answer from each.
             titles = self._titles(question)
             union = frozenset().union(*(m.docs for m in titles)) if titles else frozenset()

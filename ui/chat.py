@@ -183,7 +183,7 @@ def _highlight(text: str, quote: str) -> str:
 
 def citation_label(c: Citation) -> str:
     """The visible name of a citation, as HTML: the document by its short name (type, number,
-    issuer: "Kế hoạch 215/KH-UBND của Ủy ban nhân dân tỉnh Bắc Ninh", or its title; the file name
+    issuer: "Kế hoạch 45/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang", or its title; the file name
     only when neither is known) › the section path. The file name is the tooltip; the character
     offsets stay in the answer JSON, out of the label."""
     name = c.doc_title or c.doc
@@ -264,7 +264,7 @@ def documents_table(assistant: Assistant) -> list[list]:
 
 
 def short_issuer(issuer: str) -> str:
-    """'Ủy ban nhân dân tỉnh Đồng Nai' -> 'UBND tỉnh Đồng Nai': the issuer's body as officials shorten
+    """'Ủy ban nhân dân tỉnh Tuyên Quang' -> 'UBND tỉnh Tuyên Quang': the issuer's body as officials shorten
     it (core.vn.ISSUERS), the place kept as written."""
     folded = fold(issuer)
     for prefix, short in ISSUERS:
