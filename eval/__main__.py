@@ -149,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--cv", choices=["document"],
                    help="leave one document out: each document answered by a ranker fitted without it "
                         "(with --data; the bundled gold is included)")
-    r.add_argument("--min-document", type=float, default=75.0,
-                   help="with --cv and a baseline: fail when a document answers below this %% (default 75)")
+    r.add_argument("--min-document", type=float,
+                   help="with --cv: fail when a document answers below this %% (the documents below 75%% are "
+                        "listed either way)")
     r.add_argument("--baseline",
                    help="fail (exit 1) when an overall metric is below this file's figure ('' to skip; "
                         "default eval/baseline.json without --data or --library, none with them)")
