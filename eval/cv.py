@@ -18,7 +18,7 @@ from pathlib import Path
 from eval.corpus import BUNDLED_GOLD, default_gold_files, item_doc, item_scope
 from eval.fit import Collector, Record, fit, positives
 from eval.metrics import Metrics
-from eval.report import _gate, _cell, document_table, load_gold, markdown
+from eval.report import cell, document_table, gate, load_gold, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_BELOW = 75.0  # documents answering below this are listed (and fail the run when --min-document is given)
@@ -133,9 +133,9 @@ def family_table(m: Metrics, per_family: dict[str, Metrics], docs_per_family: di
     heads = ("documents", "n", "answer accuracy", "tight", "citation hit@3", "refusals correct", "false refusals")
     lines = ["| family | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
     for fam, fm in sorted(per_family.items()):
-        lines.append(f"| {fam} | {docs_per_family[fam]} | " + " | ".join(_cell(v) for v in fm.row().values()) + " |")
+        lines.append(f"| {fam} | {docs_per_family[fam]} | " + " | ".join(cell(v) for v in fm.row().values()) + " |")
     lines.append(f"| **overall** | {sum(docs_per_family.values())} | "
-                 + " | ".join(_cell(v) for v in m.row().values()) + " |")
+                 + " | ".join(cell(v) for v in m.row().values()) + " |")
     return lines
 
 
@@ -169,8 +169,8 @@ def run_cv(args) -> int:
     print("\n## Per document (leave one document out)\n")
     print("\n".join(document_table(m, per_doc)))
     s, s_in = m.summary(), m_in.summary()
-    print(f"\nleave-one-document-out: " + ", ".join(f"{k} {v}" for k, v in s.items()))
-    print(f"in-sample:              " + ", ".join(f"{k} {v}" for k, v in s_in.items()))
+    print("\nleave-one-document-out: " + ", ".join(f"{k} {v}" for k, v in s.items()))
+    print("in-sample:              " + ", ".join(f"{k} {v}" for k, v in s_in.items()))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.report:
         Path(args.report).write_text(text, encoding="utf-8")
@@ -182,5 +182,5 @@ def run_cv(args) -> int:
     low = sorted(d for d, dm in per_doc.items() if (dm.row()["answer_accuracy"] or 100) < floor)
     if low:
         print(f"{len(low)} documents below {floor:g}%: {', '.join(low)}", file=sys.stderr)
-    failed = _gate(s, args.baseline)
+    failed = gate(s, args.baseline)
     return failed or (1 if low and args.min_document is not None else 0)

@@ -107,15 +107,15 @@ def evaluate(gold: list[dict], answer: Answerer, per_document: dict[str, Metrics
     return _score(gold, answer, Metrics, item_doc, per_document)
 
 
-def _cell(value: float | int | None) -> str:
+def cell(value: float | int | None) -> str:
     return "–" if value is None else str(value)
 
 
 def document_table(m: Metrics, per_document: dict[str, Metrics]) -> list[str]:
     lines = ["| document | " + " | ".join(ROW_HEADS) + " |", "|---" * (len(ROW_HEADS) + 1) + "|"]
     for doc, dm in sorted(per_document.items()):
-        lines.append(f"| {doc} | " + " | ".join(_cell(v) for v in dm.row().values()) + " |")
-    lines.append("| **overall** | " + " | ".join(_cell(v) for v in m.row().values()) + " |")
+        lines.append(f"| {doc} | " + " | ".join(cell(v) for v in dm.row().values()) + " |")
+    lines.append("| **overall** | " + " | ".join(cell(v) for v in m.row().values()) + " |")
     return lines
 
 
@@ -187,10 +187,10 @@ def run_eval(args) -> int:
         out = {**s, "modes": dict(m.modes), "overall": s,
                "per_document": {doc: dm.row() for doc, dm in sorted(per_document.items())}}
         Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
-    return _gate(s, args.baseline)
+    return gate(s, args.baseline)
 
 
-def _gate(summary: dict, baseline: str | None) -> int:
+def gate(summary: dict, baseline: str | None) -> int:
     """1 (and the failures on stderr) when a figure is below the baseline file's, else 0."""
     if baseline and Path(baseline).exists():
         failures = below_baseline(summary, json.loads(Path(baseline).read_text()))
@@ -228,15 +228,15 @@ def evaluate_library(gold: list[dict], answer: Answerer,
 
 def _library_row(lm: LibraryMetrics, kind: str) -> list[str]:
     row = lm.kind_row(kind)
-    return [_cell(row["n"]), _cell(row["answer_accuracy"] if kind != "missing_doc" else None),
-            _cell(row["kind_ok"]), _cell(row["wrong_document_rate"]), _cell(row["citation_hit_at_3"])]
+    return [cell(row["n"]), cell(row["answer_accuracy"] if kind != "missing_doc" else None),
+            cell(row["kind_ok"]), cell(row["wrong_document_rate"]), cell(row["citation_hit_at_3"])]
 
 
 def library_markdown(m: LibraryMetrics, title: str, per_document: dict[str, LibraryMetrics],
                      timing: dict[str, float] | None = None) -> str:
     s = m.summary()
     lines = [f"# {title}", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {_cell(v)} |" for k, v in s.items()]
+    lines += [f"| {k} | {cell(v)} |" for k, v in s.items()]
     if timing:
         lines += [f"| {k} | {v} |" for k, v in timing.items()]
     lines += ["", "## Per kind of question", "",
@@ -302,4 +302,4 @@ def run_library(args) -> int:
                "per_document": {doc: dm.kind_row(next(k for k in LIBRARY_KINDS if dm.kinds[k].n))
                                 for doc, dm in sorted(per_document.items())}}
         Path(args.json_out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
-    return _gate(s, args.baseline)
+    return gate(s, args.baseline)
