@@ -147,9 +147,6 @@ def run_cv(args) -> int:
     records = run.collect()
     items = run.items
     docs = sorted({item_doc(i) for i in items})
-    by_doc = defaultdict(list)
-    for r in records:
-        by_doc[r.doc].append(r)
     whole = fit(records)
     folds = {d: fit([r for r in records if r.doc != d], start=whole) for d in docs}
     loo = run.answer_all(lambda d: folds[d])
