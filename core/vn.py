@@ -1,18 +1,41 @@
-"""Vietnamese public-administration knowledge, as data, and the one parser of each format.
+"""Vietnamese public-administration knowledge, and the one parser of each format.
 
-Everything the product knows about how Vietnamese official documents write things lives here:
-years, periods and dates; numbers ("17.800", "7,3", "0,5-0,6"); Roman numerals; document
-numbers ("182/KH-UBND", "192/2025/QH15", "11-NQ/TU"); document types and their codes; issuing
-bodies; provinces (today's 34 and the former 63); abbreviations and indicator synonyms.
-Ingest, retrieval, answering, verification and eval all read these, so a format is parsed the
-same way everywhere. Nothing here is specific to one document.
+How Vietnamese official documents write things: years, periods and dates; numbers ("17.800",
+"7,3", "0,5-0,6"); Roman numerals; document numbers ("182/KH-UBND", "192/2025/QH15", "11-NQ/TU");
+document types and their codes; issuing bodies; provinces (today's 34 and the former 63);
+abbreviations and indicator synonyms. The knowledge (word lists, names, codes) is data, in
+``core/vn_knowledge.json``, read once here and exported under the names below with their Python
+types; the parsers and the regular expressions of number and date syntax are code. Ingest,
+retrieval, answering, verification and eval all read these, so a format is parsed the same way
+everywhere. Nothing here is specific to one document.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+VN_KNOWLEDGE_FILE = Path(__file__).with_name("vn_knowledge.json")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(VN_KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+
+
+def _known(section: str, key: str):
+    """One list of the knowledge file, as JSON gives it (lists and dicts)."""
+    return _data()[section][key]
+
+
+def _pairs(section: str, key: str) -> tuple[tuple[str, ...], ...]:
+    """A list of lists of the knowledge file as a tuple of tuples."""
+    return tuple(tuple(row) for row in _known(section, key))
+
 
 # --- years and periods ---------------------------------------------------------------------
 
@@ -119,7 +142,7 @@ def date_vi(d: date) -> str:
 # "17.800", "1.234,5", "7,3", "7.3" (a dot before 1-2 digits is a decimal point), "52"
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?![\d.])|\d+(?:,\d+)?"
 NUMBER_RE = re.compile(NUMBER)
-SCALE_WORDS = {"nghin": 1_000, "ngan": 1_000}  # folded: "17,8 nghìn tỷ" is written "17.800 tỷ"
+SCALE_WORDS = dict(_known("numbers", "scale_words"))  # folded: "17,8 nghìn tỷ" is written "17.800 tỷ"
 # A number as an answer states it, any grouping ("17.800", "17,800", "7,3"), with its percent
 # ("7,3%", "7,3 phần trăm") and a scale word ("17,8 nghìn"): the figures verification checks.
 NUMBER_PHRASE_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*%|\s+phần\s+trăm)?(?:\s+(?:nghìn|ngàn)\b)?", re.I)
@@ -128,38 +151,21 @@ PERCENT_RE = re.compile(r"\s*(?:%|phần\s+trăm)", re.I)
 
 
 # Units of measure and counted things that follow a figure, folded ("2.632 ha", "19.136 người").
-MEASURE_UNITS = frozenset(
-    "ha km m m2 m3 km2 tan kg nguoi dong ty trieu nghin tram xa phuong huyen tinh nam thang ngay gio tuoi luot "
-    "diem lan ho cay con usd mw kwh gbps mbps doanh truong lop hoc giuong bac".split()
-)
+MEASURE_UNITS = frozenset(_known("numbers", "measure_units"))
 
 # The same, as written after a figure in a resolution ("1.200 doanh nghiệp", "2.632 ha"): the
 # magnitudes and currencies of amounts, the things counted, and the units that measure.
-MAGNITUDE_WORDS: tuple[str, ...] = ("nghìn tỷ", "ngàn tỷ", "nghìn tỉ", "ngàn tỉ", "nghìn", "ngàn", "triệu", "tỷ", "tỉ")
-CURRENCY_WORDS: tuple[str, ...] = ("đồng", "đô la Mỹ", "đô la", "USD", "đô-la")
-# Units of measure: the figure measures what its label names; it does not count a "km".
-UNITS_OF_MEASURE: frozenset[str] = frozenset({"km", "ha", "héc-ta", "tấn", "m2", "m²", "m3", "m³", "kWh", "MW", "km²"})
+MAGNITUDE_WORDS: tuple[str, ...] = tuple(_known("numbers", "magnitude_words"))
+CURRENCY_WORDS: tuple[str, ...] = tuple(_known("numbers", "currency_words"))
+UNITS_OF_MEASURE: frozenset[str] = frozenset(_known("numbers", "units_of_measure"))
 # What a figure counts (count nouns), and the units of measure.
-COUNT_NOUNS: tuple[str, ...] = (
-    "hộ gia đình", "giường bệnh", "bác sĩ", "điều dưỡng", "doanh nghiệp", "hợp tác xã", "dự án", "lao động",
-    "người", "hộ", "xã", "huyện", "trường học", "trường", "phòng học", "giáo viên", "học sinh", "sinh viên",
-    "trạm y tế", "cơ sở", "sản phẩm", "mô hình", "thôn", "tổ dân phố", "đơn vị", "công trình", "căn nhà",
-    "ngôi nhà", "căn hộ", "nhà", "việc làm", "chỉ tiêu", "nhiệm vụ", "lượt khách", "lượt người", "lượt",
-    "khách", "cây", "con", "chuyên án", "đề án", "vụ", "vụ việc", "cụm công nghiệp", "khu công nghiệp",
-    "làng", "thị trấn", "phường", "trẻ em", "trẻ", "cán bộ", "công chức", "viên chức", "đảng viên", "hội viên",
-    "bệnh nhân", "thí sinh", "học viên",
-) + tuple(sorted(UNITS_OF_MEASURE))
+COUNT_NOUNS: tuple[str, ...] = tuple(_known("numbers", "count_nouns")) + tuple(sorted(UNITS_OF_MEASURE))
 
 
+# Nouns that name an amount of money, not a unit counted ("bao nhiêu tiền một lượt").
+AMOUNT_NOUNS: tuple[str, ...] = tuple(_known("numbers", "amount_nouns"))
 # A unit as a question spells it -> as documents write it after a figure (folded): "mét" -> "m".
-# Nouns that name an amount of money, not a unit counted: "giảm bao nhiêu phí", "bao nhiêu tiền một
-# lượt" are answered by "50% mức phí", "20.000 đồng/lượt/khách".
-AMOUNT_NOUNS: tuple[str, ...] = ("tiền", "phí", "lệ phí", "học phí", "kinh phí", "chi phí", "vốn", "giá", "lương")
-
-UNIT_SPELLINGS: dict[str, str] = {
-    "met": "m", "kilomet": "km", "ki lo met": "km", "hecta": "ha", "hec ta": "ha", "tan": "tan",
-    "met vuong": "m2", "ki lo gam": "kg", "kilogam": "kg", "megawatt": "mw", "phan tram": "%",
-}
+UNIT_SPELLINGS: dict[str, str] = dict(_known("numbers", "unit_spellings"))
 
 
 def parse_number(text: str) -> float:
@@ -224,12 +230,7 @@ def roman_to_int(s: str) -> int | None:
 # --- document types, numbers and issuing bodies --------------------------------------------
 
 # Type as written (upper case in the header) -> the code used in document numbers.
-DOC_TYPES: dict[str, str] = {
-    "nghị quyết": "NQ", "kế hoạch": "KH", "quyết định": "QĐ", "chỉ thị": "CT", "kết luận": "KL",
-    "thông báo": "TB", "báo cáo": "BC", "tờ trình": "TTr", "công văn": "CV", "đề án": "ĐA",
-    "chương trình": "CTr", "hướng dẫn": "HD", "thông tư": "TT", "nghị định": "NĐ", "luật": "L",
-    "quy định": "QĐi", "quy chế": "QC", "công điện": "CĐ", "thông tri": "TT", "lệnh": "L",
-}
+DOC_TYPES: dict[str, str] = dict(_known("documents", "doc_types"))
 TYPE_BY_CODE: dict[str, str] = {}
 for _name, _code in DOC_TYPES.items():
     TYPE_BY_CODE.setdefault(_code.upper(), _name)
@@ -246,44 +247,18 @@ DOC_NUMBER_LOOSE_RE = re.compile(r"\b\d+(?:/\d+)*[-/][A-ZĐ][A-ZĐ0-9]*(?:[-/][A
 NUMBER_LINE_RE = re.compile(r"^Số(?:\s*:?\s*(\S+))?", re.M)
 
 # Issuing bodies: the header line as written (folded prefix) -> the short name officials use.
-ISSUERS: tuple[tuple[str, str], ...] = (
-    ("thu tuong chinh phu", "Thủ tướng Chính phủ"),
-    ("chinh phu", "Chính phủ"),
-    ("quoc hoi", "Quốc hội"),
-    ("uy ban thuong vu quoc hoi", "Ủy ban Thường vụ Quốc hội"),
-    ("hoi dong nhan dan", "HĐND"),
-    ("uy ban nhan dan", "UBND"),
-    ("tinh uy", "Tỉnh ủy"),
-    ("thanh uy", "Thành ủy"),
-    ("ban chap hanh trung uong", "Ban Chấp hành Trung ương"),
-    ("ban chap hanh dang bo tinh", "Tỉnh ủy"),  # the provincial Party committee is the Tỉnh ủy
-    ("ban chap hanh dang bo thanh pho", "Thành ủy"),
-    ("ban chap hanh dang bo", "Ban Chấp hành Đảng bộ"),
-    ("bo chinh tri", "Bộ Chính trị"),
-    ("ban bi thu", "Ban Bí thư"),
-    ("ban thuong vu", "Ban Thường vụ"),
-    ("bo ", "Bộ"),
-    ("so ", "Sở"),
-)
+ISSUERS: tuple[tuple[str, str], ...] = _pairs("issuers", "issuers")
 # Code suffixes of document numbers -> issuer short name ("QH15" -> Quốc hội).
-ISSUER_CODES: dict[str, str] = {
-    "QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội", "CP": "Chính phủ", "TTG": "Thủ tướng Chính phủ",
-    "UBND": "UBND", "HĐND": "HĐND", "HDND": "HĐND", "TU": "Tỉnh ủy", "TW": "Trung ương",
-}
+ISSUER_CODES: dict[str, str] = dict(_known("issuers", "issuer_codes"))
 # Abbreviated names of issuers an official may type, folded -> the issuer short name.
-ISSUER_ALIASES: dict[str, str] = {
-    "ubnd": "UBND", "uy ban nhan dan": "UBND", "ubnd tinh": "UBND", "ubnd thanh pho": "UBND",
-    "hdnd": "HĐND", "hoi dong nhan dan": "HĐND",
-    "tinh uy": "Tỉnh ủy", "thanh uy": "Thành ủy",
-    "quoc hoi": "Quốc hội", "chinh phu": "Chính phủ", "thu tuong": "Thủ tướng Chính phủ", "ttg": "Thủ tướng Chính phủ",
-    "thu tuong chinh phu": "Thủ tướng Chính phủ",
-}
+ISSUER_ALIASES: dict[str, str] = dict(_known("issuers", "issuer_aliases"))
 
 
 # Central bodies: their acts are national, and the place line ("Hà Nội, ngày …") is only where
 # they were signed. A question names them only to point at their acts ("Quốc hội quyết định …").
-NATIONAL_ISSUERS = frozenset({"Quốc hội", "Chính phủ", "Thủ tướng Chính phủ", "Ủy ban Thường vụ Quốc hội",
-                              "Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư", "Bộ"})
+NATIONAL_ISSUERS = frozenset(_known("issuers", "national_issuers"))
+# A local body's full name -> its abbreviation in running text ("Ủy ban nhân dân" -> "UBND").
+LOCAL_BODY_SHORT_NAMES: tuple[tuple[str, str], ...] = _pairs("issuers", "local_body_short_names")
 
 
 def issuer_short_name(issuer: str) -> str:
@@ -298,63 +273,27 @@ def issuer_short_name(issuer: str) -> str:
 def issuer_abbreviated(issuer: str) -> str:
     """'Ủy ban nhân dân tỉnh Tuyên Quang' -> 'UBND tỉnh Tuyên Quang', 'Hội đồng nhân dân tỉnh Bắc Kạn' ->
     'HĐND thành phố Huế': the way officials write a local body's name in running text."""
-    for full, short in (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND")):
+    for full, short in LOCAL_BODY_SHORT_NAMES:
         if issuer.lower().startswith(full.lower()):
             return short + issuer[len(full):]
     return issuer
 
 # Words that open the name of an agency or organisation ("Sở Công Thương", "Công an tỉnh").
-ORG_WORDS: tuple[str, ...] = (
-    "Sở", "Bộ", "Ủy ban", "Uỷ ban", "UBND", "Công an", "Ban", "Hội", "Tổng công ty", "Công ty", "Chính phủ",
-    "Thủ tướng", "Văn phòng", "Trung tâm", "Cục", "Chi cục", "Viện", "Tòa án", "Liên đoàn", "Mặt trận", "Đoàn",
-    "Ngân hàng", "Đài", "Báo", "Quỹ", "Kho bạc", "Thanh tra", "Tỉnh ủy", "Thành ủy", "Hội đồng", "Bảo hiểm xã hội",
-    "Cảnh sát", "Quân khu", "Tập đoàn", "Trường", "Bệnh viện",
-)
+ORG_WORDS: tuple[str, ...] = tuple(_known("issuers", "org_words"))
 ORG_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, ORG_WORDS), key=len, reverse=True)) + r")\s+\w")
 
 # Signature block: who signs for whom.
-SIGN_PREFIXES = ("TM.", "T/M", "TM ", "KT.", "KT ", "Q.", "TUQ.", "TL.", "TLBT", "QUYỀN")
-SIGNER_TITLES = (
-    "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG",
-    "THỨ TRƯỞNG", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-    "TỔNG BÍ THƯ", "CHỦ NHIỆM", "CHÁNH ÁN", "VIỆN TRƯỞNG",
-)
+SIGN_PREFIXES = tuple(_known("signatures", "sign_prefixes"))
+SIGNER_TITLES = tuple(_known("signatures", "signer_titles"))
 
 # --- provinces -----------------------------------------------------------------------------
 
-# The 34 provincial units from 1 July 2025 (Nghị quyết 202/2025/QH15).
-PROVINCES_2025: tuple[str, ...] = (
-    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An",
-    "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên",
-    "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
-    "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
-)
+# The 34 provincial units from 1 July 2025.
+PROVINCES_2025: tuple[str, ...] = tuple(_known("provinces", "provinces_2025"))
 # The former 63 (before 1 July 2025) -> the province each became part of.
-FORMER_PROVINCES: dict[str, str] = {
-    "An Giang": "An Giang", "Bà Rịa - Vũng Tàu": "Hồ Chí Minh", "Bạc Liêu": "Cà Mau", "Bắc Giang": "Bắc Ninh",
-    "Bắc Kạn": "Thái Nguyên", "Bắc Ninh": "Bắc Ninh", "Bến Tre": "Vĩnh Long", "Bình Dương": "Hồ Chí Minh",
-    "Bình Định": "Gia Lai", "Bình Phước": "Đồng Nai", "Bình Thuận": "Lâm Đồng", "Cà Mau": "Cà Mau",
-    "Cao Bằng": "Cao Bằng", "Cần Thơ": "Cần Thơ", "Đà Nẵng": "Đà Nẵng", "Đắk Lắk": "Đắk Lắk",
-    "Đắk Nông": "Lâm Đồng", "Điện Biên": "Điện Biên", "Đồng Nai": "Đồng Nai", "Đồng Tháp": "Đồng Tháp",
-    "Gia Lai": "Gia Lai", "Hà Giang": "Tuyên Quang", "Hà Nam": "Ninh Bình", "Hà Nội": "Hà Nội",
-    "Hà Tĩnh": "Hà Tĩnh", "Hải Dương": "Hải Phòng", "Hải Phòng": "Hải Phòng", "Hậu Giang": "Cần Thơ",
-    "Hòa Bình": "Phú Thọ", "Hưng Yên": "Hưng Yên", "Khánh Hòa": "Khánh Hòa", "Kiên Giang": "An Giang",
-    "Kon Tum": "Quảng Ngãi", "Lai Châu": "Lai Châu", "Lâm Đồng": "Lâm Đồng", "Lạng Sơn": "Lạng Sơn",
-    "Lào Cai": "Lào Cai", "Long An": "Tây Ninh", "Nam Định": "Ninh Bình", "Nghệ An": "Nghệ An",
-    "Ninh Bình": "Ninh Bình", "Ninh Thuận": "Khánh Hòa", "Phú Thọ": "Phú Thọ", "Phú Yên": "Đắk Lắk",
-    "Quảng Bình": "Quảng Trị", "Quảng Nam": "Đà Nẵng", "Quảng Ngãi": "Quảng Ngãi", "Quảng Ninh": "Quảng Ninh",
-    "Quảng Trị": "Quảng Trị", "Sóc Trăng": "Cần Thơ", "Sơn La": "Sơn La", "Tây Ninh": "Tây Ninh",
-    "Thái Bình": "Hưng Yên", "Thái Nguyên": "Thái Nguyên", "Thanh Hóa": "Thanh Hóa",
-    "Thừa Thiên Huế": "Huế", "Tiền Giang": "Đồng Tháp", "Hồ Chí Minh": "Hồ Chí Minh", "Trà Vinh": "Vĩnh Long",
-    "Tuyên Quang": "Tuyên Quang", "Vĩnh Long": "Vĩnh Long", "Vĩnh Phúc": "Phú Thọ", "Yên Bái": "Lào Cai",
-}
+FORMER_PROVINCES: dict[str, str] = dict(_known("provinces", "former_provinces"))
 # Other ways the same place is written.
-PROVINCE_ALIASES: dict[str, str] = {
-    "TP. Hồ Chí Minh": "Hồ Chí Minh", "TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "HCM": "Hồ Chí Minh",
-    "Sài Gòn": "Hồ Chí Minh", "Thành phố Hồ Chí Minh": "Hồ Chí Minh", "Thừa Thiên - Huế": "Huế",
-    "Thanh Hoá": "Thanh Hóa", "Khánh Hoà": "Khánh Hòa", "Hoà Bình": "Hòa Bình", "Đăk Lăk": "Đắk Lắk",
-    "Đắc Lắc": "Đắk Lắk", "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu", "Đăk Nông": "Đắk Nông",
-}
+PROVINCE_ALIASES: dict[str, str] = dict(_known("provinces", "province_aliases"))
 
 
 def all_place_names() -> dict[str, str]:
@@ -375,98 +314,13 @@ def canonical_places(text: str) -> str:
 # --- abbreviations and indicator synonyms --------------------------------------------------
 
 # Folded abbreviation -> expansion (as written in documents).
-ABBREVIATIONS: dict[str, str] = {
-    "grdp": "tổng sản phẩm trên địa bàn",
-    "gdp": "tổng sản phẩm quốc nội",
-    "bhyt": "bảo hiểm y tế",
-    "bhxh": "bảo hiểm xã hội",
-    "bhtn": "bảo hiểm thất nghiệp",
-    "ubnd": "Ủy ban nhân dân",
-    "hdnd": "Hội đồng nhân dân",
-    "mttq": "Mặt trận Tổ quốc",
-    "kt-xh": "kinh tế - xã hội",
-    "ktxh": "kinh tế - xã hội",
-    "ntm": "nông thôn mới",
-    "qp-an": "quốc phòng, an ninh",
-    "qpan": "quốc phòng, an ninh",
-    "pci": "năng lực cạnh tranh cấp tỉnh",
-    "dti": "chuyển đổi số cấp tỉnh",
-    "pii": "đổi mới sáng tạo",
-    "par index": "cải cách hành chính",
-    "ocop": "mỗi xã một sản phẩm",
-    "cntt": "công nghệ thông tin",
-    "khcn": "khoa học công nghệ",
-    "kh-cn": "khoa học công nghệ",
-    "dntn": "doanh nghiệp tư nhân",
-    "fdi": "đầu tư trực tiếp nước ngoài",
-    "oda": "hỗ trợ phát triển chính thức",
-    "tthc": "thủ tục hành chính",
-    "dvc": "dịch vụ công",
-    "xnk": "xuất nhập khẩu",
-    "bq": "bình quân",
-    "nsnn": "ngân sách nhà nước",
-    "tw": "Trung ương",
-    "nq": "Nghị quyết",
-    "kh": "Kế hoạch",
-    "qd": "Quyết định",
-    "kkt": "khu kinh tế",
-    "kcn": "khu công nghiệp",
-    "ccn": "cụm công nghiệp",
-    "khcnc": "khu công nghệ cao",
-    "ctr": "chất thải rắn",
-    "ubtvqh": "Ủy ban Thường vụ Quốc hội",
-    "ubkt": "Ủy ban Kiểm tra",
-    "cchc": "cải cách hành chính",
-    "cds": "chuyển đổi số",
-    "cnh-hdh": "công nghiệp hóa, hiện đại hóa",
-    "cnh, hdh": "công nghiệp hóa, hiện đại hóa",
-    "gpmb": "giải phóng mặt bằng",
-    "usd": "đô la Mỹ",
-    "tu": "Tỉnh ủy",
-    "btv": "Ban Thường vụ",
-    "bch": "Ban Chấp hành",
-    "thcs": "trung học cơ sở",
-    "thpt": "trung học phổ thông",
-    "mtqg": "mục tiêu quốc gia",
-    "ctmtqg": "chương trình mục tiêu quốc gia",
-    "iot": "internet vạn vật",
-    "bts": "trạm thu phát sóng di động",
-    "ttg": "Thủ tướng Chính phủ",
-    "cp": "Chính phủ",
-    "qh": "Quốc hội",
-    "pctt": "phòng, chống thiên tai",
-    "tkcn": "tìm kiếm cứu nạn",
-    "bdg": "bình đẳng giới",
-    "ctxh": "công tác xã hội",
-    "ldtbxh": "lao động - thương binh và xã hội",
-    "gd-dt": "giáo dục và đào tạo",
-    "gddt": "giáo dục và đào tạo",
-    "uth": "ước thực hiện",  # a table column: "ƯTH năm 2025"
-    "dvt": "đơn vị tính",
-}
+ABBREVIATIONS: dict[str, str] = dict(_known("abbreviations", "abbreviations"))
 
-# Indicator synonyms: ways of naming the same measured quantity (folded phrases). A question
-# using one is matched against text using another. Each group names one quantity.
-INDICATOR_SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("tang truong grdp", "tang truong kinh te", "toc do tang truong kinh te", "grdp tang",
-     "toc do tang truong tong san pham tren dia ban"),
-    ("thu nhap binh quan dau nguoi", "thu nhap binh quan mot nguoi", "thu nhap dau nguoi"),
-    ("grdp binh quan dau nguoi", "tong san pham binh quan dau nguoi"),
-    ("ty le ho ngheo", "ho ngheo"),
-    ("ty le che phu rung", "do che phu rung"),
-    ("von dau tu toan xa hoi", "tong von dau tu"),
-    ("kim ngach xuat khau", "gia tri xuat khau", "xuat khau"),
-    ("giai ngan von dau tu cong", "giai ngan"),
-    ("thu ngan sach", "thu ngan sach nha nuoc", "thu nsnn"),
-    ("khong dung tien mat", "thanh toan dien tu", "chi tra qua tai khoan"),
-)
-
-# Ways of saying the same bound (folded phrases): a question asking "tối đa mấy tháng" is answered by
-# "không quá 9 tháng", "ít nhất" by "tối thiểu". Each group says one thing.
-BOUND_SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("toi da", "khong qua", "khong vuot qua"),
-    ("toi thieu", "it nhat", "khong duoi", "khong thap hon"),
-)
+# Indicator synonyms: ways of naming the same measured quantity (folded phrases), one group per
+# quantity. A question using one is matched against text using another.
+INDICATOR_SYNONYMS: tuple[tuple[str, ...], ...] = _pairs("synonyms", "indicator_synonyms")
+# Ways of saying the same bound (folded phrases): "tối đa" is "không quá", "ít nhất" is "tối thiểu".
+BOUND_SYNONYMS: tuple[tuple[str, ...], ...] = _pairs("synonyms", "bound_synonyms")
 
 
 @dataclass(frozen=True)
@@ -513,41 +367,32 @@ def number_in_file_name(name: str) -> tuple[str, int] | None:
     return None
 
 
-# Openings of a sentence that goes on with the one before it: "… có 40 điểm. Trong đó, có 12 điểm
-# mới" reads as one statement (the second names a part of what the first counts).
-CONTINUATION_OPENERS: tuple[str, ...] = ("Trong đó", "Trong số đó", "Trong số này", "Cụ thể", "Riêng")
+# Openings of a sentence that goes on with the one before it ("Trong đó, …").
+CONTINUATION_OPENERS: tuple[str, ...] = tuple(_known("sentences", "continuation_openers"))
 
 
-# Openings of a sentence that states a condition ("Trường hợp học trực tuyến, mức học phí … bằng 70%",
-# "Nếu …, thì …"): what follows holds only under it.
-CONDITION_OPENERS: tuple[str, ...] = ("Trong trường hợp", "Trường hợp", "Nếu")
-# Words linking a question's words to the document it names ("mức phí theo Nghị quyết 12", "kết quả
-# tại Kế hoạch 45"), and its number to its author ("… 12 của HĐND tỉnh Tuyên Quang", "… do UBND tỉnh ban hành").
-NAME_LINKS: tuple[str, ...] = ("theo", "của", "tại")
-AUTHOR_LINKS: tuple[str, ...] = ("của", "do")
+# Openings of a sentence that states a condition ("Trường hợp …", "Nếu …").
+CONDITION_OPENERS: tuple[str, ...] = tuple(_known("sentences", "condition_openers"))
+# Words linking a question's words to the document it names, and its number to its author.
+NAME_LINKS: tuple[str, ...] = tuple(_known("sentences", "name_links"))
+AUTHOR_LINKS: tuple[str, ...] = tuple(_known("sentences", "author_links"))
 
 
-# Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]",
-# "kim ngạch [xuất khẩu]", "ngân sách [dành cho y tế]"). Folded, longest first.
-# Another way of writing a head, read as the head it names: a plan states a product's output as
-# "tổng sản phẩm [Chè] … đạt 12.000 tấn", its "sản lượng".
-MEASURE_HEAD_ALIASES: dict[str, str] = {"tong san pham": "san luong"}
+# Heads of a measured quantity: what follows names the thing measured ("tỷ lệ [hộ nghèo]").
+# Folded, longest first, with the other ways of writing a head ("tổng sản phẩm" -> "sản lượng").
+MEASURE_HEAD_ALIASES: dict[str, str] = dict(_known("measures", "measure_head_aliases"))
 MEASURE_HEADS: tuple[str, ...] = tuple(sorted(
-    ("ty le", "kim ngach", "toc do", "tong so", "so luong", "gia tri", "tong von", "ngan sach", "thu nhap",
-     "dien tich", "san luong", "muc thu", "muc hoc phi", "ty trong", "tong muc") + tuple(MEASURE_HEAD_ALIASES),
-    key=len, reverse=True))
-# Heads that measure a share: a share is stated as "52%" ("90% người nghiện …" gives a "tỷ lệ"), or "1/3".
-RATE_HEADS: tuple[str, ...] = ("ty le", "ty trong")
-# Heads that measure money: a figure of money (or a share of it) answers them, not "14.500 tấn".
-MONEY_HEADS: tuple[str, ...] = ("kim ngach", "tong von", "ngan sach", "thu nhap", "gia tri", "muc thu",
-                                "muc hoc phi", "tong muc")
+    tuple(_known("measures", "measure_heads")) + tuple(MEASURE_HEAD_ALIASES), key=len, reverse=True))
+# Heads that measure a share ("52%", "1/3"), and heads that measure money.
+RATE_HEADS: tuple[str, ...] = tuple(_known("measures", "rate_heads"))
+MONEY_HEADS: tuple[str, ...] = tuple(_known("measures", "money_heads"))
 
 # A reference to a part of a legal text ("điểm c khoản 4 Điều 11", "Mục III"): a name, not a figure.
-LEGAL_REF_RE = re.compile(r"\b(?:[ĐđDd]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương)\s+(?:\d{1,3}[a-z]?|[a-zđ]|[IVXLC]+)\b(?![.,]\d)")
+LEGAL_REF_RE = re.compile(r"\b(?:" + "|".join(_known("legal_references", "legal_part_words"))
+                          + r")\s+(?:\d{1,3}[a-z]?|[a-zđ]|[IVXLC]+)\b(?![.,]\d)")
 
 # When, said without a digit: days of the week ("sáng thứ Hai hằng tuần") and recurrences
 # ("Hàng năm", "định kỳ hằng quý"). They answer "ngày nào", "khi nào", "tần suất nào".
-TIME_WORDS_RE = re.compile(r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cuối\s+tuần"
-                           r"|h[àằ]ng\s+(?:ngày|tuần|tháng|quý|năm)|định\s+kỳ|thường\s+xuyên)\b", re.I)
+TIME_WORDS_RE = re.compile(r"\b(?:" + "|".join(_known("time", "time_words")) + r")\b", re.I)
 # Labels that say when ("Thời gian: từ …", "Thời gian triển khai: …", "Tiến độ: …"), folded.
-TIME_LABELS: tuple[str, ...] = ("thoi gian", "thoi han", "tien do", "thoi diem", "tan suat", "ky han")
+TIME_LABELS: tuple[str, ...] = tuple(_known("time", "time_labels"))

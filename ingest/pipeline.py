@@ -50,13 +50,14 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 UPLOAD_FOLDER = "upload"  # the "parent folder" of an upload in a distinct id: "upload/<file name>"
 # The code whose changes may change the chunks a text gives: reading, cleaning, structure, metadata,
-# cutting and chunk ids (core/: the Vietnamese knowledge they use). Its hash is part of the cut
-# signature, so after any change documents are cut again and compared chunk by chunk instead of
+# cutting and chunk ids (core/: the Vietnamese knowledge they use, and its data file). Its hash is part
+# of the cut signature, so after any change documents are cut again and compared chunk by chunk instead of
 # being skipped on their text alone: a version number would have to be bumped by hand, and a
 # forgotten bump keeps stale chunks. A false alarm costs a re-cut and compare (~950 chunks/s: 115 s for
 # 109,000 chunks in bench/reingest.py), never an embedding.
 CUT_CODE = ("ingest/loaders.py", "ingest/clean.py", "ingest/structure.py", "ingest/metadata.py",
-            "ingest/chunker.py", "ingest/pipeline.py", "core/text.py", "core/vn.py", "core/types.py")
+            "ingest/chunker.py", "ingest/pipeline.py", "core/text.py", "core/vn.py", "core/vn_knowledge.json",
+            "core/types.py")
 
 
 class ChunkStore(Protocol):

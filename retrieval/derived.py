@@ -57,9 +57,10 @@ from retrieval.bm25 import BM25Index, Lexical, TokenArrays
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when what is cached changes shape
-# The modules whose code shapes what is derived: a change to any of them is a new cache folder.
-_SOURCES = ("core/text.py", "core/vn.py", "core/types.py", "ingest/chunker.py", "ingest/targets.py",
-            "retrieval/accents.py", "retrieval/bm25.py", "retrieval/derived.py")
+# The modules whose code (or data: core/vn_knowledge.json) shapes what is derived: a change to any of
+# them is a new cache folder.
+_SOURCES = ("core/text.py", "core/vn.py", "core/vn_knowledge.json", "core/types.py", "ingest/chunker.py",
+            "ingest/targets.py", "retrieval/accents.py", "retrieval/bm25.py", "retrieval/derived.py")
 DOCS_IN_MEMORY = 64  # documents' data kept loaded: a question reads at most 3 documents' (answering.library)
 KEEP_LIBRARIES = 2  # library states kept on disk: the current one and the one before (another process may still read it)
 # More documents than this share to derive at once (a first start, a new code signature): one scan of
