@@ -33,13 +33,13 @@ from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from answering.answerer import NOT_FOUND, Answerer
 from answering.extractive import ExtractiveAnswerer
-from answering.history import history_turns
+from answering.history import history_turns, is_turn
 from answering.library import LibraryAnswerer, attributed, document_name
 from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
 from retrieval.query import PRONOUN_RE, SHIFT_RE, analyse
 from retrieval.scope import DocumentScoper, QuestionScope
 from answering.table_answers import TableAnswerer
-from core.text import content_words, fold, words
+from core.text import content_words, fold, has_lone_surrogate, words
 from core.types import Answer, Chunk, Passage
 from core.vn import ANY_YEAR_RE, all_place_names, is_year_token
 from settings import Settings
@@ -111,6 +111,9 @@ def contextualize(question: str, history: list | None) -> str:
 def validate_question(question: Any, max_chars: int) -> str:
     if not isinstance(question, str) or not question.strip():
         raise InputError("question is empty", "Vui lòng nhập câu hỏi.")
+    if has_lone_surrogate(question):
+        raise InputError("question holds a lone surrogate (an unpaired \\ud800-\\udfff), which is not text",
+                         "Câu hỏi chứa ký tự không hợp lệ.")
     question = " ".join(question.split())
     if len(question) > max_chars:
         raise InputError(
@@ -134,9 +137,16 @@ def validate_history(history: Any, settings: Settings) -> list | None:
             f"history has {len(history)} turns; the limit is {settings.max_history_turns} (NQ_MAX_HISTORY_TURNS)",
             f"Hội thoại quá dài ({len(history)} lượt); hãy xóa hội thoại và hỏi lại.")
     total = 0
-    for turn in history:
+    for n, turn in enumerate(history, 1):
+        if not is_turn(turn):
+            raise InputError(f"turn {n} of the history has an unknown form ({type(turn).__name__}); a turn is a string, "
+                             f'{{"role", "content"}}, {{"question", "answer"}} or [question, answer]',
+                             f"Lượt {n} của lịch sử hội thoại không đúng dạng.")
         for role, text in history_turns([turn]):
             total += len(text)
+            if has_lone_surrogate(text):
+                raise InputError("a turn of the history holds a lone surrogate, which is not text",
+                                 "Lịch sử hội thoại chứa ký tự không hợp lệ; hãy xóa hội thoại và hỏi lại.")
             if role == "user" and len(text) > settings.max_question_chars:
                 raise RequestTooLarge(
                     f"a question in the history is {len(text)} characters long; the limit is "

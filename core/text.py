@@ -22,6 +22,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a UTF-16 pair ("\\ud800", a valid JSON escape): not text, and
+    no encoder (UTF-8 for the embedder, a log, a response) can write it."""
+    return _SURROGATE_RE.search(text) is not None
+
+
 # "tỉ lệ" / "tỷ lệ", "kĩ thuật" / "kỹ thuật", "lí do" / "lý do": both spellings are in use;
 # a final i after these consonants is folded to y.
 _IY_RE = re.compile(r"\b(t|k|l|m|h|s|v|qu)i\b")
