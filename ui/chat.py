@@ -309,10 +309,10 @@ def build_ui(assistant: Assistant):
     def check(message: str, docs: list | None = None) -> None:
         """Bad input stops here, before any output is touched: a Vietnamese toast, and the chat, the
         citations and the question box stay as they were (one log line, no traceback)."""
-        from answering.chain import validate_question
+        from answering.bounds import validate_question
 
         try:
-            validate_question(message, assistant.settings.max_question_chars)
+            validate_question(message, assistant.settings.max_question_chars, assistant.settings.max_question_words)
             assistant._scope(list(docs or []) or None)
         except NQError as exc:
             log.info("question rejected: %s", exc)

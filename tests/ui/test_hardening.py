@@ -158,6 +158,24 @@ def test_as_text_keeps_every_character_but_renders_no_image_or_link():
         assert plain_text(as_text(text)) == text
 
 
+def test_a_question_is_bounded_at_the_entry_of_the_api_and_the_chat(app):
+    from gradio_client import Client
+
+    from ui.chat import message_text
+
+    long = ("tỷ lệ hộ nghèo năm 2025 giảm bao nhiêu phần trăm so với kế hoạch của tỉnh " * 40)[:2000]
+    r = post(app["url"], json.dumps({"question": long}).encode())
+    assert r.status_code == 200 and len(r.json()["question"].split()) == 64, r.text[:300]
+    assert "64 từ đầu" in r.json()["understood"] and "NQ_MAX_QUESTION_WORDS" in r.json()["warnings"][0]
+    t0 = time.perf_counter()
+    r = post(app["url"], json.dumps({"question": "a" + "\u0301" * 1990}).encode())
+    assert r.status_code == 200 and len(r.json()["question"]) <= 2 and time.perf_counter() - t0 < 2, r.text[:300]
+    r = post(app["url"], json.dumps({"question": "x" * 2001}).encode())
+    assert r.status_code == 400 and r.json()["message"] == "Câu hỏi quá dài (2001 ký tự); tối đa 2000 ký tự."
+    history, _, _ = Client(app["url"] + "/", verbose=False).predict(long, [], [], api_name="/ask")
+    assert "64 từ đầu được dùng để tìm câu trả lời" in message_text(history[-1]["content"])
+
+
 def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
     """Last in this module: it damages the app's index."""
     db = app["idx"] / "chroma.sqlite3"
