@@ -65,7 +65,7 @@ def say_trimmed(answer: Answer, max_words: int) -> Answer:
     return answer
 
 
-def validate_history(history: Any, settings: Settings) -> list | None:
+def validate_history(history: Any, settings: Settings) -> list[dict] | None:
     """The earlier turns, checked before any work: a list of at most NQ_MAX_HISTORY_TURNS turns
     holding at most NQ_MAX_HISTORY_CHARS characters, each earlier question at most
     NQ_MAX_QUESTION_CHARS (it is searched again with a follow-up). Returned as {"role", "content"}
@@ -80,24 +80,28 @@ def validate_history(history: Any, settings: Settings) -> list | None:
             f"history has {len(history)} turns; the limit is {settings.max_history_turns} (NQ_MAX_HISTORY_TURNS)",
             f"Hội thoại quá dài ({len(history)} lượt); hãy xóa hội thoại và hỏi lại.")
     total = 0
+    turns: list[dict] = []
     for n, turn in enumerate(history, 1):
         if not is_turn(turn):
-            raise InputError(f"turn {n} of the history has an unknown form ({type(turn).__name__}); a turn is a string, "
-                             f'{{"role", "content"}}, {{"question", "answer"}} or [question, answer]',
+            raise InputError(f"turn {n} of the history has an unknown form ({type(turn).__name__}); a turn is "
+                             f'a string, {{"role", "content"}}, {{"question", "answer"}} or [question, answer]',
                              f"Lượt {n} của lịch sử hội thoại không đúng dạng.")
         for role, text in history_turns([turn]):
             total += len(text)
             if has_lone_surrogate(text):
                 raise InputError("a turn of the history holds a lone surrogate, which is not text",
                                  "Lịch sử hội thoại chứa ký tự không hợp lệ; hãy xóa hội thoại và hỏi lại.")
-            if role == "user" and len(text) > settings.max_question_chars:
-                raise RequestTooLarge(
-                    f"a question in the history is {len(text)} characters long; the limit is "
-                    f"{settings.max_question_chars} (NQ_MAX_QUESTION_CHARS)",
-                    "Một câu hỏi trước đó quá dài; hãy xóa hội thoại và hỏi lại.")
+            if role == "user":
+                text = normal_text(text)  # counted after normalisation, as a question is
+                if len(text) > settings.max_question_chars:
+                    raise RequestTooLarge(
+                        f"a question in the history is {len(text)} characters long; the limit is "
+                        f"{settings.max_question_chars} (NQ_MAX_QUESTION_CHARS)",
+                        "Một câu hỏi trước đó quá dài; hãy xóa hội thoại và hỏi lại.")
+                text = first_words(text, settings.max_question_words)
+            turns.append({"role": role, "content": text})
         if total > settings.max_history_chars:
             raise RequestTooLarge(
                 f"history holds over {settings.max_history_chars} characters (NQ_MAX_HISTORY_CHARS)",
                 "Hội thoại quá dài; hãy xóa hội thoại và hỏi lại.")
-    return [{"role": role, "content": first_words(normal_text(text), settings.max_question_words)
-             if role == "user" else text} for role, text in history_turns(history)]
+    return turns
