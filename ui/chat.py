@@ -14,7 +14,7 @@ from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
-from ui.alerts import ui_error
+from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.jobs import IngestJobs
 from ui.safe_text import as_text, checked_chatbot, plain_text
@@ -292,6 +292,14 @@ def answers_at_once(settings) -> int:
     return ANSWERS_PER_WORKER * max(1, settings.workers)
 
 
+def chosen_docs(docs):
+    """The selector's value as the assistant takes it: None when none is chosen; a value that is not a
+    list (a call's, never the page's) is passed on, for the assistant to refuse in Vietnamese."""
+    if not docs:
+        return None
+    return list(docs) if isinstance(docs, (list, tuple)) else docs
+
+
 def unexpected(exc: Exception):
     """An error the chat did not expect: one log line (its type, message and where it was raised) and a
     Vietnamese toast, never the English exception."""
@@ -313,7 +321,7 @@ def build_ui(assistant: Assistant):
 
         try:
             validate_question(message, assistant.settings.max_question_chars, assistant.settings.max_question_words)
-            assistant._scope(list(docs or []) or None)
+            assistant._scope(chosen_docs(docs))
         except NQError as exc:
             log.info("question rejected: %s", exc)
             raise ui_error(exc.message_vi) from exc
@@ -338,7 +346,7 @@ def build_ui(assistant: Assistant):
         while turns and sum(len(t["content"]) for t in turns) > assistant.settings.max_history_chars:
             turns = turns[1:]  # the oldest turns go first: a long conversation goes on
         try:
-            events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
+            events = assistant.ask_stream(message, turns, docs=chosen_docs(docs))
             first = next(events)
         except NQError as exc:
             log.info("question rejected: %s", exc)
@@ -529,4 +537,5 @@ def build_ui(assistant: Assistant):
         # another process may have indexed documents since the page was built; a job may be running
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")
         demo.load(lambda: gr.Timer(active=jobs.running), None, timer, api_name=False, show_progress="hidden")
+    refuse_wrong_inputs(demo)
     return demo

@@ -85,14 +85,16 @@ def _error_of(stream: str) -> str:
     return json.loads(data)["error"]
 
 
-@pytest.mark.parametrize("history, message", [
-    ([], "Câu hỏi chứa ký tự không hợp lệ."),
-    ([{"role": "bogus", "content": 5}] * 5000, "Lịch sử hội thoại không hợp lệ"),
-    ([[1, 2, 3]] * 5000, "Lịch sử hội thoại không hợp lệ"),
+@pytest.mark.parametrize("data, message", [
+    (["t\ud800", [], []], "Câu hỏi chứa ký tự không hợp lệ."),
+    (["ai ký", [{"role": "user", "content": [{"type": "text", "text": "t\udfff"}]}], []], "Lịch sử hội thoại chứa ký tự"),
+    (["ai ký", [{"role": "bogus", "content": 5}] * 5000, []], "Lịch sử hội thoại không hợp lệ"),
+    (["ai ký", [[1, 2, 3]] * 5000, []], "Lịch sử hội thoại không hợp lệ"),
+    (["ai ký", [], 5], "Danh sách văn bản (docs) phải là"),
+    (["ai ký"], "Yêu cầu không hợp lệ"),
 ])
-def test_the_chat_says_what_is_wrong_in_vietnamese_in_one_log_line(app, history, message):
-    question = "t\ud800" if not history else "ai ký nghị quyết"
-    stream, lines = new_lines(app, lambda: _gradio(app["url"], "ask", [question, history, []]))
+def test_the_chat_says_what_is_wrong_in_vietnamese_in_one_log_line(app, data, message):
+    stream, lines = new_lines(app, lambda: _gradio(app["url"], "ask", data))
     assert _error_of(stream).startswith(message)
     assert len(lines) == 1 and "Traceback" not in lines[0], lines[:5]
 
