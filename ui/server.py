@@ -180,6 +180,8 @@ def create_app(assistant: Assistant) -> FastAPI:
         try:
             authorize(assistant.settings, bearer(request.headers.get("authorization")))
         except Forbidden as exc:
+            log.warning("removal of %s refused: not an administrator (client %s)", shorten(doc_id, 120),
+                        client_address(request))
             return _error(403, exc)
         n = assistant.store.delete_document(doc_id)
         if not n:

@@ -121,6 +121,9 @@ def test_each_library_change_is_one_audit_line(app, tmp_path):
     extra.write_text(LINKED.replace("700", "300"), encoding="utf-8")
     upload_and_wait(client, [handle_file(str(extra))], False, ADMIN)
     r, lines = new_lines(app, lambda: httpx.delete(f"{app['url']}/api/documents/xoa-thu.txt",
+                                                   headers={"authorization": "Bearer sai"}, timeout=30))
+    assert r.status_code == 403 and len(lines) == 1 and "refused" in lines[0] and "127.0.0.1" in lines[0], lines
+    r, lines = new_lines(app, lambda: httpx.delete(f"{app['url']}/api/documents/xoa-thu.txt",
                                                    headers={"authorization": f"Bearer {ADMIN}"}, timeout=30))
     assert r.status_code == 200
     audit = [line for line in lines if "library change" in line]
