@@ -23,6 +23,16 @@ def redact(text: str) -> str:
     return _SECRET_RE.sub("[redacted]", text)
 
 
+# An absolute server path ("/srv/nq/storage", "C:/data/x.txt"); a URL's path is left alone.
+_PATH_RE = re.compile(r"(?<![\w.:/~-])(?:~|[A-Za-z]:)?/(?:[^\s/'\"`(),;:]+/)+([^\s/'\"`(),;:]*)")
+
+
+def without_paths(text: str) -> str:
+    """``text`` for a response body: each absolute server path replaced by its last name
+    ("/srv/nq/storage" -> "storage"), so a client learns no folder of the server."""
+    return _PATH_RE.sub(lambda m: m.group(1) or "…", text)
+
+
 class NQError(Exception):
     """Base class of every error this project raises on purpose."""
 

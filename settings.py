@@ -81,7 +81,10 @@ class Settings:
     candidates: int = 30  # per retriever, before fusion
     chunk_tokens: int = 160
     max_file_mb: int = 20
-    max_question_chars: int = 2000
+    max_question_chars: int = 2000  # after Unicode normalisation (NQ_MAX_QUESTION_CHARS)
+    # words of a question searched, the rest trimmed (NQ_MAX_QUESTION_WORDS): the embedder's cost grows
+    # with them; the longest question of the gold sets has 36
+    max_question_words: int = 64
     max_history_turns: int = 20  # earlier turns a question may carry (NQ_MAX_HISTORY_TURNS)
     max_history_chars: int = 20000  # their total length (NQ_MAX_HISTORY_CHARS)
     max_request_kb: int = 256  # body of a JSON request (/api/*, Gradio calls); uploads: NQ_MAX_FILE_MB
@@ -116,6 +119,7 @@ class Settings:
             chunk_tokens=_int("NQ_CHUNK_TOKENS", 160, 16),
             max_file_mb=_int("NQ_MAX_FILE_MB", 20, 1),
             max_question_chars=_int("NQ_MAX_QUESTION_CHARS", 2000, 10),
+            max_question_words=_int("NQ_MAX_QUESTION_WORDS", 64, 8),
             max_history_turns=_int("NQ_MAX_HISTORY_TURNS", 20, 0),
             max_history_chars=_int("NQ_MAX_HISTORY_CHARS", 20000, 0),
             max_request_kb=_int("NQ_MAX_REQUEST_KB", 256, 16),

@@ -24,15 +24,15 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 
 from langchain_core.runnables import RunnableLambda
 
-from errors import InputError, LLMError, LLMTimeout, NQError, RequestTooLarge
+from errors import LLMError, LLMTimeout, NQError
 from ingest.targets import TargetTable
 from retrieval.embeddings import get_embeddings
 from answering.answerer import NOT_FOUND, Answerer
 from answering.extractive import ExtractiveAnswerer
+from answering.bounds import bounded_question, say_trimmed, validate_history
 from answering.history import history_turns
 from answering.library import LibraryAnswerer, attributed, document_name
 from retrieval.hybrid import SCOPED_INDEXES, HybridRetriever, from_document
@@ -106,47 +106,6 @@ def contextualize(question: str, history: list | None) -> str:
     if previous is None or not is_elliptical(question):
         return question
     return carried_over(question, previous)
-
-
-def validate_question(question: Any, max_chars: int) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise InputError("question is empty", "Vui lòng nhập câu hỏi.")
-    question = " ".join(question.split())
-    if len(question) > max_chars:
-        raise InputError(
-            f"question is {len(question)} characters long; the limit is {max_chars} (NQ_MAX_QUESTION_CHARS)",
-            f"Câu hỏi quá dài ({len(question)} ký tự); tối đa {max_chars} ký tự.",
-        )
-    return question
-
-
-def validate_history(history: Any, settings: Settings) -> list | None:
-    """The earlier turns, checked before any work: a list of at most NQ_MAX_HISTORY_TURNS turns
-    holding at most NQ_MAX_HISTORY_CHARS characters, each earlier question at most
-    NQ_MAX_QUESTION_CHARS (it is searched again with a follow-up)."""
-    if history is None:
-        return None
-    if not isinstance(history, (list, tuple)):
-        raise InputError(f"history must be a list of turns, got {type(history).__name__}",
-                         "Lịch sử hội thoại (history) phải là một danh sách.")
-    if len(history) > settings.max_history_turns:
-        raise RequestTooLarge(
-            f"history has {len(history)} turns; the limit is {settings.max_history_turns} (NQ_MAX_HISTORY_TURNS)",
-            f"Hội thoại quá dài ({len(history)} lượt); hãy xóa hội thoại và hỏi lại.")
-    total = 0
-    for turn in history:
-        for role, text in history_turns([turn]):
-            total += len(text)
-            if role == "user" and len(text) > settings.max_question_chars:
-                raise RequestTooLarge(
-                    f"a question in the history is {len(text)} characters long; the limit is "
-                    f"{settings.max_question_chars} (NQ_MAX_QUESTION_CHARS)",
-                    "Một câu hỏi trước đó quá dài; hãy xóa hội thoại và hỏi lại.")
-        if total > settings.max_history_chars:
-            raise RequestTooLarge(
-                f"history holds over {settings.max_history_chars} characters (NQ_MAX_HISTORY_CHARS)",
-                "Hội thoại quá dài; hãy xóa hội thoại và hỏi lại.")
-    return list(history)
 
 
 def _adding(key: str, step) -> RunnableLambda:
@@ -309,7 +268,8 @@ class Assistant:
             docs: Sequence[str] | None = None) -> Answer:
         """Answer one question; ``docs`` (document ids, i.e. file names) limits it to those documents."""
         t0 = time.perf_counter()
-        question = validate_question(question, self.settings.max_question_chars)
+        s = self.settings
+        question, trimmed = bounded_question(question, s.max_question_chars, s.max_question_words)
         history = validate_history(history, self.settings)
         scope = self._scope(docs)
         if self.llm is None:
@@ -318,6 +278,8 @@ class Assistant:
             answer = None
             for answer in self._ask_llm(question, history, stream=False, scope=scope):
                 pass
+        if trimmed:
+            say_trimmed(answer, s.max_question_words)
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         answer.id = qid
         return answer
@@ -328,7 +290,8 @@ class Assistant:
         as it grows, then the final Answer (verified, or the extractive fallback). In extractive
         mode it yields the Answer alone. Bad input raises InputError before anything is yielded."""
         t0 = time.perf_counter()
-        question = validate_question(question, self.settings.max_question_chars)
+        s = self.settings
+        question, trimmed = bounded_question(question, s.max_question_chars, s.max_question_words)
         history = validate_history(history, self.settings)
         scope = self._scope(docs)
         if self.llm is None:
@@ -337,6 +300,8 @@ class Assistant:
             events = self._ask_llm(question, history, stream=True, scope=scope)
         for event in events:
             if isinstance(event, Answer):
+                if trimmed:
+                    say_trimmed(event, s.max_question_words)
                 event.latency_ms = (time.perf_counter() - t0) * 1000
             yield event
 

@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 
+def _content_ok(content) -> bool:
+    return content is None or isinstance(content, str) or (
+        isinstance(content, list) and all(isinstance(p, dict) and isinstance(p.get("text", ""), str) for p in content))
+
+
+def is_turn(turn) -> bool:
+    """Whether ``turn`` has one of the forms ``history_turns`` reads, its texts strings: a question;
+    {"role", "content"} with content a string or a list of parts; {"question", "answer"?}; a
+    [question, answer] pair."""
+    if isinstance(turn, str):
+        return True
+    if isinstance(turn, dict) and "role" in turn:
+        return isinstance(turn["role"], str) and _content_ok(turn.get("content"))
+    if isinstance(turn, dict):
+        return isinstance(turn.get("question"), str) and _content_ok(turn.get("answer"))
+    if isinstance(turn, (list, tuple)):
+        return 1 <= len(turn) <= 2 and all(_content_ok(t) for t in turn)
+    return False
+
+
 def history_turns(history: list | None) -> list[tuple[str, str]]:
     """Earlier turns as (role, text), role 'user' or 'assistant'. Accepts the forms the interfaces
     send: {"question", "answer"} dicts (eval), {"role", "content"} messages (Gradio, HTTP API),
@@ -10,9 +30,9 @@ def history_turns(history: list | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
 
     def text_of(content) -> str:
-        if isinstance(content, list):  # Gradio 6 content parts
-            return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-        return str(content or "")
+        if isinstance(content, list):  # Gradio 6 content parts; a part whose text is not a string is no text
+            return " ".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+        return content if isinstance(content, str) else ""
 
     for turn in history or []:
         if isinstance(turn, str):

@@ -22,6 +22,47 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a UTF-16 pair ("\\ud800", a valid JSON escape): not text, and
+    no encoder (UTF-8 for the embedder, a log, a response) can write it."""
+    return _SURROGATE_RE.search(text) is not None
+
+
+# Combining marks one letter may carry. Vietnamese needs two at most (ệ = e + circumflex + dot
+# below, when typed decomposed); a longer run is no text anyone types, and each mark costs the
+# embedder as much as a letter: "a" + 1,990 accents took 3 times a 2,000-letter question's CPU.
+MAX_COMBINING_MARKS = 2
+
+
+def collapse_marks(text: str, keep: int = MAX_COMBINING_MARKS) -> str:
+    """``text`` with every run of combining marks cut to its first ``keep`` marks (one pass)."""
+    out, run = [], 0
+    for ch in text:
+        if unicodedata.category(ch).startswith("M"):
+            run += 1
+            if run > keep:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _TOKEN_RE.finditer(text))
+
+
+def first_words(text: str, n: int) -> str:
+    """``text`` up to the end of its ``n``-th word (numbers count as words); all of it when shorter."""
+    for i, m in enumerate(_TOKEN_RE.finditer(text), 1):
+        if i == n:
+            return text[:m.end()]
+    return text
+
+
 # "tỉ lệ" / "tỷ lệ", "kĩ thuật" / "kỹ thuật", "lí do" / "lý do": both spellings are in use;
 # a final i after these consonants is folded to y.
 _IY_RE = re.compile(r"\b(t|k|l|m|h|s|v|qu)i\b")

@@ -32,6 +32,7 @@ from errors import InputError
 from retrieval.bm25 import BM25Index
 from retrieval.derived import Builder, DerivedCache, DocData, LibraryIndex, open_library
 from retrieval.query import expand_abbreviations
+from core.text import has_lone_surrogate
 from core.types import Chunk, Passage
 
 MODES = ("hybrid", "dense", "bm25")
@@ -106,8 +107,9 @@ class HybridRetriever(BaseRetriever):
         anything but a list of strings, or an id that is not indexed, is an InputError."""
         if docs is None:
             return None
-        if not isinstance(docs, (list, tuple, set, frozenset)) or not all(isinstance(d, str) for d in docs):
-            raise InputError(f"docs must be a list of document ids (strings), got {docs!r}",
+        if (not isinstance(docs, (list, tuple, set, frozenset))
+                or not all(isinstance(d, str) and not has_lone_surrogate(d) for d in docs)):
+            raise InputError(f"docs must be a list of document ids (strings), got {docs!r:.200}",
                              "Danh sách văn bản (docs) phải là danh sách mã văn bản.")
         wanted = frozenset(d.strip() for d in docs if d.strip())
         if not wanted:

@@ -75,17 +75,18 @@ def wait_for_http(url: str, proc, timeout: float = 120) -> None:
 
 
 @contextmanager
-def running_app(index_dir: Path, log_path: Path | None = None, procs: list | None = None, **env: str) -> Iterator[str]:
+def running_app(index_dir: Path, log_path: Path | None = None, procs: list | None = None, args: tuple = (),
+                **env: str) -> Iterator[str]:
     """Run ``python app.py`` (UI + API) on a free 127.0.0.1 port with ``NQ_INDEX_DIR=index_dir``.
 
     Yields the base URL once /api/health answers (an empty index is built from data/ first).
     The server's output goes to ``log_path`` when given, so a failing test can show it; the
-    process is appended to ``procs`` when given.
+    process is appended to ``procs`` when given; ``args``: options of ``app.py`` (``("-v",)``: INFO logs).
     """
     port = free_port()
     env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port), **env}
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     if procs is not None:
         procs.append(proc)
     url = f"http://127.0.0.1:{port}"

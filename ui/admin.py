@@ -10,10 +10,32 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
+import time
+import unicodedata
 from pathlib import Path
 
 from errors import ConfigError, Forbidden, InputError
 from settings import Settings
+
+# One line per change of the library (upload, replacement, removal): who, what, when. Written at
+# INFO whatever the app's log level (``python app.py`` shows warnings only unless -v).
+audit_log = logging.getLogger("nq.audit")
+audit_log.setLevel(logging.INFO)
+
+
+def _printable(text: str) -> str:
+    """``text`` safe on one log line: control characters (a newline in an id) shown as escapes."""
+    return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in str(text))
+
+
+def audit_change(action: str, doc_id: str, client: str, **details) -> None:
+    """Log one library change: ``action`` ("added", "replaced", "removed") of document ``doc_id`` by
+    ``client`` (its address), with the time in UTC."""
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    extra = "".join(f" {k}={_printable(v)}" for k, v in details.items())
+    audit_log.info("library change: %s document=%s client=%s at=%s%s", action, _printable(doc_id)[:300],
+                   _printable(client), when, extra)
 
 
 def is_loopback(host: str) -> bool:

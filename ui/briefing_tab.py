@@ -3,7 +3,6 @@ download it as Word or Markdown; download the current chat as a transcript."""
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import tempfile
@@ -14,6 +13,7 @@ from briefing.export import to_docx, to_markdown, transcript
 from answering.chain import Assistant
 from core.types import Answer, Briefing
 from ui.alerts import ui_error
+from ui.safe_text import as_text
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ def build_briefing_tab(assistant: Assistant, answers_state) -> None:
             log.info("briefing rejected: %s", exc)
             raise ui_error(exc.message_vi) from exc
         docx, md = export_files(briefing, stem)
-        # the preview renders Markdown: document text in it is shown as text, never as HTML
-        preview = html.escape(to_markdown(briefing), quote=False)
+        # the preview renders Markdown: document text in it is shown as text, never as HTML, an image
+        # or a link (ui.safe_text)
+        preview = as_text(to_markdown(briefing))
         return preview, gr.update(value=docx, visible=True), gr.update(value=md, visible=True)
 
     def chat_transcript(answers: list[dict] | None):

@@ -14,9 +14,10 @@ from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
-from ui.alerts import ui_error
+from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.jobs import IngestJobs
+from ui.safe_text import as_text, checked_chatbot, plain_text
 from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
@@ -230,12 +231,6 @@ def conversation_citations_html(answers: list[dict]) -> str:
     return "\n".join(groups)
 
 
-def as_text(text: str) -> str:
-    """Chat text shown as text: a document's or a question's "<img …>" or "<script>" is displayed,
-    never rendered (the chat renders Markdown, which would pass HTML through)."""
-    return html.escape(text, quote=False)
-
-
 def message_text(content) -> str:
     """Gradio 6 gives message content as a string or as a list of typed parts."""
     if isinstance(content, str):
@@ -297,20 +292,41 @@ def answers_at_once(settings) -> int:
     return ANSWERS_PER_WORKER * max(1, settings.workers)
 
 
+def chosen_docs(docs):
+    """The selector's value as the assistant takes it: None when none is chosen; a value that is not a
+    list (a call's, never the page's) is passed on, for the assistant to refuse in Vietnamese."""
+    if not docs:
+        return None
+    return list(docs) if isinstance(docs, (list, tuple)) else docs
+
+
+def unexpected(exc: Exception):
+    """An error the chat did not expect: one log line (its type, message and where it was raised) and a
+    Vietnamese toast, never the English exception."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}" if tb is not None else "?"
+    log.error("chat failed unexpectedly at %s: %s: %s", where, type(exc).__name__, " ".join(str(exc).split())[:200])
+    return ui_error("Không trả lời được câu hỏi này do lỗi máy chủ; vui lòng thử lại.")
+
+
 def build_ui(assistant: Assistant):
     import gradio as gr
 
     def check(message: str, docs: list | None = None) -> None:
         """Bad input stops here, before any output is touched: a Vietnamese toast, and the chat, the
         citations and the question box stay as they were (one log line, no traceback)."""
-        from answering.chain import validate_question
+        from answering.bounds import validate_question
 
         try:
-            validate_question(message, assistant.settings.max_question_chars)
-            assistant._scope(list(docs or []) or None)
+            validate_question(message, assistant.settings.max_question_chars, assistant.settings.max_question_words)
+            assistant._scope(chosen_docs(docs))
         except NQError as exc:
             log.info("question rejected: %s", exc)
             raise ui_error(exc.message_vi) from exc
+        except Exception as exc:  # never Gradio's raw English message, nor a traceback per request
+            raise unexpected(exc) from exc
 
     def respond(message: str, history: list, answers: list | None = None, docs: list | None = None):
         """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
@@ -321,7 +337,7 @@ def build_ui(assistant: Assistant):
         history = list(history or [])
         # earlier turns, answers included: the LLM condenses a follow-up with them (the latest
         # NQ_MAX_HISTORY_TURNS; the assistant refuses a history over NQ_MAX_HISTORY_CHARS)
-        turns = [{"role": m.get("role"), "content": html.unescape(message_text(m.get("content")))}
+        turns = [{"role": m.get("role"), "content": plain_text(message_text(m.get("content")))}
                  for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
         # the answers of the conversation shown (one per answer bubble): a cleared chat starts afresh
         shown = sum(1 for t in turns if t["role"] == "assistant")
@@ -330,11 +346,13 @@ def build_ui(assistant: Assistant):
         while turns and sum(len(t["content"]) for t in turns) > assistant.settings.max_history_chars:
             turns = turns[1:]  # the oldest turns go first: a long conversation goes on
         try:
-            events = assistant.ask_stream(message, turns, docs=list(docs or []) or None)
+            events = assistant.ask_stream(message, turns, docs=chosen_docs(docs))
             first = next(events)
         except NQError as exc:
             log.info("question rejected: %s", exc)
             raise ui_error(exc.message_vi) from exc
+        except Exception as exc:
+            raise unexpected(exc) from exc
         pending = "<p><i>Đang soạn câu trả lời và kiểm tra trích dẫn…</i></p>"
         earlier = conversation_citations_html(answers) if answers else ""
         for event in itertools.chain([first], events):
@@ -373,7 +391,7 @@ def build_ui(assistant: Assistant):
 
     jobs = IngestJobs(run_ingest)
 
-    def ingest(files, replace: bool = False, password: str | None = None):
+    def ingest(files, replace: bool = False, password: str | None = None, request: gr.Request = None):
         """Start indexing uploaded files (an administrator's action, ui.admin) in a background job and
         return at once; the tab then polls the job (``poll_job``). Only files Gradio received in its
         upload folder; a known name with other text is a new document unless ``replace``."""
@@ -395,7 +413,8 @@ def build_ui(assistant: Assistant):
             raise ui_error(exc.message_vi) from exc
         try:
             assistant.store.document_records()  # a store that is down is said now, not in the job's result
-            job = jobs.start(paths, bool(replace))
+            client = request.client.host if request is not None and request.client else "unknown"
+            job = jobs.start(paths, bool(replace), client)
         except InputError as exc:  # a job is running
             log.info("upload refused: %s", exc)
             raise ui_error(exc.message_vi) from exc
@@ -403,6 +422,10 @@ def build_ui(assistant: Assistant):
             log.error("upload failed: %s", exc)
             raise ui_error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
         return job.status_markdown(), gr.update()
+
+    # Gradio passes the request (the client's address, for the audit log) to a parameter typed
+    # gr.Request; the annotation is set as a class here, as gradio is imported in this function only
+    ingest.__annotations__["request"] = gr.Request
 
     def admin(password: str | None) -> bool:
         from ui.admin import authorize
@@ -449,7 +472,7 @@ def build_ui(assistant: Assistant):
         with gr.Tab("Hỏi đáp"):
             with gr.Row(elem_id="qa-row"):
                 with gr.Column(scale=3, min_width=300):
-                    chat = gr.Chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
+                    chat = checked_chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
                                       placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
                     busy = gr.Markdown(elem_id="busy", show_label=False)
                     box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
@@ -514,4 +537,5 @@ def build_ui(assistant: Assistant):
         # another process may have indexed documents since the page was built; a job may be running
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")
         demo.load(lambda: gr.Timer(active=jobs.running), None, timer, api_name=False, show_progress="hidden")
+    refuse_wrong_inputs(demo)
     return demo

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from errors import InputError, NQError
 from ingest.pipeline import IngestReport
+from ui.admin import audit_change
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class IngestJob:
     finished: float | None = None
     finished_at: str = ""
     error: str = ""  # Vietnamese: why the job stopped
+    client: str = "unknown"  # the address of whoever started it (the audit log's "who")
 
     @property
     def running(self) -> bool:
@@ -141,8 +143,9 @@ class IngestJobs:
         job = self.latest
         return job is not None and job.running
 
-    def start(self, paths: list[Path], replace: bool) -> IngestJob:
-        """Start indexing ``paths`` in a thread, or raise InputError while another job runs."""
+    def start(self, paths: list[Path], replace: bool, client: str = "unknown") -> IngestJob:
+        """Start indexing ``paths`` in a thread, or raise InputError while another job runs. ``client``:
+        the address of who asked, for the audit log line of each document the job changes."""
         with self._lock:
             job = self.latest
             if job is not None and job.running:
@@ -151,7 +154,7 @@ class IngestJobs:
                     "another upload is being indexed; try again when it ends",
                     f"Đang có một lượt nạp văn bản chạy ({r.documents_done}/{job.documents_total} "
                     f"văn bản xong). Vui lòng đợi lượt này xong rồi nạp tiếp.")
-            job = self.latest = IngestJob(next(self._seq), [p.name for p in paths])
+            job = self.latest = IngestJob(next(self._seq), [p.name for p in paths], client=client)
         threading.Thread(target=self._work, args=(job, paths, replace), name=f"ingest-job-{job.seq}",
                          daemon=True).start()
         log.info("ingest job %d started: %d files", job.seq, len(paths))
@@ -174,6 +177,9 @@ class IngestJobs:
             job.finished_at = time.strftime("%H:%M:%S")
             job.finished = time.monotonic()
             r = job.report
+            for action, docs in (("added", r.added), ("replaced", r.updated)):
+                for doc in docs:
+                    audit_change(action, doc, job.client, job=job.seq)
             log.info("ingest job %d ended: %d added, %d updated, %d unchanged, %d failed, %d chunks embedded%s",
                      job.seq, len(r.added), len(r.updated), len(r.unchanged), len(r.failed), r.chunks_embedded,
                      "; stopped by an error" if job.error else "")

@@ -25,9 +25,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from errors import Forbidden, InputError, NQError
+from errors import Forbidden, InputError, NQError, without_paths
 from answering.chain import Assistant
 from settings import Settings
+from ui.bodies import BadBody, parse_json, shorten
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,15 @@ class AskRequest(BaseModel):
 
 
 def bad_request(error: str, message: str) -> JSONResponse:
+    """HTTP 400 ``{"error", "message"}`` and one log line; the error is shortened (a rejected value
+    may be long) and names no server path."""
+    error = without_paths(shorten(error))
     log.info("rejected request: %s", error)
     return JSONResponse(status_code=400, content={"error": error, "message": message})
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 async def read_ask_request(request: Request) -> dict[str, Any] | JSONResponse:
@@ -52,9 +60,9 @@ async def read_ask_request(request: Request) -> dict[str, Any] | JSONResponse:
         return bad_request(f"content-type must be application/json, got {ctype or 'none'}",
                            "Yêu cầu phải gửi dữ liệu JSON (Content-Type: application/json).")
     try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
-        return bad_request(f"the body is not valid JSON: {exc}", "Dữ liệu gửi lên không phải JSON hợp lệ.")
+        body = parse_json(await request.body())
+    except BadBody as exc:
+        return bad_request(str(exc), exc.message)
     if not isinstance(body, dict):
         return bad_request("the body must be a JSON object", 'Dữ liệu gửi lên phải là một đối tượng JSON {"question": …}.')
     if not isinstance(body.get("question"), str):
@@ -143,13 +151,15 @@ class _TooLarge(Exception):
 
 
 def _error(status: int, exc: NQError) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": str(exc), "message": exc.message_vi})
+    """``{"error", "message"}``; the English error names no server path (the log line does)."""
+    return JSONResponse(status_code=status, content={"error": without_paths(shorten(str(exc), 500)),
+                                                     "message": exc.message_vi})
 
 
 def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
-    from ui.admin import authorize, bearer
+    from ui.admin import audit_change, authorize, bearer
     from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, build_ui
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
@@ -162,19 +172,22 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @api.get("/api/documents", summary="Danh sách văn bản trong thư viện")
     def list_documents():
-        return assistant.documents()
+        # a document is named by its id and file name; where the server keeps it ("source") is not said
+        return [{k: v for k, v in d.items() if k != "source"} for d in assistant.documents()]
 
     @api.delete("/api/documents/{doc_id:path}", summary="Gỡ một văn bản (cần quyền quản trị)")
     def remove_document(doc_id: str, request: Request):
         try:
             authorize(assistant.settings, bearer(request.headers.get("authorization")))
         except Forbidden as exc:
+            log.warning("removal of %s refused: not an administrator (client %s)", shorten(doc_id, 120),
+                        client_address(request))
             return _error(403, exc)
         n = assistant.store.delete_document(doc_id)
         if not n:
             return JSONResponse(status_code=404, content={"error": f"{doc_id} is not in the index",
                                                           "message": f"Không tìm thấy văn bản: {doc_id}."})
-        log.info("removed %s (%d chunks) through the API", doc_id, n)
+        audit_change("removed", doc_id, client_address(request), chunks=n)
         return {"removed": doc_id, "chunks": n}
 
     @api.exception_handler(RequestValidationError)
@@ -202,6 +215,10 @@ def create_app(assistant: Assistant) -> FastAPI:
         except NQError as exc:
             log.error("ask failed: %s", exc)
             return _error(503, exc)
+        except Exception as exc:  # a bug: one line, and the shape every error has
+            log.error("ask failed unexpectedly: %s: %s", type(exc).__name__, shorten(str(exc)))
+            return JSONResponse(status_code=500, content={"error": "internal error",
+                                                          "message": "Máy chủ gặp lỗi khi trả lời; vui lòng thử lại."})
 
     @api.get("/api/health", summary="Tình trạng: số đoạn đã lập chỉ mục")
     def health():
@@ -210,7 +227,7 @@ def create_app(assistant: Assistant) -> FastAPI:
             return {"status": "ok", "chunks": assistant.store.count(), "documents": len(assistant.store.live().versions)}
         except NQError as exc:
             log.error("health check failed: %s", exc)
-            return JSONResponse(status_code=503, content={"status": "unavailable", "error": str(exc),
+            return JSONResponse(status_code=503, content={"status": "unavailable", "error": without_paths(str(exc)),
                                                           "message": exc.message_vi})
 
     @api.get("/api/docs", include_in_schema=False)

@@ -160,11 +160,13 @@ class PooledAssistant:
         return getattr(self._assistant, name)
 
     def _checked(self, question, history):
-        from answering.chain import validate_history, validate_question
+        from answering.bounds import validate_history, validate_question
 
-        # checked here too, before anything crosses to a worker
-        return (validate_question(question, self._assistant.settings.max_question_chars),
-                validate_history(history, self._assistant.settings))
+        # checked here too, before anything crosses to a worker; the worker bounds the question itself
+        # again, and says so in its answer when it trims it
+        s = self._assistant.settings
+        validate_question(question, s.max_question_chars, s.max_question_words)
+        return question, validate_history(history, s)
 
     def ask(self, question: str, history: list | None = None, qid: str | None = None,
             docs: Sequence[str] | None = None) -> Answer:

@@ -1,0 +1,193 @@
+"""Hardening (issue 23) against the real app on 127.0.0.1, run with -v so its INFO log lines can be
+counted: malformed requests are one 400 {error, message} and one log line, the chat never shows
+Gradio's English errors, no response names a server path, each library change is one audit line,
+and Markdown images and links are shown as text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import running_app, upload_and_wait
+
+ADMIN = "mat-khau-kiem-thu"
+# made-up example text: a target with an image and a link to other hosts
+LINKED = ("NGHỊ QUYẾT THỬ NGHIỆM LIÊN KẾT\n\nII. CHỈ TIÊU NĂM 2025\n\nVề thư viện: (1) Số hóa 700 bản đồ cổ "
+          "![so do](http://127.0.0.1:9/anh.png) theo [huong dan](http://example.invalid/hd) tại www.example.invalid.\n")
+
+
+@pytest.fixture(scope="module")
+def app(index_dir, assistant, tmp_path_factory):
+    base = tmp_path_factory.mktemp("hardening")
+    idx = base / "idx"
+    shutil.copytree(index_dir, idx)
+    log = base / "app.log"
+    with running_app(idx, log_path=log, args=("-v",), NQ_ADMIN_PASSWORD=ADMIN) as url:
+        yield {"url": url, "log": log, "idx": idx, "base": base}
+
+
+def new_lines(app, action):
+    """Run ``action``; return its result and the server's log lines it caused."""
+    before = app["log"].stat().st_size
+    result = action()
+    time.sleep(0.5)  # the server flushes its line
+    with open(app["log"], "rb") as f:
+        f.seek(before)
+        lines = f.read().decode("utf-8", "replace").splitlines()
+    return result, [line for line in lines if line.strip()]
+
+
+def post(url: str, raw: bytes) -> httpx.Response:
+    return httpx.post(f"{url}/api/ask", content=raw, headers={"content-type": "application/json"}, timeout=60)
+
+
+MALFORMED = {
+    "lone surrogate in the question": b'{"question": "t\\ud800"}',
+    "lone surrogate in a document id": b'{"question": "ai ky", "docs": ["t\\udfff"]}',
+    "lone surrogate in the history": b'{"question": "ai ky", "history": ["t\\ud800"]}',
+    "history nested 1,000 deep": b'{"question": "ai ky", "history": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+    "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "NaN": b'{"question": "ai ky", "history": [NaN]}',
+    "cut short": b'{"question": "ai k',
+    "not UTF-8": b'{"question": "\xff"}',
+    "a 5,000-digit number": b'{"question": "ai ky", "history": [' + b"9" * 5000 + b"]}",
+    "a turn of the wrong form": b'{"question": "ai ky", "history": [{"role": "user", "content": [1, {"text": 5}]}]}',
+    "a turn that is a number": b'{"question": "ai ky", "history": [5]}',
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_request_is_one_400_and_one_log_line(app, case):
+    r, lines = new_lines(app, lambda: post(app["url"], MALFORMED[case]))
+    assert r.status_code == 400, (case, r.status_code, r.text)
+    body = r.json()
+    assert set(body) == {"error", "message"}
+    assert not body["message"].isascii(), body  # Vietnamese
+    assert len(lines) == 1 and "rejected request" in lines[0], lines
+    assert "Traceback" not in "\n".join(lines)
+
+
+def _gradio(url: str, api: str, data: list) -> str:
+    r = httpx.post(f"{url}/gradio_api/call/{api}", content=json.dumps({"data": data}),
+                   headers={"content-type": "application/json"}, timeout=30)
+    r.raise_for_status()
+    return httpx.get(f"{url}/gradio_api/call/{api}/{r.json()['event_id']}", timeout=60).text
+
+
+def _error_of(stream: str) -> str:
+    assert "event: error" in stream, stream[:500]
+    data = stream.split("event: error", 1)[1].split("data:", 1)[1].strip().splitlines()[0]
+    return json.loads(data)["error"]
+
+
+@pytest.mark.parametrize("data, message", [
+    (["t\ud800", [], []], "Câu hỏi chứa ký tự không hợp lệ."),
+    (["ai ký", [{"role": "user", "content": [{"type": "text", "text": "t\udfff"}]}], []], "Lịch sử hội thoại chứa ký tự"),
+    (["ai ký", [{"role": "bogus", "content": 5}] * 5000, []], "Lịch sử hội thoại không hợp lệ"),
+    (["ai ký", [[1, 2, 3]] * 5000, []], "Lịch sử hội thoại không hợp lệ"),
+    (["ai ký", [], 5], "Danh sách văn bản (docs) phải là"),
+    (["ai ký"], "Yêu cầu không hợp lệ"),
+])
+def test_the_chat_says_what_is_wrong_in_vietnamese_in_one_log_line(app, data, message):
+    stream, lines = new_lines(app, lambda: _gradio(app["url"], "ask", data))
+    assert _error_of(stream).startswith(message)
+    assert len(lines) == 1 and "Traceback" not in lines[0], lines[:5]
+
+
+def test_no_response_names_a_server_path(app):
+    docs = httpx.get(f"{app['url']}/api/documents", timeout=30).json()
+    assert docs and all("source" not in d for d in docs)
+    assert str(app["idx"]) not in json.dumps(docs) and "/" not in docs[0]["file"]
+
+
+def test_each_library_change_is_one_audit_line(app, tmp_path):
+    from gradio_client import Client, handle_file
+
+    doc = tmp_path / "lien-ket.txt"
+    doc.write_text(LINKED, encoding="utf-8")
+    client = Client(app["url"] + "/", verbose=False)
+    status, lines = new_lines(app, lambda: upload_and_wait(client, [handle_file(str(doc))], False, ADMIN))
+    assert "Đã nạp: lien-ket.txt" in status
+    audit = [line for line in lines if "library change" in line]
+    assert len(audit) == 1, lines
+    assert re.search(r"library change: added document=lien-ket\.txt client=127\.0\.0\.1 at=\d{4}-\d\d-\d\dT", audit[0])
+
+    extra = tmp_path / "xoa-thu.txt"
+    extra.write_text(LINKED.replace("700", "300"), encoding="utf-8")
+    upload_and_wait(client, [handle_file(str(extra))], False, ADMIN)
+    r, lines = new_lines(app, lambda: httpx.delete(f"{app['url']}/api/documents/xoa-thu.txt",
+                                                   headers={"authorization": "Bearer sai"}, timeout=30))
+    assert r.status_code == 403 and len(lines) == 1 and "refused" in lines[0] and "127.0.0.1" in lines[0], lines
+    r, lines = new_lines(app, lambda: httpx.delete(f"{app['url']}/api/documents/xoa-thu.txt",
+                                                   headers={"authorization": f"Bearer {ADMIN}"}, timeout=30))
+    assert r.status_code == 200
+    audit = [line for line in lines if "library change" in line]
+    assert len(audit) == 1 and "removed document=xoa-thu.txt client=127.0.0.1 at=" in audit[0], lines
+
+
+def _rendered(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(markdown)
+
+
+def test_markdown_images_and_links_are_shown_as_text(app):
+    from gradio_client import Client
+
+    from ui.chat import message_text
+
+    client = Client(app["url"] + "/", verbose=False)
+    question = "số hóa bao nhiêu bản đồ cổ ![x](http://127.0.0.1:9/q.png) [y](http://example.invalid/q)"
+    history, cites, _ = client.predict(question, [], ["lien-ket.txt"], api_name="/ask")
+    asked, answered = (message_text(m["content"]) for m in history[-2:])
+    assert "700 bản đồ" in answered and "127.0.0.1:9/anh.png" in answered
+    for shown in (asked, answered):
+        page = _rendered(shown)
+        assert "<img" not in page and "<a " not in page, page
+        assert "http://" in page  # shown, as text
+    assert "<img" not in cites and "<a " not in cites
+
+
+def test_as_text_keeps_every_character_but_renders_no_image_or_link():
+    from ui.safe_text import as_text, plain_text
+
+    for text in ("![a](http://host/x.png)", "[b](javascript:alert(1))", "[c][d]\n\n[d]: http://host/y",
+                 "xem http://host/z và www.example.invalid", "<img src=http://host/p.png>", "đạt 52% [1] (25)"):
+        page = _rendered(as_text(text))
+        assert "<img" not in page and "<a " not in page, (text, page)
+        assert plain_text(as_text(text)) == text
+
+
+def test_a_question_is_bounded_at_the_entry_of_the_api_and_the_chat(app):
+    from gradio_client import Client
+
+    from ui.chat import message_text
+
+    long = ("tỷ lệ hộ nghèo năm 2025 giảm bao nhiêu phần trăm so với kế hoạch của tỉnh " * 40)[:2000]
+    r = post(app["url"], json.dumps({"question": long}).encode())
+    assert r.status_code == 200 and len(r.json()["question"].split()) == 64, r.text[:300]
+    assert "64 từ đầu" in r.json()["understood"] and "NQ_MAX_QUESTION_WORDS" in r.json()["warnings"][0]
+    t0 = time.perf_counter()
+    r = post(app["url"], json.dumps({"question": "a" + "\u0301" * 1990}).encode())
+    assert r.status_code == 200 and len(r.json()["question"]) <= 2 and time.perf_counter() - t0 < 2, r.text[:300]
+    r = post(app["url"], json.dumps({"question": "x" * 2001}).encode())
+    assert r.status_code == 400 and r.json()["message"] == "Câu hỏi quá dài (2001 ký tự); tối đa 2000 ký tự."
+    history, _, _ = Client(app["url"] + "/", verbose=False).predict(long, [], [], api_name="/ask")
+    assert "64 từ đầu được dùng để tìm câu trả lời" in message_text(history[-1]["content"])
+
+
+def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
+    """Last in this module: it damages the app's index."""
+    db = app["idx"] / "chroma.sqlite3"
+    size = db.stat().st_size
+    with open(db, "r+b") as f:
+        f.write(b"not a database " * (size // 15))
+    for r in (post(app["url"], b'{"question": "ai ky"}'), httpx.get(f"{app['url']}/api/health", timeout=30),
+              httpx.get(f"{app['url']}/api/documents", timeout=30)):
+        assert r.status_code == 503 and r.json()["message"].startswith("Chỉ mục bị hỏng"), r.text
+        assert str(app["idx"]) not in r.text and str(app["base"]) not in r.text and "/tmp" not in r.text, r.text
