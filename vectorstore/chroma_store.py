@@ -164,6 +164,7 @@ class ChunkStore:
         self._checked = True  # whether the token was read since the last ``refresh``
         self._state_lock = threading.RLock()
         self._failed: dict[str, str] = {}  # version -> doc_id of a failed write whose cleanup failed too
+        self._sweep_due = False  # chunks of no live version are left by a cleanup that failed
         try:
             if client is None:
                 check_index(settings)  # a damaged or empty sqlite file, before Chroma reads it
@@ -229,8 +230,7 @@ class ChunkStore:
         records (and the chunk count) are read again only when the token changed. What a failed
         write of this process left is swept first."""
         self._checked = False
-        if self._failed:
-            self.sweep_failed()
+        self.sweep_failed()
 
     def _state_token(self) -> str:
         got = self.state_col.get(ids=[STATE_ID], include=["metadatas"])
@@ -493,8 +493,13 @@ class ChunkStore:
             if is_disk_full(exc) and not isinstance(exc, DiskFull):
                 raise store_error(exc, self.settings) from exc  # "disk full", not "cannot connect"
             raise
-        # 4. the replaced version's chunks (a crash here leaves them to the next sweep)
-        deleted = self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": {"$ne": version}}]})
+        # 4. the replaced version's chunks (a crash here leaves them to the next sweep, a full disk to
+        # the sweep at the next request or write: the new version is live, the write succeeded)
+        try:
+            deleted = self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": {"$ne": version}}]})
+        except DiskFull as exc:
+            log.warning("%s is replaced; its old chunks stay until the next sweep: %s", doc_id, exc)
+            deleted, self._sweep_due = 0, True
         self.version += 1
         return WriteResult("updated" if old_versions else "added", written=len(chunks), embedded=embedded,
                            deleted=deleted)
@@ -544,6 +549,7 @@ class ChunkStore:
                 log.warning("could not clean up the failed write of %s (attempt %d): %s", doc_id, attempt + 1, exc)
         else:
             self._failed[version] = doc_id
+            self._sweep_due = True
         self.version += 1
 
     def sweep_failed(self) -> int:
@@ -551,7 +557,7 @@ class ChunkStore:
         the sweep of chunks of no live version (``recover``), these versions counted as abandoned.
         Called at each request (``refresh``) and write while any is left; never raises (the next
         call tries again). Returns the number of chunks deleted."""
-        if not self._failed:
+        if not self._sweep_due:
             return 0
         try:
             n = self.recover()
@@ -559,6 +565,7 @@ class ChunkStore:
             log.warning("the chunks of a failed write are still stored (%s); trying again at the next request", exc)
             return 0
         self._failed.clear()
+        self._sweep_due = False
         log.info("removed %d chunks left by a failed write", n)
         return n
 

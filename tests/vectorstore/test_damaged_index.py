@@ -29,7 +29,14 @@ from settings import Settings
 from tests.conftest import ROOT
 from vectorstore import chroma_store
 from vectorstore.chroma_store import ChunkStore
-from vectorstore.guard import Guarded, check_index, forget_embedded, is_panic, store_error, translated
+from vectorstore.guard import (
+    Guarded,
+    check_index,
+    forget_embedded,
+    is_panic,
+    store_error,
+    translated,
+)
 
 # An invented plan of an invented commune: no text of a real document.
 PLAN = ("ỦY BAN NHÂN DÂN\nXÃ SƠN LÂM THƯỢNG\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
@@ -50,7 +57,7 @@ PAGE = 4096  # Chroma's sqlite page size
 
 def run_cli(*args, timeout=180):
     return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **ENV})
+                          timeout=timeout, env={**os.environ, **ENV}, check=False)
 
 
 def _settings(idx: Path, data: Path | None = None) -> Settings:
@@ -182,9 +189,8 @@ def test_a_rust_panic_of_chroma_is_caught_as_a_damaged_index(built, tmp_path):
     import chromadb
 
     forget_embedded(settings)
-    with pytest.raises(IndexCorrupt, match="ingest --rebuild"):
-        with translated(settings):
-            chromadb.PersistentClient(path=str(idx)).get_collection("nq_chunks").get(include=["metadatas"])
+    with pytest.raises(IndexCorrupt, match="ingest --rebuild"), translated(settings):
+        chromadb.PersistentClient(path=str(idx)).get_collection("nq_chunks").get(include=["metadatas"])
     with pytest.raises(IndexCorrupt):  # and the check at open finds it first
         check_index(settings)
 
@@ -291,3 +297,26 @@ def test_orphans_of_a_full_disk_go_at_the_next_request_when_the_cleanup_failed_t
     store.refresh()  # the next request sweeps them, without a restart
     assert _stored(store) == before and store.count() == n
     assert store.document_records()[doc.name]["pending"] == ""
+
+
+def test_a_full_disk_after_the_flip_keeps_the_new_version_and_sweeps_the_old_one_later(tmp_path, monkeypatch):
+    store, doc, n = _ingest_plan(tmp_path)
+    cls = type(store.vs._collection)
+    delete = cls.delete
+    state = {"full": True}
+
+    def full_delete(self, *args, **kwargs):
+        if state["full"]:
+            raise sqlite3.OperationalError("database or disk is full")
+        return delete(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "delete", full_delete)
+    doc.write_text(PLAN.replace("47%", "52%"), encoding="utf-8")
+    report = ingest_paths([doc], store, store.settings)  # the new version is live: the write succeeded
+    assert report.updated == [doc.name] and report.chunks_deleted == 0
+    texts = [c.text for c in store.all_chunks()]
+    assert len(texts) == n and any("52%" in t for t in texts) and not any("47%" in t for t in texts)
+    assert store.count() == 2 * n  # the old version's chunks, invisible, until there is room
+    state["full"] = False
+    store.refresh()
+    assert store.count() == n and len({sha for _, sha in _stored(store)}) == 1
