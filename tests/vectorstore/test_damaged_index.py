@@ -320,3 +320,32 @@ def test_a_full_disk_after_the_flip_keeps_the_new_version_and_sweeps_the_old_one
     state["full"] = False
     store.refresh()
     assert store.count() == n and len({sha for _, sha in _stored(store)}) == 1
+
+
+def test_an_upload_job_on_a_full_disk_says_so_in_vietnamese_and_in_the_log(tmp_path, monkeypatch, small_batches,
+                                                                           caplog):
+    import time
+
+    from ui.jobs import IngestJobs
+
+    store, doc, n = _ingest_plan(tmp_path)
+    before = _stored(store)
+    _disk_fills(monkeypatch, store, after_adds=1, deletes_fail=False)
+    other = tmp_path / "ke-hoach-khac.txt"
+    other.write_text(PLAN.replace("Sơn Lâm Thượng", "Đồng Cỏ Lau"), encoding="utf-8")
+
+    def run(paths, replace, report, progress):
+        ingest_paths(paths, store, store.settings, uploaded=True, report=report)
+
+    caplog.set_level("INFO", logger="ui.jobs")
+    jobs = IngestJobs(run)
+    jobs.start([other], False)
+    deadline = time.time() + 30
+    while jobs.running and time.time() < deadline:
+        time.sleep(0.02)
+    end = jobs.status()
+    assert end["state"] == "failed" and "Hết dung lượng đĩa" in end["error"], end
+    assert "Không kết nối" not in end["error"]
+    assert any("disk full" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert _stored(store) == before and store.count() == n  # the new document's chunks are gone
+    assert set(store.document_records()) == {doc.name}
