@@ -8,7 +8,8 @@ too (``is_store_failure``), never KeyboardInterrupt or SystemExit.
 
 An embedded index is checked before Chroma opens it (``check_index``): ``chroma.sqlite3`` opened
 read-only by the sqlite3 module, its header, ``PRAGMA quick_check`` and the collection's metadata.
-A 0-byte or non-sqlite file, a damaged page or a collection without its metadata is IndexCorrupt;
+A 0-byte or non-sqlite file, a damaged page, a collection without its metadata, or no
+``chroma.sqlite3`` beside Chroma's vector segment folders is IndexCorrupt;
 ``ingest --rebuild`` then moves the folder aside (``move_aside``) and builds it again.
 """
 
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from errors import DiskFull, IndexCorrupt, NQError, StoreUnavailable
 from settings import Settings
@@ -32,6 +35,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _CORRUPT = ("malformed", "not a database", "no such table", "disk image", "corrupt", "database error",
             "unable to open database", "failed to get segments", "expect it to be fetched")
 _READ_ONLY = ("readonly", "read-only", "read only", "permission denied")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _DISK_FULL = ("database or disk is full", "no space left on device", "disk full")
 
 
@@ -150,7 +154,8 @@ def _damage(settings: Settings) -> str | None:
         with open(path, "rb") as f:
             head = f.read(len(SQLITE_HEADER))
     except FileNotFoundError:
-        return None
+        segments = _segment_folders(settings.index_dir)
+        return f"{SQLITE_FILE} is missing beside {segments} vector segment folder(s)" if segments else None
     except OSError as exc:
         log.info("cannot check %s: %s", path, exc)
         return None
@@ -176,6 +181,14 @@ def _damage(settings: Settings) -> str | None:
         return f"sqlite: {exc}"
     finally:
         con.close()
+
+
+def _segment_folders(folder: Path) -> int:
+    """How many of Chroma's vector segment folders (named by a UUID) ``folder`` holds."""
+    try:
+        return sum(1 for p in folder.iterdir() if p.is_dir() and _UUID.fullmatch(p.name))
+    except OSError:
+        return 0
 
 
 def _collection_damage(con: sqlite3.Connection, collection: str) -> str | None:

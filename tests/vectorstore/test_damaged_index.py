@@ -349,3 +349,11 @@ def test_an_upload_job_on_a_full_disk_says_so_in_vietnamese_and_in_the_log(tmp_p
     assert any("disk full" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
     assert _stored(store) == before and store.count() == n  # the new document's chunks are gone
     assert set(store.document_records()) == {doc.name}
+
+
+def test_a_missing_sqlite_file_beside_vector_segments_is_damage(built, tmp_path):
+    idx = _copy(built, tmp_path)
+    (idx / "chroma.sqlite3").unlink()
+    with pytest.raises(IndexCorrupt, match="chroma.sqlite3 is missing"):
+        check_index(_settings(idx))
+    check_index(_settings(tmp_path / "new"))  # a folder not created yet is a new index
