@@ -132,6 +132,14 @@ class IndexCorrupt(StoreUnavailable):
                   "python app.py ingest --rebuild data/")
 
 
+class DiskFull(StoreUnavailable):
+    """A write to the vector store found no room on its disk (ENOSPC, sqlite's "database or disk is
+    full"); what the failed write left is removed."""
+
+    message_vi = ("Hết dung lượng đĩa: không ghi được vào kho dữ liệu vector. Quản trị viên cần giải phóng "
+                  "dung lượng ổ đĩa rồi thử lại; văn bản đang có không thay đổi.")
+
+
 class WorkerFailure(NQError):
     """An answer worker process stopped (serve --workers): the question it held is not answered;
     the workers are started again."""

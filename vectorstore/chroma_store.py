@@ -24,9 +24,12 @@ one-record collection, ``<collection>__state``. Readers read that token once per
 it changed (or LIVE_RECHECK_S after the last full read, should a writer die between its flip and
 its token), so a write by another process or app instance is seen by the next question; an
 embedded index changed by another process is opened again (its vector index is loaded once per
-open). Every Chroma call goes through ``_Guarded``:
-failures become StoreUnavailable, or IndexCorrupt for a damaged index (``store_error``), and
-``rebuild`` moves a damaged embedded index aside.
+open). Every Chroma call goes through ``Guarded`` (vectorstore.guard): failures, a panic of Chroma's
+Rust layer included, become StoreUnavailable, IndexCorrupt for a damaged index or DiskFull
+(``store_error``). An embedded index is checked before Chroma opens it (``check_index``: sqlite's
+quick_check, a 0-byte or non-sqlite file, a collection without its metadata); ``rebuild`` moves a
+damaged embedded index aside. A write that fails (a full disk) removes its chunks at once, and
+again at the next request or write when that cleanup failed too (``sweep_failed``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import socket
 import threading
 import time
@@ -45,9 +47,11 @@ from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
 
-from errors import IndexCorrupt, IndexMismatch, NQError, StoreUnavailable
+from errors import DiskFull, IndexMismatch, StoreUnavailable
 from core.types import Chunk, DocumentInfo
 from settings import Settings
+from vectorstore.guard import (Guarded, check_index, forget_embedded, is_disk_full, is_store_failure, move_aside,
+                               store_error, translated)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,8 @@ LIVE_RECHECK_S = 30.0
 # left alone this long before a reader's sweep may delete it: longer than indexing the largest file
 # allowed (NQ_MAX_FILE_MB=20 of text is ~5,000 chunks, ~10 min at the ~9 chunks/s measured here).
 PENDING_GRACE_S = 3600
+# The pauses before each attempt to remove the chunks of a failed write (then: at the next request).
+ABANDON_RETRIES = (0.0, 0.2, 1.0)
 _RECORD_VECTOR = [1.0]  # records are looked up by id only; Chroma still wants a vector per record
 
 
@@ -127,92 +133,18 @@ class WriteResult:
     deleted: int = 0  # chunks of the replaced version deleted
 
 
-def _where(settings: Settings) -> str:
-    return (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
-            else f"the embedded Chroma index at {settings.index_dir}")
-
-
-_CORRUPT = ("malformed", "not a database", "no such table", "disk image", "corrupt", "database error",
-            "unable to open database")
-_READ_ONLY = ("readonly", "read-only", "read only", "permission denied")
-
-
-def store_error(exc: BaseException, settings: Settings) -> StoreUnavailable:
-    """Any failure of Chroma as the project's own error: the server down, a damaged or unreadable
-    index (the message names the fix), a read-only index folder."""
-    if isinstance(exc, StoreUnavailable):
-        return exc
-    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-    low = detail.lower()
-    where = _where(settings)
-    if not settings.chroma_host and any(w in low for w in _READ_ONLY):
-        return StoreUnavailable(
-            f"{where} cannot be written ({type(exc).__name__}: {detail}); make the folder writable by this user "
-            f"or point NQ_INDEX_DIR at a writable folder",
-            "Thư mục chỉ mục không ghi được (chỉ đọc); quản trị viên cần cấp quyền ghi hoặc đổi NQ_INDEX_DIR.")
-    if not settings.chroma_host and any(w in low for w in _CORRUPT):
-        return IndexCorrupt(
-            f"{where} is damaged or unreadable ({type(exc).__name__}: {detail}); rebuild it with "
-            f"`python app.py --index-dir {settings.index_dir} ingest --rebuild {settings.data_dir}` "
-            f"(the damaged folder is moved aside, not deleted)")
-    return StoreUnavailable(f"{where} failed ({type(exc).__name__}: {detail})")
-
-
-class _Guarded:
-    """A Chroma collection whose every call raises the project's own StoreUnavailable/IndexCorrupt
-    instead of Chroma's, sqlite's or the HTTP client's exceptions."""
-
-    def __init__(self, target, settings: Settings) -> None:
-        self._target, self._settings = target, settings
-
-    def __getattr__(self, name):
-        attr = getattr(self._target, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args, **kwargs):
-            try:
-                return attr(*args, **kwargs)
-            except NQError:
-                raise
-            except Exception as exc:
-                raise store_error(exc, self._settings) from exc
-
-        return call
-
-
-def _forget_embedded(settings: Settings) -> None:
-    """Drop this process's cached Chroma system for the index folder, so the next client reads the
-    folder again (chromadb shares one system per path in a process)."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    for key in (str(settings.index_dir), str(settings.index_dir.resolve())):
-        SharedSystemClient._identifier_to_system.pop(key, None)
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
-
-
 def make_client(settings: Settings, fresh: bool = False):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    try:
+    with translated(settings):
         if settings.chroma_host:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         if fresh:
-            _forget_embedded(settings)
+            forget_embedded(settings)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
-    except Exception as exc:
-        raise store_error(exc, settings) from exc
-
-
-def move_aside(settings: Settings) -> str:
-    """Move a damaged index folder aside (``<folder>.broken-<time>``), never delete it."""
-    _forget_embedded(settings)
-    aside = settings.index_dir.with_name(f"{settings.index_dir.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-    shutil.move(str(settings.index_dir), str(aside))
-    return str(aside)
 
 
 class ChunkStore:
@@ -231,7 +163,11 @@ class ChunkStore:
         self._token: str | None = None  # the state token the cached live state was read under
         self._checked = True  # whether the token was read since the last ``refresh``
         self._state_lock = threading.RLock()
+        self._failed: dict[str, str] = {}  # version -> doc_id of a failed write whose cleanup failed too
+        self._sweep_due = False  # chunks of no live version are left by a cleanup that failed
         try:
+            if client is None:
+                check_index(settings)  # a damaged or empty sqlite file, before Chroma reads it
             self.client = client or make_client(settings)
             self.vs = self._open()
             built_with = (self.collection.metadata or {}).get("embedding_model")
@@ -239,7 +175,8 @@ class ChunkStore:
                 self.reset()
         except StoreUnavailable as exc:
             # `ingest --rebuild` on a damaged or unreadable embedded index: move it aside, start anew
-            if not (rebuild and client is None and not settings.chroma_host and settings.index_dir.exists()):
+            if (not (rebuild and client is None and not settings.chroma_host and settings.index_dir.exists())
+                    or isinstance(exc, DiskFull)):
                 raise
             aside = move_aside(settings)
             log.warning("the index at %s could not be opened (%s); moved aside to %s and rebuilt empty",
@@ -256,34 +193,28 @@ class ChunkStore:
                 f"`python app.py ingest --rebuild {settings.data_dir}` (or use another NQ_INDEX_DIR / "
                 f"NQ_COLLECTION), or set NQ_EMBEDDINGS back to the model that built it."
             )
-        try:
+        with translated(settings):
             self.recover()
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            raise store_error(exc, settings) from exc
 
     def _open(self):
         from langchain_chroma import Chroma
 
-        try:
+        with translated(self.settings):
             vs = Chroma(
                 collection_name=self.settings.collection,
                 embedding_function=self.embeddings,
                 client=self.client,
                 collection_metadata={"embedding_model": self.model_name, "hnsw:space": "cosine"},
             )
-            self.records_col = _Guarded(self.client.get_or_create_collection(
+            self.records_col = Guarded(self.client.get_or_create_collection(
                 self.settings.collection + RECORDS_SUFFIX, embedding_function=None), self.settings)
-            self.state_col = _Guarded(self.client.get_or_create_collection(
+            self.state_col = Guarded(self.client.get_or_create_collection(
                 self.settings.collection + STATE_SUFFIX, embedding_function=None), self.settings)
-        except Exception as exc:
-            raise store_error(exc, self.settings) from exc
         return vs
 
     @property
     def collection(self):
-        return _Guarded(self.vs._collection, self.settings)
+        return Guarded(self.vs._collection, self.settings)
 
     def _reopen(self) -> None:
         """Another process changed an embedded index: this process's vector index is the one loaded
@@ -296,8 +227,10 @@ class ChunkStore:
     def refresh(self) -> None:
         """Check the library's state token again at the next read (once per request): a change made
         by another process or app instance is seen by the next question. One lookup by id; the
-        records (and the chunk count) are read again only when the token changed."""
+        records (and the chunk count) are read again only when the token changed. What a failed
+        write of this process left is swept first."""
         self._checked = False
+        self.sweep_failed()
 
     def _state_token(self) -> str:
         got = self.state_col.get(ids=[STATE_ID], include=["metadatas"])
@@ -519,6 +452,7 @@ class ChunkStore:
         nothing is written but the record's own fields. ``record``: more fields for the document's
         record (ingest's ``cut`` signature and ``file_sha``). ``progress(written, embedded)`` after
         each batch of chunks."""
+        self.sweep_failed()
         rec = dict(self._records([doc_id]).get(doc_id) or {})
         old_versions = _versions(rec.get("live"))
         # the live chunks' keys first (metadata only): vectors are read only for the chunks copied
@@ -554,11 +488,18 @@ class ChunkStore:
             # 3. the flip: one write
             self._flip(doc_id, {**base, "live": version, "pending": "", "pending_at": 0.0, "pending_owner": "",
                                 "chunks": len(chunks)})
-        except BaseException:
+        except BaseException as exc:
             self._abandon(doc_id, version)
+            if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                raise store_error(exc, self.settings) from exc  # "disk full", not "cannot connect"
             raise
-        # 4. the replaced version's chunks (a crash here leaves them to the next sweep)
-        deleted = self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": {"$ne": version}}]})
+        # 4. the replaced version's chunks (a crash here leaves them to the next sweep, a full disk to
+        # the sweep at the next request or write: the new version is live, the write succeeded)
+        try:
+            deleted = self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": {"$ne": version}}]})
+        except DiskFull as exc:
+            log.warning("%s is replaced; its old chunks stay until the next sweep: %s", doc_id, exc)
+            deleted, self._sweep_due = 0, True
         self.version += 1
         return WriteResult("updated" if old_versions else "added", written=len(chunks), embedded=embedded,
                            deleted=deleted)
@@ -588,19 +529,49 @@ class ChunkStore:
         self._bump()
 
     def _abandon(self, doc_id: str, version: str) -> None:
-        """A write that failed before its flip: its chunks go, the live version stays (best effort:
-        what is left, the next sweep removes)."""
-        try:
-            self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": version}]})
-            rec = self._records().get(doc_id)
-            if rec is not None and rec.get("pending") == version:
-                if _versions(rec.get("live")):
-                    self._put_record(doc_id, {**rec, "pending": "", "pending_at": 0.0, "pending_owner": ""})
-                else:
-                    self.records_col.delete(ids=[doc_id])
-        except Exception as exc:  # the original error matters more
-            log.warning("could not clean up the failed write of %s: %s", doc_id, exc)
+        """A write that failed before its flip: its chunks go, the live version stays. Tried again
+        at once (a full disk may have room again after sqlite dropped its journal); when that fails
+        too, the store's sweep removes them at the next request or write (``sweep_failed``)."""
+        for attempt, pause in enumerate(ABANDON_RETRIES):
+            time.sleep(pause)
+            try:
+                self._delete_where({"$and": [{"doc_id": doc_id}, {"doc_sha": version}]})
+                rec = self._records().get(doc_id)
+                if rec is not None and rec.get("pending") == version:
+                    if _versions(rec.get("live")):
+                        self._put_record(doc_id, {**rec, "pending": "", "pending_at": 0.0, "pending_owner": ""})
+                    else:
+                        self.records_col.delete(ids=[doc_id])
+                break
+            except BaseException as exc:  # the original error matters more
+                if not is_store_failure(exc):
+                    raise
+                log.warning("could not clean up the failed write of %s (attempt %d): %s", doc_id, attempt + 1, exc)
+        else:
+            self._failed[version] = doc_id
+            self._sweep_due = True
         self.version += 1
+
+    def sweep_failed(self) -> int:
+        """Remove what this process's failed writes left when their own cleanup failed (``_abandon``):
+        the sweep of chunks of no live version (``recover``), these versions counted as abandoned.
+        Called at each request (``refresh``) and write while any is left; never raises (the next
+        call tries again). Returns the number of chunks deleted."""
+        if not self._sweep_due:
+            return 0
+        try:
+            n = self.recover()
+        except StoreUnavailable as exc:
+            log.warning("the chunks of a failed write are still stored (%s); trying again at the next request", exc)
+            return 0
+        self._failed.clear()
+        self._sweep_due = False
+        log.info("removed %d chunks left by a failed write", n)
+        return n
+
+    def _pending_alive(self, rec: dict) -> bool:
+        """Is the pending version of ``rec`` still being written (not a failed write of this process)?"""
+        return _writer_alive(rec) and str(rec.get("pending") or "") not in self._failed
 
     def _delete_where(self, where: dict) -> int:
         ids = self.collection.get(where=where, include=[])["ids"]
@@ -613,6 +584,7 @@ class ChunkStore:
     def delete_document(self, doc_id: str) -> int:
         """Remove a document: its record is emptied first (it disappears for readers in one write),
         then its chunks and the record go. Returns how many live chunks it had."""
+        self.sweep_failed()
         rec = self._records().get(doc_id)
         n = len(self.chunk_ids(doc_id))
         if rec is None and not n:
@@ -658,13 +630,13 @@ class ChunkStore:
                 log.info("adopted %s (%d chunks) from an index without document records", d, n)
                 continue
             keep = _versions(rec.get("live"))
-            if rec.get("pending") and _writer_alive(rec):
+            if rec.get("pending") and self._pending_alive(rec):
                 keep |= {str(rec["pending"])}
             for sha, ids in shas.items():
                 if sha not in keep:
                     doomed.extend(ids)
         for d, rec in recs.items():
-            if rec.get("pending") and not _writer_alive(rec):
+            if rec.get("pending") and not self._pending_alive(rec):
                 if _versions(rec.get("live")):
                     self._put_record(d, {**rec, "pending": "", "pending_at": 0.0, "pending_owner": ""})
                 else:
@@ -681,15 +653,14 @@ class ChunkStore:
 
     def reset(self) -> None:
         """Drop and recreate the collection (used by --rebuild, e.g. after changing the model)."""
-        try:
+        with translated(self.settings):
             self.client.delete_collection(self.settings.collection)
-        except Exception as exc:
-            raise store_error(exc, self.settings) from exc
         for suffix in (RECORDS_SUFFIX, STATE_SUFFIX):
             try:
                 self.client.delete_collection(self.settings.collection + suffix)
-            except Exception:  # an index from before records (or the state token) existed has none
-                pass
+            except BaseException as exc:  # an index from before records (or the state token) existed has none
+                if not is_store_failure(exc):
+                    raise
         self.vs = self._open()
         self.version += 1
         self._bump()

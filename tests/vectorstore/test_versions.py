@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from errors import DiskFull
 from ingest.chunker import build_chunks, chunk_id, index_text
 from ingest.clean import clean_text
 from ingest.pipeline import assign_id, ingest_paths, ingest_upload
@@ -167,7 +168,7 @@ def test_a_failed_write_keeps_the_old_version_and_cleans_up(tmp_path, monkeypatc
 
     monkeypatch.setattr(store, "_flip", fail)
     _write(doc, SMALL.replace("300 giáo viên", "450 giáo viên"))
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFull):  # reported as a full disk, not as a store that cannot be reached
         ingest_paths([doc], store, store.settings)
     assert _raw(store) == before and "(2) Có 300 giáo viên mới" in _visible_texts(store, "nq.txt")
     assert store.document_records()["nq.txt"]["pending"] == ""
