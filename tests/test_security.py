@@ -326,3 +326,12 @@ def test_bench_load_reports_throughput_percentiles_and_errors(open_app):
     assert figures["ok"] == 8 and figures["errors"] == {"HTTP 400": 4}  # the empty question, refused
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"] and figures["throughput_rps"] > 0
     assert load.percentile([1, 2, 3, 4], 50) == 2 and load.percentile([5], 99) == 5
+
+
+def test_the_password_is_never_kept_in_gradio_run_history(open_app):
+    """Issue 23: Gradio 6 saved each event's inputs, the password among them, in the browser
+    (``gradio:run-history:v2:…``) and showed them at /gradio_api/runs."""
+    url = open_app["url"]
+    assert httpx.get(f"{url}/gradio_api/runs", timeout=30).status_code == 404
+    config = httpx.get(f"{url}/config", timeout=30).json()
+    assert config.get("run_history") is False  # the page's client records nothing

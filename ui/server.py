@@ -92,6 +92,11 @@ def docs_page(schema: dict) -> str:
             + "".join(rows) + f"<h2>Lược đồ dữ liệu</h2><pre>{html.escape(components)}</pre></body></html>")
 
 
+# Gradio 6 records every public event's inputs (the administrator's password among them) in the
+# browser's localStorage and shows them at /gradio_api/runs; off for the whole app: nothing is
+# recorded, the page answers 404 and runs an earlier version saved are deleted from the browser.
+RUN_HISTORY = False
+
 UPLOAD_PATH = "/gradio_api/upload"
 UPLOAD_FILES = 10  # files one upload request may carry, each up to NQ_MAX_FILE_MB
 
@@ -248,7 +253,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
     demo = build_ui(assistant)
     app = gr.mount_gradio_app(api, demo, path="/", css=CSS, js=CITE_LINKS_JS, show_error=True, i18n=i18n,
-                              max_file_size=assistant.settings.max_file_bytes)
+                              max_file_size=assistant.settings.max_file_bytes, run_history=RUN_HISTORY)
     # Gradio checks that a file given to an event was uploaded through it (in its upload folder) only
     # once the Blocks "has launched", which mount_gradio_app never marks: without this, a call naming
     # any server path ({"path": "/home/…/x.md"}) gets that file copied in and indexed.
