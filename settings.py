@@ -91,6 +91,9 @@ class Settings:
     max_pages: int = 300  # pages of a PDF (NQ_MAX_PAGES)
     max_docx_paragraphs: int = 50000  # paragraphs and table rows of a .docx (NQ_MAX_DOCX_PARAGRAPHS)
     admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
+    admin_session_minutes: int = 60  # NQ_ADMIN_SESSION_MINUTES: an administrator's session lasts this long
+    admin_max_failures: int = 5  # NQ_ADMIN_MAX_FAILURES: wrong passwords in a row before a lock-out
+    admin_lockout_s: int = 30  # NQ_ADMIN_LOCKOUT_S: the first lock-out; doubled at each further failure
     cache_dir: Path | None = None  # NQ_CACHE_DIR: derived indexes (BM25, restorer, targets); default <index dir>/derived
     workers: int = 1  # NQ_WORKERS: processes answering questions (`serve --workers N`)
     embeddings_device: str = "cpu"  # NQ_EMBEDDINGS_DEVICE: where a sentence-transformers model runs
@@ -126,6 +129,9 @@ class Settings:
             max_pages=_int("NQ_MAX_PAGES", 300, 1),
             max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),
             admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
+            admin_session_minutes=_int("NQ_ADMIN_SESSION_MINUTES", 60, 1),
+            admin_max_failures=_int("NQ_ADMIN_MAX_FAILURES", 5, 1),
+            admin_lockout_s=_int("NQ_ADMIN_LOCKOUT_S", 30, 1),
             cache_dir=_env("NQ_CACHE_DIR", "") or None,
             workers=_int("NQ_WORKERS", 1, 1),
             embeddings_device=_env("NQ_EMBEDDINGS_DEVICE", "cpu"),

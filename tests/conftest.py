@@ -126,20 +126,29 @@ def chroma_server(tmp_path_factory):
         yield port
 
 
-def upload_and_wait(client, *args, timeout: float = 300) -> str:
-    """Upload through the "Văn bản" tab's endpoint (``/ingest``: it checks the password and the files,
-    starts a background job and returns at once), then wait for the job's end (``/ingest_status``, with
-    the same password).
-    Returns the job's final status text. Refusals (a bad password, a job already running, a store that
-    is down) raise from the first call, as they did before the job."""
+def admin_client(url: str, password: str):
+    """A gradio_client Client with an administrator's session: the password is exchanged once at
+    POST /api/admin/session for its httpOnly cookie."""
+    import httpx
+    from gradio_client import Client
+
+    r = httpx.post(f"{url}/api/admin/session", json={"password": password}, timeout=30)
+    assert r.status_code == 200, r.text
+    return Client(url + "/", verbose=False, httpx_kwargs={"cookies": {"nq_admin": r.cookies["nq_admin"]}})
+
+
+def upload_and_wait(client, files, replace: bool = False, timeout: float = 300) -> str:
+    """Upload through the "Văn bản" tab's endpoint (``/ingest``: it checks the administrator's session
+    and the files, starts a background job and returns at once), then wait for the job's end
+    (``/ingest_status``). Returns the job's final status text. Refusals (no session, a job already
+    running, a store that is down) raise from the first call, as they did before the job."""
     import time
 
-    first, _ = client.predict(*args, api_name="/ingest")
+    first, _ = client.predict(files, replace, api_name="/ingest")
     assert first.startswith("⏳"), first
-    password = args[2] if len(args) > 2 else ""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        status = client.predict(password, api_name="/ingest_status")
+        status = client.predict(api_name="/ingest_status")
         if status["state"] in ("done", "failed"):
             return status["status"]
         time.sleep(0.3)

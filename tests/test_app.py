@@ -250,7 +250,7 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
         assert "3 điểm" in message_text(history[-1]["content"])
         # an explicit replacement (the checkbox; management is open on loopback without a password)
         a.write_text(NQ_A.replace("3 điểm", "7 điểm"), encoding="utf-8")
-        status = upload_and_wait(client, [handle_file(str(a))], True, "")
+        status = upload_and_wait(client, [handle_file(str(a))], True)
         assert "Đã cập nhật: nghi-quyet.txt" in status and len(listed(url)) == 4
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
         assert "7 điểm" in message_text(history[-1]["content"])

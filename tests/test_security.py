@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.conftest import running_app, running_chroma, upload_and_wait
+from tests.conftest import admin_client, running_app, running_chroma, upload_and_wait
 from tests.test_app import run_cli
 
 BUNDLED = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
@@ -83,8 +83,8 @@ def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     doc = tmp_path / "the-html.txt"
     doc.write_text("NGHỊ QUYẾT THẺ HTML\n\nII. CHỈ TIÊU\n\nVề thư viện: (1) Số hóa 900 đầu sách "
                    '<img src="http://127.0.0.1:9/anh.png"> <b>quý hiếm</b>.\n', encoding="utf-8")
-    client = Client(open_app["url"] + "/", verbose=False)
-    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
+    client = admin_client(open_app["url"], ADMIN)
+    status = upload_and_wait(client, [handle_file(str(doc))])
     assert "Đã nạp: the-html.txt" in status
     history, cites, _ = client.predict("số hóa bao nhiêu đầu sách quý hiếm", [], ["the-html.txt"], api_name="/ask")
     shown = message_text(history[-1]["content"])
@@ -183,19 +183,24 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
         return {d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()}
 
     before = listed()
-    client = Client(url + "/", verbose=False)
-    for password in ("", "sai"):
-        with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
-            client.predict([handle_file(str(doc))], False, password, api_name="/ingest")
+    client = Client(url + "/", verbose=False)  # no session
+    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+        client.predict([handle_file(str(doc))], False, api_name="/ingest")
     assert listed() == before and BUNDLED in before
-    for password in ("", "sai"):  # an upload's progress, file names and errors are for the administrator too
-        with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
-            client.predict(password, api_name="/ingest_status")
-    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
+    # an upload's progress, file names and errors are for the administrator too
+    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+        client.predict(api_name="/ingest_status")
+    forged = Client(url + "/", verbose=False, httpx_kwargs={"cookies": {"nq_admin": "9999999999.abcd.0123"}})
+    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+        forged.predict(api_name="/ingest_status")
+    r = httpx.post(f"{url}/api/admin/session", json={"password": "sai"}, timeout=30)
+    assert r.status_code == 403 and "nq_admin" not in r.cookies
+    client = admin_client(url, ADMIN)
+    status = upload_and_wait(client, [handle_file(str(doc))])
     assert "Đã nạp: thu-vien-so.txt" in status
     # an upload of a known name with other text is a new document; replacing it is explicit
     doc.write_text(lib.format("9.000"), encoding="utf-8")
-    status = upload_and_wait(client, [handle_file(str(doc))], False, ADMIN)
+    status = upload_and_wait(client, [handle_file(str(doc))])
     assert "Đã nạp: upload/thu-vien-so.txt" in status
     question = "số hóa bao nhiêu trang tài liệu cổ"
     assert "8.000" in _ask(url, question, docs=["thu-vien-so.txt"]).json()["answer"]
@@ -309,7 +314,7 @@ def test_server_mode_two_instances_then_the_store_goes_down(chroma_run, tmp_path
         with pytest.raises(Exception, match="Không kết nối được kho dữ liệu vector"):
             client.predict("tỷ lệ che phủ rừng", [], api_name="/ask")
         with pytest.raises(Exception, match="Chưa nạp được tệp"):
-            client.predict([handle_file(str(doc))], True, "", api_name="/ingest")
+            client.predict([handle_file(str(doc))], True, api_name="/ingest")
     r = run_cli("ask", RAC_Q, env=env)
     assert r.returncode == 4 and len(r.stderr.strip().splitlines()) == 1 and "Chroma server" in r.stderr, r.stderr
 
@@ -335,3 +340,62 @@ def test_the_password_is_never_kept_in_gradio_run_history(open_app):
     assert httpx.get(f"{url}/gradio_api/runs", timeout=30).status_code == 404
     config = httpx.get(f"{url}/config", timeout=30).json()
     assert config.get("run_history") is False  # the page's client records nothing
+
+
+def test_throttle_backs_off_exponentially_after_five_failures():
+    from ui.sessions import LOCKOUT_CAP_S, LockedOut, Throttle
+
+    now = [1000.0]
+    t = Throttle(max_failures=5, lockout_s=30, clock=lambda: now[0])
+    for _ in range(4):
+        t.failed("10.0.0.1")
+        t.check("10.0.0.1")  # four failures: not locked yet
+    t.failed("10.0.0.1")
+    with pytest.raises(LockedOut, match="30 s") as exc:
+        t.check("10.0.0.1")
+    assert "Vui lòng thử lại sau 30 giây" in exc.value.message_vi
+    t.check("10.0.0.2")  # another client is not affected
+    now[0] += 31
+    t.failed("10.0.0.1")  # the sixth failure: 60 s
+    with pytest.raises(LockedOut, match="60 s"):
+        t.check("10.0.0.1")
+    for _ in range(20):
+        t.failed("10.0.0.1")
+    with pytest.raises(LockedOut, match=f"{LOCKOUT_CAP_S} s"):
+        t.check("10.0.0.1")
+    t.succeeded("10.0.0.1")
+    t.check("10.0.0.1")
+
+
+def test_password_guessing_is_rate_limited_and_logged_without_the_password(index_dir, tmp_path):
+    """Issue 23: guessing was unlimited (~680 guesses/s). Now 5 wrong passwords lock the client out
+    (HTTP 429, a Vietnamese message), the right one included, until the lock ends; each failure is
+    one log line with the client's address and no password."""
+    log = tmp_path / "server.log"
+    with running_app(index_dir, log_path=log, NQ_ADMIN_PASSWORD=ADMIN, NQ_ADMIN_LOCKOUT_S="3") as url:
+        codes = []
+        for i in range(30):
+            r = httpx.post(f"{url}/api/admin/session", json={"password": f"doan-sai-{i}"}, timeout=30)
+            codes.append(r.status_code)
+        assert codes[:4] == [403] * 4 and set(codes[4:]) == {429}, codes
+        r = httpx.post(f"{url}/api/admin/session", json={"password": ADMIN}, timeout=30)
+        assert r.status_code == 429 and "nq_admin" not in r.cookies
+        assert r.json()["message"].startswith("Nhập sai mật khẩu quản trị quá nhiều lần") and r.headers["retry-after"]
+        # a Bearer password on the API is a guess too
+        r = httpx.delete(f"{url}/api/documents/{BUNDLED}", headers={"authorization": f"Bearer {ADMIN}"}, timeout=30)
+        assert r.status_code == 429
+        time.sleep(3.5)
+        r = httpx.post(f"{url}/api/admin/session", json={"password": ADMIN}, timeout=30)
+        assert r.status_code == 200 and r.cookies["nq_admin"]
+        cookie = r.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=3600" in cookie
+        # the session ends at logout
+        jar = {"nq_admin": r.cookies["nq_admin"]}
+        assert httpx.delete(f"{url}/api/admin/session", cookies=jar, timeout=30).status_code == 200
+        r = httpx.delete(f"{url}/api/documents/khong-co.txt", cookies=jar, timeout=30)
+        assert r.status_code == 403
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    failures = [line for line in lines if "administrator password refused" in line]
+    assert len([line for line in failures if "failures=" in line]) == 5, failures
+    assert all("client=127.0.0.1" in line for line in failures)
+    assert not any("doan-sai" in line or ADMIN in line for line in lines)

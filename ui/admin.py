@@ -1,21 +1,20 @@
 """Who may change the library: asking is open to everyone; uploading, replacing and removing
-documents need the administrator's password (NQ_ADMIN_PASSWORD), typed in the "Văn bản" tab or
-sent as ``Authorization: Bearer <password>`` to the API. With no password set, management is open
-only to whoever reaches a loopback address, and ``serve`` refuses any other interface.
+documents need the administrator (NQ_ADMIN_PASSWORD; the session and the password checks are
+ui.sessions). With no password set, management is open only to whoever reaches a loopback address,
+and ``serve`` refuses any other interface.
 
 Uploads: only files Gradio received through its upload route (its upload folder) are ingested,
 never a path a caller names."""
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import logging
 import time
 import unicodedata
 from pathlib import Path
 
-from errors import ConfigError, Forbidden, InputError
+from errors import ConfigError, InputError
 from settings import Settings
 
 # One line per change of the library (upload, replacement, removal): who, what, when. Written at
@@ -24,7 +23,7 @@ audit_log = logging.getLogger("nq.audit")
 audit_log.setLevel(logging.INFO)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` safe on one log line: control characters (a newline in an id) shown as escapes."""
     return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in str(text))
 
@@ -33,9 +32,9 @@ def audit_change(action: str, doc_id: str, client: str, **details) -> None:
     """Log one library change: ``action`` ("added", "replaced", "removed") of document ``doc_id`` by
     ``client`` (its address), with the time in UTC."""
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    extra = "".join(f" {k}={_printable(v)}" for k, v in details.items())
-    audit_log.info("library change: %s document=%s client=%s at=%s%s", action, _printable(doc_id)[:300],
-                   _printable(client), when, extra)
+    extra = "".join(f" {k}={printable(v)}" for k, v in details.items())
+    audit_log.info("library change: %s document=%s client=%s at=%s%s", action, printable(doc_id)[:300],
+                   printable(client), when, extra)
 
 
 def is_loopback(host: str) -> bool:
@@ -54,21 +53,6 @@ def check_serving(settings: Settings) -> None:
             f"NQ_HOST={settings.host} is not a loopback address and NQ_ADMIN_PASSWORD is not set: anyone who "
             f"reaches the app could upload, replace and remove documents. Set NQ_ADMIN_PASSWORD, or serve on "
             f"127.0.0.1 (behind a reverse proxy)")
-
-
-def authorize(settings: Settings, password: str | None) -> None:
-    """Raise Forbidden unless ``password`` is the administrator's (or none is set: loopback only)."""
-    if settings.management_open:
-        return
-    given = (password or "").encode("utf-8")
-    if not hmac.compare_digest(given, settings.admin_password.encode("utf-8")):
-        raise Forbidden("changing the library needs the administrator's password (NQ_ADMIN_PASSWORD)")
-
-
-def bearer(header: str | None) -> str:
-    """The token of an ``Authorization: Bearer <token>`` header ("" when absent)."""
-    scheme, _, token = (header or "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def uploaded_path(path: str | Path, upload_folder: str | Path) -> Path:

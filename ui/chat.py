@@ -18,6 +18,7 @@ from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.jobs import IngestJobs
 from ui.safe_text import as_text, checked_chatbot, plain_text
+from ui.sessions import AdminGate, client_of, login_js, logout_js
 from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
@@ -311,7 +312,10 @@ def unexpected(exc: Exception):
     return ui_error("Không trả lời được câu hỏi này do lỗi máy chủ; vui lòng thử lại.")
 
 
-def build_ui(assistant: Assistant):
+def build_ui(assistant: Assistant, gate: AdminGate | None = None):
+    """The app's Blocks; ``gate`` decides who may change the library (one per app: its sessions
+    and its throttle are shared with the API's routes)."""
+    gate = gate or AdminGate(assistant.settings)
     import gradio as gr
 
     def check(message: str, docs: list | None = None) -> None:
@@ -391,18 +395,18 @@ def build_ui(assistant: Assistant):
 
     jobs = IngestJobs(run_ingest)
 
-    def ingest(files, replace: bool = False, password: str | None = None, request: gr.Request = None):
-        """Start indexing uploaded files (an administrator's action, ui.admin) in a background job and
-        return at once; the tab then polls the job (``poll_job``). Only files Gradio received in its
-        upload folder; a known name with other text is a new document unless ``replace``."""
+    def ingest(files, replace: bool = False, request: gr.Request = None):
+        """Start indexing uploaded files (an administrator's action: a session or a Bearer password,
+        ui.sessions) in a background job and return at once; the tab then polls the job
+        (``poll_job``). Only files Gradio received in its upload folder; a known name with other text
+        is a new document unless ``replace``."""
         from gradio.utils import get_upload_folder
 
-        from ui.admin import authorize, uploaded_path
+        from ui.admin import uploaded_path
 
         try:
-            authorize(assistant.settings, password)
+            gate.authorize(request, "upload")
         except NQError as exc:
-            log.warning("upload refused: %s", exc)
             raise ui_error(exc.message_vi) from exc
         if not files:
             raise ui_error("Vui lòng chọn tệp để nạp.")
@@ -413,8 +417,7 @@ def build_ui(assistant: Assistant):
             raise ui_error(exc.message_vi) from exc
         try:
             assistant.store.document_records()  # a store that is down is said now, not in the job's result
-            client = request.client.host if request is not None and request.client else "unknown"
-            job = jobs.start(paths, bool(replace), client)
+            job = jobs.start(paths, bool(replace), client_of(request))
         except InputError as exc:  # a job is running
             log.info("upload refused: %s", exc)
             raise ui_error(exc.message_vi) from exc
@@ -427,37 +430,33 @@ def build_ui(assistant: Assistant):
     # gr.Request; the annotation is set as a class here, as gradio is imported in this function only
     ingest.__annotations__["request"] = gr.Request
 
-    def admin(password: str | None) -> bool:
-        from ui.admin import authorize
-
-        try:
-            authorize(assistant.settings, password)
-            return True
-        except NQError:
-            return False
-
-    def poll_job(seen: int, chosen: list | None = None, password: str | None = None):
+    def poll_job(seen: int, chosen: list | None = None, request: gr.Request = None):
         """The timer's tick: the job's status (its files and errors for an administrator only); when it
         has ended (and this page has not yet shown that), the documents table and the chat's selector
         refreshed, and the timer stopped."""
         job = jobs.latest
         if job is None:
             return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
-        text = job.status_markdown() if admin(password) else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
+        text = job.status_markdown() if gate.is_admin(request) else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
         if job.running:
             return text, gr.update(), gr.update(), gr.Timer(active=True), seen
         if seen == job.seq:
             return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
         return text, documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False), job.seq
 
-    def job_status(password: str = "") -> dict:
-        """The latest ingest job, for an administrator (the password as for ``ingest``): {"state": "idle"
+    def job_status(request: gr.Request = None) -> dict:
+        """The latest ingest job, for an administrator (as for ``ingest``): {"state": "idle"
         | "running" | "done" | "failed", "status": the tab's text, "documents_done", "documents_total",
         "chunks_done", "chunks_total", "eta_s", "error"}."""
-        if not admin(password):
-            log.warning("ingest status refused: not an administrator")
-            raise ui_error("Cần mật khẩu quản trị để xem tiến độ nạp văn bản.")
+        try:
+            gate.authorize(request, "ingest status")
+        except NQError as exc:
+            raise ui_error(exc.message_vi if exc.message_vi.startswith("Nhập sai")
+                           else "Cần mật khẩu quản trị để xem tiến độ nạp văn bản.") from exc
         return jobs.status()
+
+    for fn in (poll_job, job_status):
+        fn.__annotations__["request"] = gr.Request
 
     def refresh_choices(chosen: list | None = None):
         """The selector after an upload: every indexed document, the choice kept where still indexed."""
@@ -520,18 +519,26 @@ def build_ui(assistant: Assistant):
             upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple", elem_id="upload")
             replace = gr.Checkbox(False, label="Thay thế văn bản cùng tên",
                                   info="Không chọn: tệp trùng tên nhưng khác nội dung được nạp thành văn bản mới.")
-            password = gr.Textbox("", label="Mật khẩu quản trị", type="password", elem_id="admin-password",
-                                  visible=not assistant.settings.management_open,
-                                  info="Cần để tải lên, thay thế hoặc gỡ văn bản.")
+            # the password goes to /api/admin/session from the browser (no Gradio event: never in an
+            # event's data), which answers with an httpOnly session cookie; the field is cleared
+            with gr.Row(visible=not assistant.settings.management_open):
+                password = gr.Textbox("", label="Mật khẩu quản trị", type="password", elem_id="admin-password",
+                                      info="Đăng nhập để tải lên, thay thế hoặc gỡ văn bản.", scale=3)
+                login = gr.Button("Đăng nhập", elem_id="admin-login", scale=1)
+                logout = gr.Button("Đăng xuất", elem_id="admin-logout", scale=1)
+            login_status = gr.Markdown(elem_id="admin-status")
+            login.click(None, [password], [password, login_status], js=login_js(), api_name=False, queue=False)
+            password.submit(None, [password], [password, login_status], js=login_js(), api_name=False, queue=False)
+            logout.click(None, None, login_status, js=logout_js(), api_name=False, queue=False)
             go = gr.Button("Nạp vào chỉ mục", variant="primary")
             status = gr.Markdown(elem_id="ingest-status")
             # the upload returns at once; this polls the background job while it runs (JOB_POLL_S)
             timer = gr.Timer(JOB_POLL_S, active=False)
             seen = gr.State(0)  # the job whose end this page has shown (and refreshed the table for)
             (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
-             .success(ingest, [upload, replace, password], [status, docs], api_name="ingest")
+             .success(ingest, [upload, replace], [status, docs], api_name="ingest")
              .success(lambda: gr.Timer(active=True), None, timer, api_name=False, show_progress="hidden"))
-            timer.tick(poll_job, [seen, doc_select, password], [status, docs, doc_select, timer, seen], api_name=False,
+            timer.tick(poll_job, [seen, doc_select], [status, docs, doc_select, timer, seen], api_name=False,
                        show_progress="hidden", queue=False)
             gr.api(job_status, api_name="ingest_status")
         # another process may have indexed documents since the page was built; a job may be running

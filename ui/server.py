@@ -164,11 +164,47 @@ def _error(status: int, exc: NQError) -> JSONResponse:
 def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
-    from ui.admin import audit_change, authorize, bearer
+    from ui.admin import audit_change
     from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, build_ui
+    from ui.sessions import SESSION_PATH, AdminGate, LockedOut
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.add_middleware(BodyLimit, settings=assistant.settings)
+    gate = AdminGate(assistant.settings)
+
+    def refused(exc: Forbidden) -> JSONResponse:
+        """403, or 429 with Retry-After for a client locked out after too many wrong passwords."""
+        if isinstance(exc, LockedOut):
+            response = _error(429, exc)
+            response.headers["retry-after"] = str(exc.retry_after)
+            return response
+        return _error(403, exc)
+
+    @api.post(SESSION_PATH, summary="Đăng nhập quản trị: đổi mật khẩu lấy phiên (cookie httpOnly)")
+    async def open_session(request: Request):
+        try:
+            body = parse_json(await request.body())
+        except BadBody as exc:
+            return bad_request(str(exc), exc.message)
+        password = body.get("password") if isinstance(body, dict) else None
+        if not isinstance(password, str):
+            return bad_request("the body must be {\"password\": \"…\"}", "Vui lòng nhập mật khẩu quản trị.")
+        try:
+            token = gate.login(password, client_address(request))
+        except Forbidden as exc:
+            return refused(exc)
+        minutes = assistant.settings.admin_session_minutes
+        response = JSONResponse({"message": f"Đã đăng nhập quản trị (phiên có hiệu lực {minutes} phút)."})
+        response.set_cookie(value=token, **gate.cookie_options(secure=request.url.scheme == "https"))
+        return response
+
+    @api.delete(SESSION_PATH, summary="Đăng xuất quản trị")
+    def close_session(request: Request):
+        options = gate.cookie_options(secure=request.url.scheme == "https")
+        gate.logout(request.cookies.get(options["key"]))
+        response = JSONResponse({"message": "Đã đăng xuất."})
+        response.delete_cookie(options["key"], path=options["path"])
+        return response
 
     @api.exception_handler(NQError)
     async def nq_error(request: Request, exc: NQError):  # a store failure anywhere: no bare 500
@@ -183,11 +219,9 @@ def create_app(assistant: Assistant) -> FastAPI:
     @api.delete("/api/documents/{doc_id:path}", summary="Gỡ một văn bản (cần quyền quản trị)")
     def remove_document(doc_id: str, request: Request):
         try:
-            authorize(assistant.settings, bearer(request.headers.get("authorization")))
+            gate.authorize(request, f"removal of {shorten(doc_id, 120)}")
         except Forbidden as exc:
-            log.warning("removal of %s refused: not an administrator (client %s)", shorten(doc_id, 120),
-                        client_address(request))
-            return _error(403, exc)
+            return refused(exc)
         n = assistant.store.delete_document(doc_id)
         if not n:
             return JSONResponse(status_code=404, content={"error": f"{doc_id} is not in the index",
@@ -251,7 +285,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         return HTMLResponse(body, status_code=response.status_code, headers=headers)
 
     i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
-    demo = build_ui(assistant)
+    demo = build_ui(assistant, gate)
     app = gr.mount_gradio_app(api, demo, path="/", css=CSS, js=CITE_LINKS_JS, show_error=True, i18n=i18n,
                               max_file_size=assistant.settings.max_file_bytes, run_history=RUN_HISTORY)
     # Gradio checks that a file given to an event was uploaded through it (in its upload folder) only

@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import running_app, upload_and_wait
+from tests.conftest import admin_client, running_app, upload_and_wait
 
 ADMIN = "mat-khau-kiem-thu"
 # made-up example text: a target with an image and a link to other hosts
@@ -106,12 +106,12 @@ def test_no_response_names_a_server_path(app):
 
 
 def test_each_library_change_is_one_audit_line(app, tmp_path):
-    from gradio_client import Client, handle_file
+    from gradio_client import handle_file
 
     doc = tmp_path / "lien-ket.txt"
     doc.write_text(LINKED, encoding="utf-8")
-    client = Client(app["url"] + "/", verbose=False)
-    status, lines = new_lines(app, lambda: upload_and_wait(client, [handle_file(str(doc))], False, ADMIN))
+    client = admin_client(app["url"], ADMIN)
+    status, lines = new_lines(app, lambda: upload_and_wait(client, [handle_file(str(doc))]))
     assert "Đã nạp: lien-ket.txt" in status
     audit = [line for line in lines if "library change" in line]
     assert len(audit) == 1, lines
@@ -119,7 +119,7 @@ def test_each_library_change_is_one_audit_line(app, tmp_path):
 
     extra = tmp_path / "xoa-thu.txt"
     extra.write_text(LINKED.replace("700", "300"), encoding="utf-8")
-    upload_and_wait(client, [handle_file(str(extra))], False, ADMIN)
+    upload_and_wait(client, [handle_file(str(extra))])
     r, lines = new_lines(app, lambda: httpx.delete(f"{app['url']}/api/documents/xoa-thu.txt",
                                                    headers={"authorization": "Bearer sai"}, timeout=30))
     assert r.status_code == 403 and len(lines) == 1 and "refused" in lines[0] and "127.0.0.1" in lines[0], lines
