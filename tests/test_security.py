@@ -183,8 +183,8 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
         return {d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()}
 
     before = listed()
-    client = Client(url + "/", verbose=False)  # no session
-    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+    client = Client(url + "/", verbose=False)  # no session: the file's upload is refused
+    with pytest.raises(Exception, match="403 Forbidden"):
         client.predict([handle_file(str(doc))], False, api_name="/ingest")
     assert listed() == before and BUNDLED in before
     # an upload's progress, file names and errors are for the administrator too
@@ -399,3 +399,44 @@ def test_password_guessing_is_rate_limited_and_logged_without_the_password(index
     assert len([line for line in failures if "failures=" in line]) == 5, failures
     assert all("client=127.0.0.1" in line for line in failures)
     assert not any("doan-sai" in line or ADMIN in line for line in lines)
+
+
+def test_only_the_administrator_writes_to_disk_and_uploads_do_not_stay(index_dir, tmp_path):
+    """Issue 23: ``POST /gradio_api/upload`` took 11 files (100 MB in 0.4 s) from anyone, kept them in
+    Gradio's temp folder and served them back by path; each ingest call left an empty temp file."""
+    from gradio_client import Client, handle_file
+
+    idx, temp = tmp_path / "idx", tmp_path / "gradio"
+    shutil.copytree(index_dir, idx)
+    temp.mkdir()
+
+    def on_disk() -> list[Path]:
+        return sorted(p for p in temp.rglob("*") if p.is_file())
+
+    with running_app(idx, NQ_ADMIN_PASSWORD=ADMIN, GRADIO_TEMP_DIR=str(temp)) as url:
+        files = [("files", (f"tep-{i}.txt", b"x" * 1_000_000)) for i in range(11)]
+        for headers in ({}, {"authorization": "Bearer sai"}):
+            r = httpx.post(f"{url}/gradio_api/upload", files=files, headers=headers, timeout=60)
+            assert r.status_code == 403 and r.json()["message"].startswith("Cần mật khẩu quản trị"), r.text
+        r = httpx.post(f"{url}/gradio_api/upload", files=files[:1], cookies={"nq_admin": "1.2.3"}, timeout=60)
+        assert r.status_code == 403
+        assert on_disk() == []
+        # the administrator uploads; the file is not served to anyone else, and is gone once ingested
+        doc = tmp_path / "thu-vien.txt"
+        doc.write_text(RAC.format("71%").replace("THỬ NGHIỆM", "THƯ VIỆN"), encoding="utf-8")
+        client = admin_client(url, ADMIN)
+        r = httpx.post(f"{url}/gradio_api/upload", files=[("files", ("chua-nap.txt", b"chua nap"))],
+                       cookies=client.cookies, timeout=60)
+        assert r.status_code == 200
+        (path,) = r.json()
+        assert httpx.get(f"{url}/gradio_api/file={path}", timeout=30).status_code == 404
+        assert httpx.get(f"{url}/gradio_api/file={path}", cookies=client.cookies, timeout=30).status_code == 200
+        status = upload_and_wait(client, [handle_file(str(doc))])
+        assert "Đã nạp: thu-vien.txt" in status
+        assert "71%" in _ask(url, RAC_Q, docs=["thu-vien.txt"]).json()["answer"]
+        time.sleep(0.5)
+        assert [p for p in on_disk()] == [Path(path)]  # only the upload not ingested (swept after an hour)
+        assert not [p for p in on_disk() if p.stat().st_size == 0], on_disk()  # no empty temp file
+        # a script sends the password as a Bearer header instead of a session
+        bearer = Client(url + "/", verbose=False, headers={"authorization": f"Bearer {ADMIN}"})
+        assert bearer.predict(api_name="/ingest_status")["state"] == "done"

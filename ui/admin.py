@@ -67,3 +67,37 @@ def uploaded_path(path: str | Path, upload_folder: str | Path) -> Path:
         raise InputError(f"{p.name!r} is not a file uploaded to this app; refused",
                          f"Tệp '{p.name}' không phải tệp đã tải lên; không được nạp.")
     return resolved
+
+
+# An upload nobody ingested is deleted after UPLOAD_KEEP_S (Gradio's delete_cache, checked every
+# UPLOAD_SWEEP_S); an ingested one as soon as its job ends (discard_uploads).
+UPLOAD_KEEP_S = 3600
+UPLOAD_SWEEP_S = 600
+
+
+def discard_uploads(paths: list[Path], upload_folder: str | Path) -> None:
+    """Delete uploaded files once indexed (their text is in the index), and the folders Gradio made
+    for them when left empty; nothing outside ``upload_folder`` is touched."""
+    folder = Path(upload_folder).resolve()
+    for p in paths:
+        p = Path(p)
+        if folder not in p.resolve().parents:
+            continue
+        try:
+            p.unlink(missing_ok=True)
+            if p.parent.resolve() != folder:
+                p.parent.rmdir()  # only when empty
+        except OSError:
+            pass
+
+
+def upload_box(**kwargs):
+    """A gr.File for uploads. Gradio's preprocessing of a "filepath" file opens a NamedTemporaryFile
+    in its cache for each file and never uses it: an empty file left behind by every ingest call.
+    The instance's preprocessing of one file is replaced by what it returns (the path Gradio saved)."""
+    import gradio as gr
+    from gradio.utils import NamedString
+
+    box = gr.File(**kwargs)
+    box._process_single_file = lambda f: NamedString(f.path)
+    return box

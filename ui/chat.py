@@ -14,6 +14,7 @@ from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
+from ui.admin import UPLOAD_KEEP_S, UPLOAD_SWEEP_S, upload_box
 from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.jobs import IngestJobs
@@ -385,12 +386,18 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
                            f"Chỉ nhận {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
 
     def run_ingest(paths, replace, report, progress):
+        from gradio.utils import get_upload_folder
+
         from ingest.pipeline import ingest_paths
+        from ui.admin import discard_uploads
 
         # Gradio saves uploads under temporary folders: the source is the upload's name, so uploading
         # a file of the same name again is a new version of that document
-        ingest_paths(paths, assistant.store, assistant.settings, progress=progress, uploaded=True,
-                     replace=bool(replace), report=report)
+        try:
+            ingest_paths(paths, assistant.store, assistant.settings, progress=progress, uploaded=True,
+                         replace=bool(replace), report=report)
+        finally:
+            discard_uploads(paths, get_upload_folder())  # never kept, nor served back by their path
         assistant.derive_library()  # the job, not the next question, builds the new state's indexes
 
     jobs = IngestJobs(run_ingest)
@@ -464,7 +471,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         ids = {doc_id for _, doc_id in choices}
         return gr.update(choices=choices, value=[d for d in (chosen or []) if d in ids])
 
-    with gr.Blocks(title="Hỏi đáp Nghị quyết") as demo:
+    with gr.Blocks(title="Hỏi đáp Nghị quyết", delete_cache=(UPLOAD_SWEEP_S, UPLOAD_KEEP_S)) as demo:
         answers = gr.State([])  # this session's answers (dicts), for the transcript export
         gr.Markdown("## Hỏi đáp Nghị quyết\nĐặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu). "
                     "Mỗi câu trả lời kèm trích dẫn nguyên văn và vị trí trong văn bản.")
@@ -516,7 +523,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
                                 label="Văn bản đã lập chỉ mục", interactive=False, elem_id="documents")
             # no file_types: Gradio would reject another type itself, in English, marking the table as failed;
             # check_upload says it in Vietnamese and leaves the table as it was
-            upload = gr.File(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple", elem_id="upload")
+            upload = upload_box(label="Tải lên (.txt, .md, .docx, .pdf)", file_count="multiple", elem_id="upload")
             replace = gr.Checkbox(False, label="Thay thế văn bản cùng tên",
                                   info="Không chọn: tệp trùng tên nhưng khác nội dung được nạp thành văn bản mới.")
             # the password goes to /api/admin/session from the browser (no Gradio event: never in an

@@ -155,6 +155,52 @@ class _TooLarge(Exception):
     pass
 
 
+FILE_PATH = "/gradio_api/file="
+
+
+class UploadGate:
+    """ASGI middleware: Gradio's upload route takes files for the administrator only (a session or a
+    Bearer password, ui.sessions), checked before a byte of the body is read: 403 (429 when locked
+    out) ``{"error", "message"}``. A file uploaded is served back (``/gradio_api/file=<path>``) to the
+    administrator only; any other visitor gets 404, as for a file that is not there."""
+
+    def __init__(self, app, gate, uploads) -> None:
+        """``uploads()``: the paths Gradio saved from uploads (its Blocks' ``upload_file_set``)."""
+        self.app = app
+        self.gate = gate
+        self.uploads = uploads
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith((UPLOAD_PATH, FILE_PATH)):
+            return await self.app(scope, receive, send)
+        from starlette.requests import Request as StarletteRequest
+
+        request = StarletteRequest(scope)
+        if scope["path"].startswith(FILE_PATH):
+            if self._uploaded(scope["path"][len(FILE_PATH):]) and not self.gate.is_admin(request):
+                return await JSONResponse(status_code=404, content={"detail": "Not Found"})(scope, receive, send)
+            return await self.app(scope, receive, send)
+        try:
+            self.gate.authorize(request, "upload")
+        except Forbidden as exc:
+            status = 429 if getattr(exc, "retry_after", None) else 403
+            response = _error(status, exc)
+            if status == 429:
+                response.headers["retry-after"] = str(exc.retry_after)
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    def _uploaded(self, path: str) -> bool:
+        from pathlib import Path
+        from urllib.parse import unquote
+
+        try:
+            wanted = Path(unquote(path)).resolve()
+            return any(Path(p).resolve() == wanted for p in list(self.uploads()))
+        except (OSError, ValueError):
+            return True  # a path that cannot be read is not served to a visitor
+
+
 def _error(status: int, exc: NQError) -> JSONResponse:
     """``{"error", "message"}``; the English error names no server path (the log line does)."""
     return JSONResponse(status_code=status, content={"error": without_paths(shorten(str(exc), 500)),
@@ -286,6 +332,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
     demo = build_ui(assistant, gate)
+    api.add_middleware(UploadGate, gate=gate, uploads=lambda: demo.upload_file_set)
     app = gr.mount_gradio_app(api, demo, path="/", css=CSS, js=CITE_LINKS_JS, show_error=True, i18n=i18n,
                               max_file_size=assistant.settings.max_file_bytes, run_history=RUN_HISTORY)
     # Gradio checks that a file given to an event was uploaded through it (in its upload folder) only
