@@ -19,7 +19,7 @@ from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
 from ui.jobs import IngestJobs
 from ui.safe_text import as_text, checked_chatbot, plain_text
-from ui.sessions import AdminGate, client_of, login_js, logout_js
+from ui.sessions import AdminGate, LockedOut, client_of, login_js, logout_js
 from ui.targets_tab import build_targets_tab
 
 log = logging.getLogger(__name__)
@@ -458,7 +458,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         try:
             gate.authorize(request, "ingest status")
         except NQError as exc:
-            raise ui_error(exc.message_vi if exc.message_vi.startswith("Nhập sai")
+            raise ui_error(exc.message_vi if isinstance(exc, LockedOut)
                            else "Cần mật khẩu quản trị để xem tiến độ nạp văn bản.") from exc
         return jobs.status()
 

@@ -183,11 +183,7 @@ class UploadGate:
         try:
             self.gate.authorize(request, "upload")
         except Forbidden as exc:
-            status = 429 if getattr(exc, "retry_after", None) else 403
-            response = _error(status, exc)
-            if status == 429:
-                response.headers["retry-after"] = str(exc.retry_after)
-            return await response(scope, receive, send)
+            return await refusal(exc)(scope, receive, send)
         return await self.app(scope, receive, send)
 
     def _uploaded(self, path: str) -> bool:
@@ -201,6 +197,16 @@ class UploadGate:
             return True  # a path that cannot be read is not served to a visitor
 
 
+def refusal(exc: Forbidden) -> JSONResponse:
+    """403 ``{"error", "message"}``, or 429 with Retry-After for a client locked out after too many
+    wrong passwords (ui.sessions.LockedOut)."""
+    wait = getattr(exc, "retry_after", None)
+    response = _error(429 if wait else 403, exc)
+    if wait:
+        response.headers["retry-after"] = str(wait)
+    return response
+
+
 def _error(status: int, exc: NQError) -> JSONResponse:
     """``{"error", "message"}``; the English error names no server path (the log line does)."""
     return JSONResponse(status_code=status, content={"error": without_paths(shorten(str(exc), 500)),
@@ -212,19 +218,11 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     from ui.admin import audit_change
     from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, build_ui
-    from ui.sessions import SESSION_PATH, AdminGate, LockedOut
+    from ui.sessions import SESSION_PATH, AdminGate
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.add_middleware(BodyLimit, settings=assistant.settings)
     gate = AdminGate(assistant.settings)
-
-    def refused(exc: Forbidden) -> JSONResponse:
-        """403, or 429 with Retry-After for a client locked out after too many wrong passwords."""
-        if isinstance(exc, LockedOut):
-            response = _error(429, exc)
-            response.headers["retry-after"] = str(exc.retry_after)
-            return response
-        return _error(403, exc)
 
     @api.post(SESSION_PATH, summary="Đăng nhập quản trị: đổi mật khẩu lấy phiên (cookie httpOnly)")
     async def open_session(request: Request):
@@ -238,7 +236,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         try:
             token = gate.login(password, client_address(request))
         except Forbidden as exc:
-            return refused(exc)
+            return refusal(exc)
         minutes = assistant.settings.admin_session_minutes
         response = JSONResponse({"message": f"Đã đăng nhập quản trị (phiên có hiệu lực {minutes} phút)."})
         response.set_cookie(value=token, **gate.cookie_options(secure=request.url.scheme == "https"))
@@ -267,7 +265,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         try:
             gate.authorize(request, f"removal of {shorten(doc_id, 120)}")
         except Forbidden as exc:
-            return refused(exc)
+            return refusal(exc)
         n = assistant.store.delete_document(doc_id)
         if not n:
             return JSONResponse(status_code=404, content={"error": f"{doc_id} is not in the index",
