@@ -340,6 +340,10 @@ def test_the_password_is_never_kept_in_gradio_run_history(open_app):
     assert httpx.get(f"{url}/gradio_api/runs", timeout=30).status_code == 404
     config = httpx.get(f"{url}/config", timeout=30).json()
     assert config.get("run_history") is False  # the page's client records nothing
+    # the password field is the input of no server event: the browser sends it to /api/admin/session
+    (field,) = [c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "admin-password"]
+    uses = [d for d in config["dependencies"] if field in d["inputs"]]
+    assert uses and all(not d["backend_fn"] and "api/admin/session" in (d.get("js") or "") for d in uses), uses
 
 
 def test_throttle_backs_off_exponentially_after_five_failures():
