@@ -55,7 +55,8 @@ UPLOAD_FOLDER = "upload"  # the "parent folder" of an upload in a distinct id: "
 # being skipped on their text alone: a version number would have to be bumped by hand, and a
 # forgotten bump keeps stale chunks. A false alarm costs a re-cut and compare (~950 chunks/s: 115 s for
 # 109,000 chunks in bench/reingest.py), never an embedding.
-CUT_CODE = ("ingest/loaders.py", "ingest/clean.py", "ingest/structure.py", "ingest/bounds.py", "ingest/metadata.py",
+CUT_CODE = ("ingest/loaders.py", "ingest/docx_text.py", "ingest/clean.py", "ingest/structure.py", "ingest/bounds.py",
+            "ingest/metadata.py",
             "ingest/chunker.py", "ingest/pipeline.py", "core/text.py", "core/vn.py", "core/vn_knowledge.json",
             "core/types.py")
 
