@@ -111,3 +111,31 @@ def test_the_title_is_bounded():
     title_lines = "\n".join(f"VỀ VIỆC THỬ NGHIỆM SỐ {i} CỦA THÔN XÓM BỜ MƯƠNG CÁNH ĐỒNG LÚA" for i in range(40))
     chunks = build_chunks("tieu-de.txt", clean_text(f"KẾ HOẠCH\n{title_lines}\n\n1. Nội dung.\n"), MAX_TOKENS)
     assert len(chunks[0].doc_title) <= MAX_TITLE_CHARS
+
+
+def test_a_job_over_its_time_budget_names_the_file_that_used_it_up_and_leaves_the_rest(tmp_path, monkeypatch):
+    from errors import TimeBudgetExceeded
+    from ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"nq-{name}.txt").write_text(f"Điều 1. Thôn {name} có 12 cây cầu tre.\n", encoding="utf-8")
+    settings = Settings.from_env(index_dir=tmp_path / "idx", embeddings="hash", max_ingest_seconds=1)
+    store = ChunkStore(settings, HashEmbeddings())
+    write = store.replace_document
+
+    def slow_for_b(doc_id, *args, **kw):
+        if doc_id == "nq-b.txt":
+            time.sleep(1.2)  # the file that uses the budget up
+        return write(doc_id, *args, **kw)
+
+    monkeypatch.setattr(store, "replace_document", slow_for_b)
+    report = ingest_paths([folder], store, settings)
+    assert report.added == ["nq-a.txt", "nq-b.txt"] and report.over_budget == "nq-b.txt"
+    [(name, err)] = report.failed
+    assert name == "nq-c.txt" and isinstance(err, TimeBudgetExceeded)
+    assert "'nq-b.txt'" in str(err) and "NQ_MAX_INGEST_SECONDS" in str(err) and "'nq-b.txt'" in err.message_vi
+    # run again: what was written is unchanged, the rest is ingested
+    assert ingest_paths([folder], store, Settings.from_env(index_dir=tmp_path / "idx", embeddings="hash")).added == [
+        "nq-c.txt"]
