@@ -24,14 +24,15 @@ _RUN = ('<w:r><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roma
         '<w:b/><w:i/><w:color w:val="1F3864"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN"/></w:rPr>'
         '<w:t xml:space="preserve">{word} </w:t></w:r>')
 PARAGRAPHS = 40_000
+TABLE_ROWS = 4_000
 RUNS = 3  # per paragraph: ~30 MB of XML, enough to tell a stream from a tree, quick to write and read
 # The loader's peak, Python and its imports included. Measured: ~75 MB streamed (40,000 paragraphs of
 # 12 runs, 120 MB of XML); python-docx's tree needs ~18 bytes per byte of XML (500+ MB for this file).
 MAX_RSS_MB = 300
 
 
-def bloated_docx(paragraphs: int, runs: int) -> bytes:
-    """A package written by python-docx whose body is ``paragraphs`` paragraphs of ``runs`` formatted runs."""
+def _package(body: str) -> bytes:
+    """A package written by python-docx with ``body`` (XML) as the content of its body."""
     import docx
 
     base = io.BytesIO()
@@ -39,8 +40,6 @@ def bloated_docx(paragraphs: int, runs: int) -> bytes:
     with zipfile.ZipFile(base) as z:
         xml = z.read("word/document.xml").decode("utf-8")
     head, tail = xml.split("<w:body>")[0] + "<w:body>", "<w:sectPr" + xml.split("<w:sectPr", 1)[1]
-    body = "".join("<w:p>" + "".join(_RUN.format(word=_WORDS[(i + j) % len(_WORDS)]) for j in range(runs))
-                   + f"<w:r><w:t>số {i}.</w:t></w:r></w:p>" for i in range(paragraphs))
     out = io.BytesIO()
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
@@ -49,10 +48,34 @@ def bloated_docx(paragraphs: int, runs: int) -> bytes:
     return out.getvalue()
 
 
+def _paragraph(i: int, runs: int) -> str:
+    return ("<w:p>" + "".join(_RUN.format(word=_WORDS[(i + j) % len(_WORDS)]) for j in range(runs))
+            + f"<w:r><w:t>số {i}.</w:t></w:r></w:p>")
+
+
+def bloated_docx(paragraphs: int, runs: int) -> bytes:
+    """``paragraphs`` paragraphs of ``runs`` formatted runs."""
+    return _package("".join(_paragraph(i, runs) for i in range(paragraphs)))
+
+
+def bloated_table_docx(rows: int, cols: int, runs: int) -> bytes:
+    """One table of ``rows`` x ``cols`` cells, each a paragraph of ``runs`` formatted runs."""
+    return _package("<w:tbl>" + "".join("<w:tr>" + "".join(f"<w:tc>{_paragraph(r * cols + c, runs)}</w:tc>"
+                                                           for c in range(cols)) + "</w:tr>"
+                                        for r in range(rows)) + "</w:tbl>")
+
+
 @pytest.fixture(scope="module")
 def flood(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("docx") / "nhieu-doan.docx"
     path.write_bytes(bloated_docx(PARAGRAPHS, RUNS))
+    return path
+
+
+@pytest.fixture(scope="module")
+def table_flood(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("docx") / "bang-lon.docx"
+    path.write_bytes(bloated_table_docx(TABLE_ROWS, 4, 2 * RUNS))  # one table: kept until it ends, as text only
     return path
 
 
@@ -72,14 +95,26 @@ print(json.dumps({"chars": len(raw.text), "paragraphs": raw.text.count("\\n\\n")
 """
 
 
+def _measure(path: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT), str(path)], capture_output=True, text=True,
+                         timeout=300, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def test_a_docx_of_40000_formatted_paragraphs_is_read_within_bounded_memory(flood):
     with zipfile.ZipFile(flood) as z:
         xml_bytes = z.getinfo("word/document.xml").file_size
     assert xml_bytes > 25_000_000 and flood.stat().st_size < 1_000_000
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT), str(flood)], capture_output=True, text=True,
-                         timeout=300, check=True)
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = _measure(flood)
     assert got["paragraphs"] == PARAGRAPHS
+    assert got["rss_mb"] < MAX_RSS_MB, got
+
+
+def test_a_docx_table_of_formatted_cells_is_read_within_bounded_memory(table_flood):
+    with zipfile.ZipFile(table_flood) as z:
+        assert z.getinfo("word/document.xml").file_size > 20_000_000
+    got = _measure(table_flood)
+    assert got["paragraphs"] == 1 and got["chars"] > 10 * TABLE_ROWS
     assert got["rss_mb"] < MAX_RSS_MB, got
 
 
