@@ -145,3 +145,10 @@ class WorkerFailure(NQError):
     the workers are started again."""
 
     message_vi = "Máy chủ đang khởi động lại bộ trả lời; vui lòng hỏi lại sau giây lát."
+
+
+class TimeBudgetExceeded(DocumentError):
+    """A file not ingested because the ingest job's time budget (NQ_MAX_INGEST_SECONDS) ran out; the
+    message names the file that was being processed when it did."""
+
+    message_vi = "Hết thời gian cho phép của lượt nạp văn bản; tệp này chưa được nạp."

@@ -90,6 +90,9 @@ class Settings:
     max_request_kb: int = 256  # body of a JSON request (/api/*, Gradio calls); uploads: NQ_MAX_FILE_MB
     max_pages: int = 300  # pages of a PDF (NQ_MAX_PAGES)
     max_docx_paragraphs: int = 50000  # paragraphs and table rows of a .docx (NQ_MAX_DOCX_PARAGRAPHS)
+    # seconds one ingest job (a CLI run, an upload) may take before the files it has not reached are left
+    # out and the file it was on is named (NQ_MAX_INGEST_SECONDS); 0: no budget
+    max_ingest_seconds: int = 0
     admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
     admin_session_minutes: int = 60  # NQ_ADMIN_SESSION_MINUTES: an administrator's session lasts this long
     admin_max_failures: int = 5  # NQ_ADMIN_MAX_FAILURES: wrong passwords in a row before a lock-out
@@ -128,6 +131,7 @@ class Settings:
             max_request_kb=_int("NQ_MAX_REQUEST_KB", 256, 16),
             max_pages=_int("NQ_MAX_PAGES", 300, 1),
             max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),
+            max_ingest_seconds=_int("NQ_MAX_INGEST_SECONDS", 0, 0),
             admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
             admin_session_minutes=_int("NQ_ADMIN_SESSION_MINUTES", 60, 1),
             admin_max_failures=_int("NQ_ADMIN_MAX_FAILURES", 5, 1),

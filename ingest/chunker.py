@@ -43,14 +43,22 @@ def count_tokens(text: str) -> int:
 
 
 # A piece over the budget is cut at the next weaker boundary: sentences, then ';' clauses,
-# then lines (a header block, a list), then ', ', then spaces. Only a single word can stay over.
+# then lines (a header block, a list), then ', ', then spaces. A single word still over the budget
+# (a run of characters without a space) is cut every max_tokens // MAX_TOKENS_PER_CHAR characters.
 _WEAKER = (r";\s+", r"\n+", r",\s+", r"\s+")
+MAX_TOKENS_PER_CHAR = 4  # a character is at most 4 UTF-8 bytes, and a cl100k token covers at least one byte
 
 
 def _split(text: str, s: int, e: int, max_tokens: int, level: int):
     n = count_tokens(text[s:e])
-    if n <= max_tokens or level >= len(_WEAKER):
+    if n <= max_tokens:
         yield s, e, n
+        return
+    if level >= len(_WEAKER):
+        step = max_tokens // MAX_TOKENS_PER_CHAR
+        for a in range(s, e, step):
+            b = min(a + step, e)
+            yield a, b, count_tokens(text[a:b])
         return
     cuts = [m.end() for m in re.finditer(_WEAKER[level], text[s:e])]
     bounds = [s] + [s + c for c in cuts] + [e]

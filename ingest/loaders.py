@@ -20,15 +20,11 @@ import io
 import os
 import re
 import unicodedata
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
-import docx
 import pypdf
-from docx.table import Table
 
 from errors import (
     CorruptDocument,
@@ -37,6 +33,7 @@ from errors import (
     FileTooLarge,
     UnsupportedFileType,
 )
+from ingest.docx_text import docx_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 UPLOAD_PREFIX = "upload:"  # the source of a file given as bytes: "upload:<file name>"
@@ -84,7 +81,6 @@ class RawDocument:
 DEFAULT_MAX_PAGES = 300  # NQ_MAX_PAGES
 DEFAULT_MAX_DOCX_PARAGRAPHS = 50_000  # NQ_MAX_DOCX_PARAGRAPHS
 DOCX_EXPANSION = 8  # a .docx may unpack to at most this many times NQ_MAX_FILE_MB (zip bombs)
-_DOCX_PARAGRAPH_RE = re.compile(rb"<w:p[\s>/]")
 
 
 def load_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES, limits=None) -> RawDocument:
@@ -126,8 +122,9 @@ def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     if kind in ("txt", "md"):
         text, encoding = decode_text(data, filename=name)
     elif kind == "docx":
-        text = _docx_text(data, name, max_bytes * DOCX_EXPANSION,
-                          getattr(limits, "max_docx_paragraphs", DEFAULT_MAX_DOCX_PARAGRAPHS))
+        text = docx_text(data, name, max_bytes * DOCX_EXPANSION,
+                         getattr(limits, "max_docx_paragraphs", DEFAULT_MAX_DOCX_PARAGRAPHS),
+                         max_chars=max_bytes, expansion=DOCX_EXPANSION)
     else:
         text = _pdf_text(data, name, getattr(limits, "max_pages", DEFAULT_MAX_PAGES))
 
@@ -280,73 +277,6 @@ def _looks_vietnamese(text: str) -> bool:
     letters = sum(ch.isalpha() for ch in text)
     # Vietnamese prose has ~20% such letters; a Western text misread as cp1258 has a few at most.
     return letters > 0 and len(_VIETNAMESE.findall(text)) / letters >= 0.05
-
-
-def _check_docx(data: bytes, name: str, max_unpacked: int, max_paragraphs: int) -> None:
-    """Before parsing: the unpacked size of the package (a zip bomb is refused by its header, then
-    by what is actually read) and the number of paragraphs of the body, counted in a stream."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            declared = sum(i.file_size for i in z.infolist())
-            if declared > max_unpacked:
-                raise FileTooLarge(
-                    f"file '{name}' unpacks to {declared / 1e6:.0f} MB, over the {max_unpacked / 1e6:.0f} MB "
-                    f"limit ({DOCX_EXPANSION} x NQ_MAX_FILE_MB)",
-                    f"Tệp '{name}' khi giải nén vượt quá dung lượng cho phép.")
-            if "word/document.xml" not in z.namelist():
-                return  # python-docx says what is wrong
-            paragraphs, read, tail = 0, 0, b""
-            with z.open("word/document.xml") as body:
-                while block := body.read(1 << 20):
-                    read += len(block)
-                    if read > max_unpacked:
-                        raise FileTooLarge(f"file '{name}' unpacks to more than {max_unpacked / 1e6:.0f} MB",
-                                           f"Tệp '{name}' khi giải nén vượt quá dung lượng cho phép.")
-                    window = tail + block
-                    paragraphs += len(_DOCX_PARAGRAPH_RE.findall(window)) - len(_DOCX_PARAGRAPH_RE.findall(tail))
-                    tail = window[-8:]
-                    if paragraphs > max_paragraphs:
-                        raise FileTooLarge(
-                            f"file '{name}' has more than {max_paragraphs} paragraphs "
-                            f"(NQ_MAX_DOCX_PARAGRAPHS); split the document",
-                            f"Tệp '{name}' có quá nhiều đoạn văn (hơn {max_paragraphs}).")
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error) as exc:
-        raise CorruptDocument(
-            f"file '{name}' is not a readable .docx document ({type(exc).__name__}: {exc})",
-            f"Tệp '{name}' không phải tài liệu .docx hợp lệ hoặc đã bị hỏng.") from exc
-
-
-def _docx_text(data: bytes, name: str, max_unpacked: int = DEFAULT_MAX_BYTES * DOCX_EXPANSION,
-               max_paragraphs: int = DEFAULT_MAX_DOCX_PARAGRAPHS) -> str:
-    """Paragraphs and tables in document order, separated by blank lines."""
-    _check_docx(data, name, max_unpacked, max_paragraphs)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks = [
-            _table_text(item) if isinstance(item, Table) else item.text
-            for item in document.iter_inner_content()
-        ]
-    except Exception as exc:  # python-docx, zipfile and lxml raise many unrelated types
-        raise CorruptDocument(
-            f"file '{name}' is not a readable .docx document ({type(exc).__name__}: {exc}); "
-            "open and re-save it in Word, or export it to PDF",
-            f"Tệp '{name}' không phải tài liệu .docx hợp lệ hoặc đã bị hỏng.",
-        ) from exc
-    return "\n\n".join(block.strip() for block in blocks if block.strip())
-
-
-def _table_text(table: Table) -> str:
-    """One line per row, cells joined by " | "."""
-    lines = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            # A merged cell is returned once per grid column it spans; keep it once.
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(" ".join(cell.text.split()))
-        lines.append(" | ".join(cells))
-    return "\n".join(lines)
 
 
 def _pdf_text(data: bytes, name: str, max_pages: int = DEFAULT_MAX_PAGES) -> str:

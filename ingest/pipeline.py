@@ -37,6 +37,7 @@ from typing import Callable, Iterable, Protocol
 from errors import DocumentError
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
+from ingest.job_budget import JobBudget
 from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, read_file
 from core.sources import source_signature
 from core.types import Chunk
@@ -55,7 +56,8 @@ UPLOAD_FOLDER = "upload"  # the "parent folder" of an upload in a distinct id: "
 # being skipped on their text alone: a version number would have to be bumped by hand, and a
 # forgotten bump keeps stale chunks. A false alarm costs a re-cut and compare (~950 chunks/s: 115 s for
 # 109,000 chunks in bench/reingest.py), never an embedding.
-CUT_CODE = ("ingest/loaders.py", "ingest/clean.py", "ingest/structure.py", "ingest/metadata.py",
+CUT_CODE = ("ingest/loaders.py", "ingest/docx_text.py", "ingest/clean.py", "ingest/structure.py", "ingest/bounds.py",
+            "ingest/metadata.py",
             "ingest/chunker.py", "ingest/pipeline.py", "core/text.py", "core/vn.py", "core/vn_knowledge.json",
             "core/types.py")
 
@@ -111,6 +113,7 @@ class IngestReport:
     # once the changed files are cut; it shrinks when chunks turn out to be copied)
     documents_total: int = 0
     chunks_to_embed: int = 0
+    over_budget: str = ""  # the file being processed when the job's time budget ran out (NQ_MAX_INGEST_SECONDS)
 
     @property
     def ok(self) -> bool:
@@ -230,14 +233,16 @@ def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progr
 def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Settings,
                      progress: Progress | None = None, report: IngestReport | None = None,
                      replace: bool | str = False, records: dict[str, dict] | None = None,
-                     file_shas: dict[str, str] | None = None) -> IngestReport:
+                     file_shas: dict[str, str] | None = None, budget: JobBudget | None = None) -> IngestReport:
     """``replace`` (an administrator's explicit choice): True, each file replaces the indexed
     document whose id is its file name; a document id, that document. Otherwise an upload of a known
     name with other text is a new document, and the same text is the document already indexed.
     ``records``: the store's document records, when the caller has read them already (one read per
     batch); ``file_shas``: source -> hash of the file's bytes, kept in the record. A document whose
-    record holds the same cleaned text and cut signature is unchanged without being cut."""
+    record holds the same cleaned text and cut signature is unchanged without being cut. ``budget``: the
+    job's time budget (default: a new one of NQ_MAX_INGEST_SECONDS); the files it leaves are failed."""
     report = report or IngestReport()
+    budget = budget or JobBudget(settings.max_ingest_seconds)
     records = store.document_records() if records is None else records
     file_shas = file_shas or {}
     cut = cut_signature(settings.chunk_tokens)
@@ -245,6 +250,10 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
     prepared = []
     refresh: dict[str, dict] = {}  # unchanged documents whose record learns their file's current hash
     for raw in raws:
+        if budget.over():
+            report.failed.append((raw.doc_id, budget.refusal()))
+            continue
+        budget.start(raw.doc_id)
         try:
             clean = clean_text(raw.text)
             text_sha = _sha(clean.text)
@@ -283,7 +292,13 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
     if progress and prepared:
         progress(0, state["total"], prepared[0].doc_id)
     for doc in prepared:
+        if budget.over():
+            report.failed.append((doc.doc_id, budget.refusal()))
+            continue
+        budget.start(doc.doc_id)
         _write(store, doc, report, progress, state)
+    budget.start("")  # the last file is done
+    report.over_budget = budget.culprit
     return report
 
 
@@ -315,7 +330,12 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
     by_source = {str(rec["source"]): doc_id for doc_id, rec in records.items() if rec.get("source")}
     cut = cut_signature(settings.chunk_tokens)
     raws, file_shas = [], {}
+    budget = JobBudget(settings.max_ingest_seconds)
     for path in files:
+        if budget.over():
+            report.failed.append((path.name, budget.refusal()))
+            continue
+        budget.start(path.name)
         try:
             data = read_file(path, max_bytes=settings.max_file_bytes)
             if not uploaded:
@@ -332,7 +352,7 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
             err = DocumentError(f"cannot read {str(path)!r}: {exc.strerror or exc}", f"Không đọc được tệp '{path.name}'.")
             report.failed.append((path.name, err))
     return ingest_documents(raws, store, settings, progress, report, replace=replace, records=records,
-                            file_shas=file_shas)
+                            file_shas=file_shas, budget=budget)
 
 
 def ingest_upload(data: bytes, filename: str, store: ChunkStore, settings: Settings,

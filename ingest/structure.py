@@ -37,6 +37,9 @@ from core.text import sentence_case
 from core.vn import (
     DOC_TYPES, HEADER_DATE_RE, NUMBER_LINE_RE, SIGN_PREFIXES, SIGNER_TITLES, all_place_names, covered_years,
 )
+from ingest.bounds import (
+    ELLIPSIS, MAX_HEADERS_CHARS, MAX_HEADING_CHARS, MAX_LABEL_CHARS, MAX_TITLE_CHARS, bounded_path, clip,
+)
 from ingest.clean import CleanDocument
 
 RECIPIENTS = "Nơi nhận"
@@ -45,8 +48,6 @@ FOOTNOTE = "Chú thích"
 PREAMBLE = "Phần mở đầu"
 ADDRESSEE = "Kính gửi"
 
-MAX_HEADING_CHARS = 400  # a longer numbered line is a paragraph, never a heading
-MAX_LABEL_CHARS = 160  # a heading longer than this is shortened in the path
 # Outline markers, tried in this order on the first line of a block.
 _MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("chapter", re.compile(r"^((?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+(?:[IVXLC]+|\d{1,2}))\b[.:]?\s*(.*)$", re.S)),
@@ -92,6 +93,11 @@ class Unit:
     years: tuple[int, ...] = ()  # every year the unit speaks of (its headings', its table's, or the document's)
     headers: str = ""  # a table row: the column headers, " | "-joined
 
+    def __post_init__(self) -> None:
+        # Whatever built the unit, what is embedded with each of its chunks is bounded.
+        object.__setattr__(self, "path", bounded_path(self.path))
+        object.__setattr__(self, "headers", clip(self.headers, MAX_HEADERS_CHARS))
+
 
 @dataclass
 class _Level:
@@ -134,7 +140,7 @@ def _is_field_line(rest: str) -> bool:
 
 def _short(label: str) -> str:
     label = label.rstrip(" :;")
-    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS].rsplit(" ", 1)[0] + " …"
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS].rsplit(" ", 1)[0] + " " + ELLIPSIS
 
 
 def _heading_label(marker: str, rest: str) -> str:
@@ -259,7 +265,7 @@ def document_title(clean: CleanDocument) -> str:
         type_line, title_lines = first[0], first[1:]
     parts = [sentence_case(type_line)] + [
         _keep_names(ln, ln.lower()) if _is_upper(ln) else ln[:1].lower() + ln[1:] for ln in title_lines]
-    return " ".join(p for p in parts if p).strip()
+    return clip(" ".join(p for p in parts if p).strip(), MAX_TITLE_CHARS)
 
 
 def _keep_names(upper: str, lower: str) -> str:
@@ -282,6 +288,8 @@ def _header_extent(clean: CleanDocument) -> int:
         first = b.text.split("\n")[0].strip()
         if _PREAMBLE_RE.match(first) or _ENACTING_RE.match(first) or _marker(first) or _ADDRESSEE_RE.match(first):
             break
+        if any(len(ln) > MAX_HEADING_CHARS for ln in b.text.split("\n")):
+            break  # prose: a header line is short
         is_type = any(_doc_type_line(ln) for ln in b.text.split("\n"))
         if is_type:
             seen_type = True
