@@ -7,8 +7,8 @@ Examples:
   python app.py ingest --remove old.txt  # delete a document from the index (its id)
   python app.py ingest --rebuild data/   # drop the index and build it again (e.g. new embedding model)
   python app.py ingest --rebuild-derived # rebuild the derived indexes (BM25, diacritics, targets) from the index
-  python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"
-  python app.py ask --json "ty le ho ngheo nam 2024"
+  python app.py ask "tỷ lệ che phủ rừng phải giữ ở mức nào?"
+  python app.py ask --json "ty le ho ngheo cuoi nam 2024"
   python app.py ask --doc nghi-quyet-tinh-uy-ha-tinh-2025.txt "ai ký nghị quyết"   # only this document
   python app.py documents                # what is indexed: id, title, number, issuer, date, chunks
   python app.py documents --json         # the same as JSON (type, province and signer too)
@@ -21,7 +21,7 @@ Examples:
   python app.py brief "môi trường" --doc A.txt --doc B.txt   # on two documents, each point naming its own
   python app.py brief --questions cau-hoi.txt --out hoi-dap.md   # one cited answer per question
   NQ_LLM=openai NQ_LLM_BASE_URL=http://127.0.0.1:8000/v1 NQ_LLM_MODEL=qwen2.5-7b-instruct \
-    python app.py ask "chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?"   # LLM answer, verified (README)
+    python app.py ask "tỷ lệ che phủ rừng phải giữ ở mức nào?"   # LLM answer, verified (README)
 
 Settings come from NQ_* environment variables (see README); flags override them.
 """

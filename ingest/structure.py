@@ -129,7 +129,7 @@ def _is_heading(rest: str, text: str) -> bool:
             and not rest.rstrip().endswith((".", ";", ",", "!", "?", "./.", "…")))
 
 
-# "2. Thời gian hỗ trợ: theo thời gian học thực tế", "1. Vùng I: các xã ven biển": a
+# "3. Đối tượng áp dụng: người dân trong vùng", "1. Khu vực A: các phường trung tâm": a
 # short label, a colon, then what it says. Such a line heads what follows it and is also a unit.
 _FIELD_LINE_RE = re.compile(r"^[^:]{2,80}:\s*\w")
 
@@ -242,7 +242,7 @@ def _row_label(cells: list[str]) -> str:
 
 
 def document_title(clean: CleanDocument) -> str:
-    """The title as one sentence-cased line: 'Kế hoạch thực hiện …', 'Nghị quyết … về …'."""
+    """The title as one sentence-cased line: 'Kế hoạch triển khai …', 'Quyết định … về …'."""
     blocks = clean.blocks
     header = _header_extent(clean)
     if header == 0:

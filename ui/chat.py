@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 JOB_POLL_S = 1.0
 
 EXAMPLES = [
-    "Chỉ tiêu tỷ lệ che phủ rừng năm 2025 là bao nhiêu?",
-    "Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?",
-    "ty le ho ngheo nam 2024",
-    "Các chỉ tiêu về môi trường gồm những gì?",
+    "Đến năm 2025 độ che phủ rừng phải đạt mức nào?",
+    "Năm 2024 kinh tế của tỉnh ước tăng trưởng bao nhiêu?",
+    "ty le ho ngheo cuoi nam 2024",
+    "Nhóm chỉ tiêu môi trường có những chỉ tiêu nào?",
     "Ba hành lang kinh tế gồm những gì?",
     "Ai ký nghị quyết?",
 ]
@@ -481,7 +481,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
                     chat = checked_chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
                                       placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
                     busy = gr.Markdown(elem_id="busy", show_label=False)
-                    box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: chỉ tiêu tỷ lệ che phủ rừng là bao nhiêu?",
+                    box = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: tỷ lệ che phủ rừng phải giữ ở mức nào?",
                                      lines=1, max_lines=4)
                     with gr.Row():
                         send = gr.Button("Gửi", variant="primary", min_width=120)

@@ -9,10 +9,10 @@ from ui.chat import DOCUMENT_HEADERS, EXAMPLES, citations_html, document_choices
 
 # a figure (or name) each example's answer must contain
 EXPECTED = {
-    "Chỉ tiêu tỷ lệ che phủ rừng năm 2025 là bao nhiêu?": "52%",
-    "Tăng trưởng kinh tế năm 2024 ước đạt bao nhiêu?": "7,3%",
-    "ty le ho ngheo nam 2024": "2,41%",
-    "Các chỉ tiêu về môi trường gồm những gì?": "(25) Duy trì tỷ lệ che phủ rừng trên 52%",
+    "Đến năm 2025 độ che phủ rừng phải đạt mức nào?": "52%",
+    "Năm 2024 kinh tế của tỉnh ước tăng trưởng bao nhiêu?": "7,3%",
+    "ty le ho ngheo cuoi nam 2024": "2,41%",
+    "Nhóm chỉ tiêu môi trường có những chỉ tiêu nào?": "(25) Duy trì tỷ lệ che phủ rừng trên 52%",
     "Ba hành lang kinh tế gồm những gì?": "quốc lộ 8",
     "Ai ký nghị quyết?": "Hoàng Trung Dũng",
 }
