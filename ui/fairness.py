@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 
 log = logging.getLogger(__name__)
 
@@ -136,3 +137,30 @@ class FairGate:
                 self.waiting[client] = queue  # to the back of the round
             self._grant(client)
             turn.set_result(True)
+
+
+class ClientShare:
+    """The chat's share per client: at most ``per_client`` answers running for one address. Gradio's
+    queue serves events in order, whoever sent them; a chat event over its client's share is refused
+    at once (Busy) instead of answered, so a flood of events from one address drains in the time of
+    its refusals (milliseconds each) and the next client's question is reached soon. Called from
+    Gradio's worker threads, hence the lock."""
+
+    def __init__(self, per_client: int) -> None:
+        self.per_client = max(1, per_client)
+        self.running: Counter = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, client: str):
+        with self._lock:
+            if self.running[client] >= self.per_client:
+                raise Busy(client)
+            self.running[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running[client] -= 1
+                if self.running[client] <= 0:
+                    del self.running[client]

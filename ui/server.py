@@ -295,9 +295,9 @@ def create_app(assistant: Assistant) -> FastAPI:
         client = client_address(request)
         try:
             async with fair.slot(client, request.is_disconnected):
-                log.info("answering a question for %s", client)
                 answer = await run_in_threadpool(assistant.ask, body["question"], body.get("history"),
                                                  docs=body.get("docs"))
+            log.info("answered a question for %s", client)
             return answer.to_dict()
         except Busy as exc:
             log.info("refused a question from %s: over its share (NQ_MAX_CLIENT_CONCURRENCY)", client)
