@@ -87,6 +87,9 @@ class Settings:
     max_question_words: int = 64
     max_history_turns: int = 20  # earlier turns a question may carry (NQ_MAX_HISTORY_TURNS)
     max_history_chars: int = 20000  # their total length (NQ_MAX_HISTORY_CHARS)
+    # answers one client (a socket address) may have running in /api/ask at once; more wait briefly in
+    # its own queue, then 429 (NQ_MAX_CLIENT_CONCURRENCY, ui.fairness)
+    max_client_concurrency: int = 2
     max_request_kb: int = 256  # body of a JSON request (/api/*, Gradio calls); uploads: NQ_MAX_FILE_MB
     max_pages: int = 300  # pages of a PDF (NQ_MAX_PAGES)
     max_docx_paragraphs: int = 50000  # paragraphs and table rows of a .docx (NQ_MAX_DOCX_PARAGRAPHS)
@@ -128,6 +131,7 @@ class Settings:
             max_question_words=_int("NQ_MAX_QUESTION_WORDS", 64, 8),
             max_history_turns=_int("NQ_MAX_HISTORY_TURNS", 20, 0),
             max_history_chars=_int("NQ_MAX_HISTORY_CHARS", 20000, 0),
+            max_client_concurrency=_int("NQ_MAX_CLIENT_CONCURRENCY", 2, 1),
             max_request_kb=_int("NQ_MAX_REQUEST_KB", 256, 16),
             max_pages=_int("NQ_MAX_PAGES", 300, 1),
             max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),

@@ -99,6 +99,20 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank - 1]
 
 
+LOOPBACK_CLIENTS = 250  # 127.0.0.2 .. 127.0.0.251, then again from the first
+
+
+def client_transport(url: str, n: int) -> httpx.HTTPTransport | None:
+    """The n-th client's connections, from its own loopback address when the app is on loopback: the
+    app gives each address its share of answers (NQ_MAX_CLIENT_CONCURRENCY, ui.fairness), and these
+    stand for different users (Linux routes all of 127.0.0.0/8 to lo)."""
+    from urllib.parse import urlparse
+
+    if urlparse(url).hostname not in ("127.0.0.1", "localhost"):
+        return None
+    return httpx.HTTPTransport(local_address=f"127.0.0.{2 + n % LOOPBACK_CLIENTS}")
+
+
 def run_load(url: str, questions: list[str], clients: int, requests: int, history: int = 0,
              timeout: float = 120) -> dict:
     """``requests`` questions asked by ``clients`` threads at once (never more in flight)."""
@@ -107,8 +121,8 @@ def run_load(url: str, questions: list[str], clients: int, requests: int, histor
     errors: Counter = Counter()
     counter = iter(range(requests))
 
-    def worker() -> None:
-        with httpx.Client(timeout=timeout) as client:
+    def worker(n: int) -> None:
+        with httpx.Client(timeout=timeout, transport=client_transport(url, n)) as client:
             while True:
                 with lock:
                     i = next(counter, None)
@@ -132,7 +146,7 @@ def run_load(url: str, questions: list[str], clients: int, requests: int, histor
                         errors[kind] += 1
 
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     for t in threads:

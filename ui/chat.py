@@ -17,6 +17,7 @@ from core.vn import ISSUERS
 from ui.admin import UPLOAD_KEEP_S, UPLOAD_SWEEP_S, upload_box
 from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
+from ui.fairness import Busy, ClientShare
 from ui.jobs import IngestJobs
 from ui.safe_text import as_text, checked_chatbot, plain_text
 from ui.sessions import AdminGate, LockedOut, client_of, login_js, logout_js
@@ -333,7 +334,10 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         except Exception as exc:  # never Gradio's raw English message, nor a traceback per request
             raise unexpected(exc) from exc
 
-    def respond(message: str, history: list, answers: list | None = None, docs: list | None = None):
+    share = ClientShare(assistant.settings.max_client_concurrency)
+
+    def respond(message: str, history: list, answers: list | None = None, docs: list | None = None,
+                request: gr.Request = None):
         """A generator: in LLM mode the bubble fills as the model writes; the citations appear once
         the answer is verified, and a draft that fails verification is replaced by the extractive
         answer with a note saying why. In extractive mode it yields once. ``docs``: the documents
@@ -350,6 +354,16 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         turns = turns[len(turns) - assistant.settings.max_history_turns:] if assistant.settings.max_history_turns else []
         while turns and sum(len(t["content"]) for t in turns) > assistant.settings.max_history_chars:
             turns = turns[1:]  # the oldest turns go first: a long conversation goes on
+        try:
+            with share.slot(client_of(request)):  # over its client's share: refused at once (ui.fairness)
+                yield from answer_turn(message, history, turns, answers, docs)
+        except Busy as exc:
+            log.info("chat question refused: %s is over its share (NQ_MAX_CLIENT_CONCURRENCY)", exc)
+            raise ui_error(Busy.message_vi) from exc
+
+    respond.__annotations__["request"] = gr.Request
+
+    def answer_turn(message: str, history: list, turns: list, answers: list, docs: list | None):
         try:
             events = assistant.ask_stream(message, turns, docs=chosen_docs(docs))
             first = next(events)

@@ -217,12 +217,15 @@ def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
     from ui.admin import audit_change
-    from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, build_ui
+    from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, answers_at_once, build_ui
+    from ui.fairness import Busy, FairGate, Gone
+    from ui.page_lang import VietnamesePage
     from ui.sessions import SESSION_PATH, AdminGate
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.add_middleware(BodyLimit, settings=assistant.settings)
     gate = AdminGate(assistant.settings)
+    fair = FairGate(answers_at_once(assistant.settings), assistant.settings.max_client_concurrency)
 
     @api.post(SESSION_PATH, summary="Đăng nhập quản trị: đổi mật khẩu lấy phiên (cookie httpOnly)")
     async def open_session(request: Request):
@@ -289,10 +292,22 @@ def create_app(assistant: Assistant) -> FastAPI:
         body = await read_ask_request(request)
         if isinstance(body, JSONResponse):
             return body
+        client = client_address(request)
         try:
-            answer = await run_in_threadpool(assistant.ask, body["question"], body.get("history"),
-                                             docs=body.get("docs"))
+            async with fair.slot(client, request.is_disconnected):
+                answer = await run_in_threadpool(assistant.ask, body["question"], body.get("history"),
+                                                 docs=body.get("docs"))
+            log.info("answered a question for %s", client)
             return answer.to_dict()
+        except Busy as exc:
+            log.info("refused a question from %s: over its share (NQ_MAX_CLIENT_CONCURRENCY)", client)
+            return JSONResponse(status_code=429, headers={"retry-after": str(exc.retry_after)},
+                                content={"error": "too many questions at once from this client "
+                                                  "(NQ_MAX_CLIENT_CONCURRENCY)", "message": exc.message_vi})
+        except Gone:
+            log.info("dropped a question from %s: the client left before its turn", client)
+            return JSONResponse(status_code=499, content={"error": "client closed the request",
+                                                          "message": "Yêu cầu đã bị hủy."})
         except InputError as exc:
             return bad_request(str(exc), exc.message_vi)
         except NQError as exc:
@@ -317,16 +332,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     def api_docs():
         return HTMLResponse(docs_page(api.openapi()))
 
-    @api.middleware("http")
-    async def vietnamese_page(request: Request, call_next):
-        """Gradio's page template says lang="en"; the UI is Vietnamese."""
-        response = await call_next(request)
-        if request.method != "GET" or not response.headers.get("content-type", "").startswith("text/html"):
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])
-        body = body.replace(b'lang="en"', b'lang="vi"', 1)
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        return HTMLResponse(body, status_code=response.status_code, headers=headers)
+    api.add_middleware(VietnamesePage)
 
     i18n = gr.I18n(en=GRADIO_STRINGS_VI, vi=GRADIO_STRINGS_VI)
     demo = build_ui(assistant, gate)

@@ -33,7 +33,9 @@ def test_workers_answer_as_one_process_does_and_survive_a_dead_worker(index_dir,
     questions = _questions()
     expected = [_key(assistant.ask(q).to_dict()) for q in questions]
     procs: list = []
-    with running_app(index_dir, log_path=tmp_path / "serve.log", procs=procs, NQ_WORKERS=str(WORKERS)) as url:
+    # 8 questions at once from one address: as many clients' worth (NQ_MAX_CLIENT_CONCURRENCY, ui.fairness)
+    with running_app(index_dir, log_path=tmp_path / "serve.log", procs=procs, NQ_WORKERS=str(WORKERS),
+                     NQ_MAX_CLIENT_CONCURRENCY="8") as url:
         server = psutil.Process(procs[0].pid)
         workers = _workers(server)
         assert len(workers) == WORKERS, [p.cmdline() for p in server.children()]

@@ -181,6 +181,117 @@ def test_a_question_is_bounded_at_the_entry_of_the_api_and_the_chat(app):
     assert "64 từ đầu được dùng để tìm câu trả lời" in message_text(history[-1]["content"])
 
 
+def _abuse():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "abuse.py"
+    spec = importlib.util.spec_from_file_location("bench_abuse", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_one_client_cannot_hold_more_than_its_share_while_another_is_served(app):
+    """12 long questions at once from 127.0.0.2 (NQ_MAX_CLIENT_CONCURRENCY=2): two run, two wait, the
+    rest are 429 with Retry-After at once; the client at 127.0.0.1 is served meanwhile."""
+    import threading
+
+    abuse = _abuse()
+    statuses, lock = [], threading.Lock()
+    refusals = []
+
+    together = threading.Barrier(12)
+
+    def flood() -> None:
+        with abuse.client_from("127.0.0.2") as client:
+            together.wait()  # the 12 sent within a few milliseconds
+            r = client.post(f"{app['url']}/api/ask", json={"question": abuse.LONG_QUESTION})
+        with lock:
+            statuses.append(r.status_code)
+            if r.status_code == 429:
+                refusals.append(r)
+
+    def run():
+        threads = [threading.Thread(target=flood) for _ in range(12)]
+        for t in threads:
+            t.start()
+        victim = abuse.victim_run(app["url"], 3)
+        for t in threads:
+            t.join()
+        return victim
+
+    victim, lines = new_lines(app, run)
+    assert victim["ok"] == 3 and not victim["errors"], victim
+    assert set(statuses) <= {200, 429} and statuses.count(429) >= 4, statuses
+    assert all(r.headers["retry-after"] == "1" and r.json()["message"].startswith("Bạn đang gửi quá nhiều câu hỏi")
+               and "NQ_MAX_CLIENT_CONCURRENCY" in r.json()["error"] for r in refusals), refusals[0].text
+    answered = [line for line in lines if "answered a question for 127.0.0.2" in line]
+    assert len(answered) == statuses.count(200) <= 12 - 4, lines
+
+
+def test_a_question_whose_client_left_before_its_turn_is_not_answered(app):
+    """Four clients (127.0.0.4-7) fill every answer slot with long questions; then 127.0.0.3 sends 4
+    and resets each 5 ms later: the ones waiting are dropped when their client is seen gone, the rest
+    refused, and none is answered (counted by the server's log line after each answer; a connection
+    reset that early may have no address: "unknown")."""
+    import threading
+
+    abuse = _abuse()
+    held = []
+    holders = [f"127.0.0.{4 + i}" for i in range(4)]
+
+    def hold(source: str) -> None:
+        with abuse.client_from(source) as client:
+            held.append(client.post(f"{app['url']}/api/ask", json={"question": abuse.LONG_QUESTION}).status_code)
+
+    def run() -> None:
+        threads = [threading.Thread(target=hold, args=(h,)) for h in holders for _ in range(2)]
+        for t in threads:
+            t.start()
+        # the server's 4 answer slots (ui.chat.answers_at_once) taken, 4 more waiting: ~0.8 s of answers
+        # to 2,000 characters (109 ms of CPU each, more on a busy machine) still to go
+        time.sleep(0.2)
+        for _ in range(4):
+            abuse.send_and_reset(app["url"], "127.0.0.3", abuse.LONG_QUESTION)
+        for t in threads:
+            t.join()
+
+    _, lines = new_lines(app, run)
+    assert held == [200] * 8, held
+    answered = [line for line in lines if re.search(r"answered a question for (127\.0\.0\.3|unknown)$", line)]
+    dropped = [line for line in lines if "dropped a question from" in line]
+    assert len([line for line in lines if "answered a question for" in line]) == 8, lines
+    assert not answered and dropped, lines
+
+
+def test_a_chat_flood_from_one_client_is_refused_beyond_its_share(app):
+    """8 long chat questions at once from one client: Gradio's queue would answer them all, 4 at a time
+    (ui.chat.answers_at_once), in order; over the client's share (2) they are refused at once, in
+    Vietnamese, so the flood drains fast for the next client."""
+    from gradio_client import Client
+
+    abuse = _abuse()
+    client = Client(app["url"] + "/", verbose=False)
+
+    def run():
+        jobs = [client.submit(abuse.LONG_QUESTION, [], [], api_name="/ask") for _ in range(8)]
+        outcomes = []
+        for job in jobs:
+            try:
+                job.result(timeout=60)
+                outcomes.append("answered")
+            except Exception as exc:  # gradio_client's AppError carries the toast's text
+                outcomes.append(str(exc))
+        return outcomes
+
+    outcomes, lines = new_lines(app, run)
+    refused = [o for o in outcomes if o != "answered"]
+    assert refused and all("Bạn đang gửi quá nhiều câu hỏi" in o for o in refused), outcomes
+    assert len([line for line in lines if "chat question refused" in line]) == len(refused), lines
+    assert "answered" in outcomes, outcomes
+
+
 def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
     """Last in this module: it damages the app's index."""
     db = app["idx"] / "chroma.sqlite3"
