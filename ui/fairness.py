@@ -61,6 +61,10 @@ class FairGate:
         self.waiting: dict[str, deque[asyncio.Future]] = {}
         self.busy = 0
 
+    def load(self) -> dict[str, int]:
+        """Answers running and questions waiting for a slot (shown by /api/health)."""
+        return {"answers_running": self.busy, "questions_waiting": sum(len(q) for q in list(self.waiting.values()))}
+
     def _waiters(self, client: str) -> int:
         return len(self.waiting.get(client, ()))
 

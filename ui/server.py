@@ -322,7 +322,8 @@ def create_app(assistant: Assistant) -> FastAPI:
     def health():
         try:
             assistant.store.refresh()
-            return {"status": "ok", "chunks": assistant.store.count(), "documents": len(assistant.store.live().versions)}
+            return {"status": "ok", "chunks": assistant.store.count(), "documents": len(assistant.store.live().versions),
+                    **fair.load()}
         except NQError as exc:
             log.error("health check failed: %s", exc)
             return JSONResponse(status_code=503, content={"status": "unavailable", "error": without_paths(str(exc)),

@@ -249,9 +249,16 @@ def test_a_question_whose_client_left_before_its_turn_is_not_answered(app):
         threads = [threading.Thread(target=hold, args=(h,)) for h in holders for _ in range(2)]
         for t in threads:
             t.start()
-        # the server's 4 answer slots (ui.chat.answers_at_once) taken, 4 more waiting: ~0.8 s of answers
-        # to 2,000 characters (109 ms of CPU each, more on a busy machine) still to go
-        time.sleep(0.2)
+        # the server's 4 answer slots (ui.chat.answers_at_once) taken and more waiting, as /api/health
+        # shows (a fixed pause missed it on a busy machine): ~0.4 s or more of answers still to go
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            load = httpx.get(f"{app['url']}/api/health", timeout=30).json()
+            if load["answers_running"] == 4 and load["questions_waiting"] >= 2:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail(f"the holders never filled the answer slots: {load}")
         for _ in range(4):
             abuse.send_and_reset(app["url"], "127.0.0.3", abuse.LONG_QUESTION)
         for t in threads:
