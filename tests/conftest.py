@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -102,6 +103,13 @@ def running_app(index_dir: Path, log_path: Path | None = None, procs: list | Non
             proc.wait()
         if log_path:
             out.close()
+
+
+def copied_index(index_dir: Path, dest: Path) -> Path:
+    """A copy of the session's index (``index_dir``, built by the ``assistant`` fixture) at ``dest``,
+    for a server whose uploads must stay its own: starting it is then not a second build of data/."""
+    shutil.copytree(index_dir, dest)
+    return dest
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import ROOT, listed, running_app, upload_and_wait
+from tests.conftest import ROOT, copied_index, listed, running_app, upload_and_wait
 
 
 def run_cli(*args, env=None, timeout=120):
@@ -211,7 +211,7 @@ def test_ui_through_gradio_client(server, tmp_path):
     assert "52%" in message_text(history[-1]["content"])
 
 
-def test_chat_document_selector_through_gradio_client(tmp_path):
+def test_chat_document_selector_through_gradio_client(tmp_path, index_dir, assistant):
     """The chat's document selector (the ids chosen go to the answer) against the real app, with its
     own index: data/ plus two uploaded resolutions that answer the same question differently."""
     from gradio_client import Client, handle_file
@@ -223,8 +223,10 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
     a, b = tmp_path / "nghi-quyet.txt", tmp_path / "nghi-quyet-lang-son.txt"
     a.write_text(NQ_A, encoding="utf-8")
     b.write_text(NQ_B, encoding="utf-8")
-    with running_app(tmp_path / "idx") as url:
+    with running_app(copied_index(index_dir, tmp_path / "idx")) as url:
         client = Client(url + "/", verbose=False)
+        before = listed(url)  # the session's index: data/ and what earlier tests added to it
+        assert bundled in before and a.name not in before and b.name not in before
         status = upload_and_wait(client, [handle_file(str(a)), handle_file(str(b))])
         assert "Đã nạp: nghi-quyet.txt" in status and "Đã nạp: nghi-quyet-lang-son.txt" in status
         for docs, figure, other in (([a.name], "3 điểm", "5 điểm"), ([b.name], "5 điểm", "3 điểm")):
@@ -245,13 +247,13 @@ def test_chat_document_selector_through_gradio_client(tmp_path):
         a.write_text(NQ_A.replace("3 điểm", "6 điểm"), encoding="utf-8")
         status = upload_and_wait(client, [handle_file(str(a))])
         assert "Đã nạp: upload/nghi-quyet.txt" in status and "văn bản mới" in status
-        assert listed(url) == sorted([bundled, a.name, b.name, "upload/nghi-quyet.txt"])
+        assert listed(url) == sorted([*before, a.name, b.name, "upload/nghi-quyet.txt"])
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
         assert "3 điểm" in message_text(history[-1]["content"])
         # an explicit replacement (the checkbox; management is open on loopback without a password)
         a.write_text(NQ_A.replace("3 điểm", "7 điểm"), encoding="utf-8")
         status = upload_and_wait(client, [handle_file(str(a))], True)
-        assert "Đã cập nhật: nghi-quyet.txt" in status and len(listed(url)) == 4
+        assert "Đã cập nhật: nghi-quyet.txt" in status and len(listed(url)) == len(before) + 3
         history, _, _ = client.predict(QUESTION, [], [a.name], api_name="/ask")
         assert "7 điểm" in message_text(history[-1]["content"])
 
@@ -266,7 +268,7 @@ def _long_plan(n: int) -> str:
     return f"KẾ HOẠCH\nVề xây dựng hạ tầng thử nghiệm\n\nII. CHỈ TIÊU NĂM 2025\n\nVề hạ tầng:\n\n{body}\n"
 
 
-def test_an_upload_is_indexed_in_the_background_while_questions_are_answered(tmp_path):
+def test_an_upload_is_indexed_in_the_background_while_questions_are_answered(tmp_path, index_dir, assistant):
     """Issue 14: the upload returns at once, the job's progress is polled, a question is answered while
     it runs, a second upload is refused meanwhile, and the document is listed once the job ends."""
     import time
@@ -277,7 +279,7 @@ def test_an_upload_is_indexed_in_the_background_while_questions_are_answered(tmp
 
     plan = tmp_path / "ke-hoach-ha-tang.txt"
     plan.write_text(_long_plan(160), encoding="utf-8")
-    with running_app(tmp_path / "idx") as url:
+    with running_app(copied_index(index_dir, tmp_path / "idx")) as url:
         client = Client(url + "/", verbose=False)
         t = time.perf_counter()
         first, _ = client.predict([handle_file(str(plan))], api_name="/ingest")

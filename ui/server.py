@@ -347,13 +347,21 @@ def create_app(assistant: Assistant) -> FastAPI:
     return app
 
 
+# On SIGTERM the server stops taking requests and gives those running this long to finish (several
+# answers' time: a long question takes ~0.1 s, an upload's job is a thread that stops with the process,
+# its document never half-written); a client that keeps a connection open (a stream, keep-alive) no
+# longer holds the stop for ever, as uvicorn's default (no limit) let it.
+SHUTDOWN_GRACE_S = 5
+
+
 def serve(assistant: Assistant) -> None:
     """Serve until stopped; prints "Sẵn sàng: http://…" once the server accepts questions (the index is
     built and the models are loaded before it starts)."""
     import uvicorn
 
     s = assistant.settings
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host=s.host, port=s.port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host=s.host, port=s.port, log_level="warning",
+                                           timeout_graceful_shutdown=SHUTDOWN_GRACE_S))
     start = server.startup
 
     async def startup(sockets=None) -> None:

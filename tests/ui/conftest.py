@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, running_app
+from tests.conftest import ROOT, copied_index, running_app
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = [
@@ -62,9 +62,10 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def ui_server(browser, tmp_path_factory) -> Iterator[str]:
-    """The app with its own fresh index (built from data/ at start-up), so uploads stay local."""
-    with running_app(tmp_path_factory.mktemp("ui-index"), log_path=ARTIFACTS / "browser-app.log") as url:
+def ui_server(browser, tmp_path_factory, index_dir, assistant) -> Iterator[str]:
+    """The app with its own index (a copy of the session's), so uploads stay local."""
+    idx = copied_index(index_dir, tmp_path_factory.mktemp("ui") / "index")
+    with running_app(idx, log_path=ARTIFACTS / "browser-app.log") as url:
         yield url
 
 

@@ -231,44 +231,53 @@ def test_one_client_cannot_hold_more_than_its_share_while_another_is_served(app)
 
 
 def test_a_question_whose_client_left_before_its_turn_is_not_answered(app):
-    """Four clients (127.0.0.4-7) fill every answer slot with long questions; then 127.0.0.3 sends 4
-    and resets each 5 ms later: the ones waiting are dropped when their client is seen gone, the rest
-    refused, and none is answered (counted by the server's log line after each answer; a connection
-    reset that early may have no address: "unknown")."""
+    """Four clients (127.0.0.4-7), two questions each in flight, keep every answer slot taken and
+    questions waiting until 127.0.0.3 has sent 4 and reset each 5 ms later: the ones waiting are
+    dropped when their client is seen gone, the rest refused, and none is answered (counted by the
+    server's log line after each answer; a connection reset that early may have no address: "unknown")."""
     import threading
 
     abuse = _abuse()
-    held = []
+    held, lock = [], threading.Lock()
     holders = [f"127.0.0.{4 + i}" for i in range(4)]
+    done = threading.Event()
 
     def hold(source: str) -> None:
+        # asks again as soon as it is answered, so the slots stay full however slow the machine is
+        # (a fixed burst of 8 drained before a busy machine's health poll saw it)
         with abuse.client_from(source) as client:
-            held.append(client.post(f"{app['url']}/api/ask", json={"question": abuse.LONG_QUESTION}).status_code)
+            while not done.is_set():
+                status = client.post(f"{app['url']}/api/ask", json={"question": abuse.LONG_QUESTION}).status_code
+                with lock:
+                    held.append(status)
 
     def run() -> None:
         threads = [threading.Thread(target=hold, args=(h,)) for h in holders for _ in range(2)]
         for t in threads:
             t.start()
-        # the server's 4 answer slots (ui.chat.answers_at_once) taken and more waiting, as /api/health
-        # shows (a fixed pause missed it on a busy machine): ~0.4 s or more of answers still to go
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            load = httpx.get(f"{app['url']}/api/health", timeout=30).json()
-            if load["answers_running"] == 4 and load["questions_waiting"] >= 2:
-                break
-            time.sleep(0.01)
-        else:
-            pytest.fail(f"the holders never filled the answer slots: {load}")
-        for _ in range(4):
-            abuse.send_and_reset(app["url"], "127.0.0.3", abuse.LONG_QUESTION)
-        for t in threads:
-            t.join()
+        try:
+            # the server's 4 answer slots (ui.chat.answers_at_once) taken and more waiting, as /api/health shows
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                load = httpx.get(f"{app['url']}/api/health", timeout=30).json()
+                if load["answers_running"] == 4 and load["questions_waiting"] >= 2:
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail(f"the holders never filled the answer slots: {load}")
+            for _ in range(4):
+                abuse.send_and_reset(app["url"], "127.0.0.3", abuse.LONG_QUESTION)
+        finally:
+            done.set()
+            for t in threads:
+                t.join()
 
     _, lines = new_lines(app, run)
-    assert held == [200] * 8, held
+    # a holder's own second question may wait past CLIENT_WAIT_S on a very busy machine: refused, not lost
+    assert set(held) <= {200, 429} and held.count(200) >= 8, held
     answered = [line for line in lines if re.search(r"answered a question for (127\.0\.0\.3|unknown)$", line)]
     dropped = [line for line in lines if "dropped a question from" in line]
-    assert len([line for line in lines if "answered a question for" in line]) == 8, lines
+    assert len([line for line in lines if "answered a question for" in line]) == held.count(200), lines
     assert not answered and dropped, lines
 
 
