@@ -147,8 +147,28 @@ class WorkerFailure(NQError):
     message_vi = "Máy chủ đang khởi động lại bộ trả lời; vui lòng hỏi lại sau giây lát."
 
 
-class TimeBudgetExceeded(DocumentError):
+class IngestStopped(DocumentError):
+    """A file not ingested because its ingest job stopped (ingest.job_budget): time, memory or the
+    administrator's cancel; the message says why and names the file the job was on."""
+
+    message_vi = "Lượt nạp văn bản đã dừng; tệp này chưa được nạp."
+
+
+class TimeBudgetExceeded(IngestStopped):
     """A file not ingested because the ingest job's time budget (NQ_MAX_INGEST_SECONDS) ran out; the
     message names the file that was being processed when it did."""
 
     message_vi = "Hết thời gian cho phép của lượt nạp văn bản; tệp này chưa được nạp."
+
+
+class MemoryCeilingExceeded(IngestStopped):
+    """A file not ingested because the ingest job's resident memory grew over its ceiling
+    (NQ_MAX_INGEST_MEMORY_MB); the message names the file that was being processed when it did."""
+
+    message_vi = "Lượt nạp văn bản vượt giới hạn bộ nhớ; tệp này chưa được nạp."
+
+
+class IngestCancelled(IngestStopped):
+    """A file not ingested because the administrator stopped the ingest job."""
+
+    message_vi = "Chưa được nạp: quản trị viên đã dừng lượt nạp."

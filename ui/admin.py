@@ -37,6 +37,13 @@ def audit_change(action: str, doc_id: str, client: str, **details) -> None:
                    printable(client), when, extra)
 
 
+def audit_job(action: str, job: int, client: str) -> None:
+    """Log one administrator's action on an ingest job (``action``: "cancelled") by ``client`` (its
+    address), with the time in UTC."""
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    audit_log.info("ingest job %s: job=%d client=%s at=%s", action, job, printable(client), when)
+
+
 def is_loopback(host: str) -> bool:
     if host.strip().lower() in ("localhost", "localhost.localdomain"):
         return True

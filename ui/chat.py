@@ -9,11 +9,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from errors import InputError, NQError
 from answering.chain import Assistant
 from core.text import fold
 from core.types import Answer, Citation
 from core.vn import ISSUERS
+from errors import InputError, NQError
 from ui.admin import UPLOAD_KEEP_S, UPLOAD_SWEEP_S, upload_box
 from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
@@ -164,7 +164,7 @@ CITE_LINKS_JS = r"""
   }, true);
 }
 """
-_FOOTNOTE_LEAD_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", re.M)
+_FOOTNOTE_LEAD_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", re.MULTILINE)
 
 
 def bubble_text(answer: Answer) -> str:
@@ -399,7 +399,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
             raise ui_error(f"Định dạng tệp không được hỗ trợ: {', '.join(bad)}. "
                            f"Chỉ nhận {', '.join(sorted(SUPPORTED_SUFFIXES))}.")
 
-    def run_ingest(paths, replace, report, progress):
+    def run_ingest(paths, replace, report, progress, cancel):
         from gradio.utils import get_upload_folder
 
         from ingest.pipeline import ingest_paths
@@ -409,7 +409,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         # a file of the same name again is a new version of that document
         try:
             ingest_paths(paths, assistant.store, assistant.settings, progress=progress, uploaded=True,
-                         replace=bool(replace), report=report)
+                         replace=bool(replace), report=report, cancel=cancel)
         finally:
             discard_uploads(paths, get_upload_folder())  # never kept, nor served back by their path
         assistant.derive_library()  # the job, not the next question, builds the new state's indexes
@@ -447,6 +447,14 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
             raise ui_error(f"Chưa nạp được tệp: {exc.message_vi} Văn bản đang có không thay đổi.") from exc
         return job.status_markdown(), gr.update()
 
+    def cancel_ingest(request: gr.Request = None) -> str:
+        """Stop the running ingest job ("Dừng lượt nạp"): an administrator's action, guarded as ``ingest``."""
+        try:
+            gate.authorize(request, "ingest cancel")
+        except NQError as exc:
+            raise ui_error(exc.message_vi) from exc
+        return jobs.cancel(client_of(request))
+
     # Gradio passes the request (the client's address, for the audit log) to a parameter typed
     # gr.Request; the annotation is set as a class here, as gradio is imported in this function only
     ingest.__annotations__["request"] = gr.Request
@@ -456,14 +464,16 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
         has ended (and this page has not yet shown that), the documents table and the chat's selector
         refreshed, and the timer stopped."""
         job = jobs.latest
+        hidden = gr.update(visible=False)  # "Dừng lượt nạp": an administrator's, while a job runs
         if job is None:
-            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
-        text = job.status_markdown() if gate.is_admin(request) else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
+            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen, hidden
+        admin = gate.is_admin(request)
+        text = job.status_markdown() if admin else ("⏳ Đang nạp văn bản vào chỉ mục…" if job.running else "")
         if job.running:
-            return text, gr.update(), gr.update(), gr.Timer(active=True), seen
+            return text, gr.update(), gr.update(), gr.Timer(active=True), seen, gr.update(visible=admin)
         if seen == job.seq:
-            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen
-        return text, documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False), job.seq
+            return gr.update(), gr.update(), gr.update(), gr.Timer(active=False), seen, hidden
+        return text, documents_table(assistant), refresh_choices(chosen), gr.Timer(active=False), job.seq, hidden
 
     def job_status(request: gr.Request = None) -> dict:
         """The latest ingest job, for an administrator (as for ``ingest``): {"state": "idle"
@@ -476,7 +486,7 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
                            else "Cần mật khẩu quản trị để xem tiến độ nạp văn bản.") from exc
         return jobs.status()
 
-    for fn in (poll_job, job_status):
+    for fn in (poll_job, job_status, cancel_ingest):
         fn.__annotations__["request"] = gr.Request
 
     def refresh_choices(chosen: list | None = None):
@@ -551,16 +561,20 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
             login.click(None, [password], [password, login_status], js=login_js(), api_name=False, queue=False)
             password.submit(None, [password], [password, login_status], js=login_js(), api_name=False, queue=False)
             logout.click(None, None, login_status, js=logout_js(), api_name=False, queue=False)
-            go = gr.Button("Nạp vào chỉ mục", variant="primary")
+            with gr.Row():
+                go = gr.Button("Nạp vào chỉ mục", variant="primary")
+                stop = gr.Button("Dừng lượt nạp", variant="stop", visible=False, elem_id="ingest-cancel")
             status = gr.Markdown(elem_id="ingest-status")
             # the upload returns at once; this polls the background job while it runs (JOB_POLL_S)
             timer = gr.Timer(JOB_POLL_S, active=False)
             seen = gr.State(0)  # the job whose end this page has shown (and refreshed the table for)
             (go.click(check_upload, [upload], None, api_name=False, show_progress="hidden")
              .success(ingest, [upload, replace], [status, docs], api_name="ingest")
-             .success(lambda: gr.Timer(active=True), None, timer, api_name=False, show_progress="hidden"))
-            timer.tick(poll_job, [seen, doc_select], [status, docs, doc_select, timer, seen], api_name=False,
+             .success(lambda: (gr.Timer(active=True), gr.update(visible=True)), None, [timer, stop], api_name=False,
+                      show_progress="hidden"))
+            timer.tick(poll_job, [seen, doc_select], [status, docs, doc_select, timer, seen, stop], api_name=False,
                        show_progress="hidden", queue=False)
+            stop.click(cancel_ingest, None, status, api_name="ingest_cancel", show_progress="hidden", queue=False)
             gr.api(job_status, api_name="ingest_status")
         # another process may have indexed documents since the page was built; a job may be running
         demo.load(refresh_choices, [doc_select], doc_select, api_name=False, show_progress="hidden")

@@ -9,6 +9,11 @@ keeps no state between calls, so a question's embedding can run beside it) and C
 questions go on being answered by the request threads meanwhile. Each document becomes visible only
 when its record flips to the new version (``ChunkStore.replace_document``): a question asked during
 a job sees every document whole, or not at all.
+
+The administrator may stop the running job ("Dừng lượt nạp", ``IngestJobs.cancel``): the job stops at its
+next check (between files, between embedding batches: ingest.job_budget); the document being written then
+is abandoned before it is made live, those already written stay, and the files not done are reported as
+not ingested. Its state is then "cancelled".
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ from pathlib import Path
 
 from errors import InputError, NQError
 from ingest.pipeline import IngestReport
-from ui.admin import audit_change
+from ui.admin import audit_change, audit_job
 
 log = logging.getLogger(__name__)
 
 # The result of the last job stays on show this long for a page opened after it ended; the status
 # endpoint says "idle" afterwards.
 KEEP_RESULT_S = 3600
+STOPPED_TEXT = "Đã dừng lượt nạp theo yêu cầu"  # the status of a job the administrator stopped
 
 
 def vn_number(n: int) -> str:
@@ -38,7 +44,7 @@ def vn_number(n: int) -> str:
 
 def vn_duration(seconds: float) -> str:
     """A time left as Vietnamese officials write it: "45 giây", "3 phút 20 giây", "2 giờ 5 phút"."""
-    s = max(0, int(round(seconds)))
+    s = max(0, round(seconds))
     if s < 1:
         return "dưới 1 giây"
     if s < 60:
@@ -66,6 +72,8 @@ class IngestJob:
     finished_at: str = ""
     error: str = ""  # Vietnamese: why the job stopped
     client: str = "unknown"  # the address of whoever started it (the audit log's "who")
+    cancel: threading.Event = field(default_factory=threading.Event)  # set by the administrator's "Dừng lượt nạp"
+    cancelled_by: str = ""  # the address of whoever stopped it
 
     @property
     def running(self) -> bool:
@@ -88,8 +96,15 @@ class IngestJob:
         rate = self.chunks_done / max(time.monotonic() - self.embed_started, 1e-6)
         return max(self.chunks_total - self.chunks_done, 0) / rate
 
+    @property
+    def cancelled(self) -> bool:
+        """Did the job stop on the administrator's request (not merely get it after its last file)?"""
+        return self.report.stopped == "cancelled"
+
     def state(self) -> str:
-        return "running" if self.running else "failed" if self.error else "done"
+        if self.running:
+            return "running"
+        return "failed" if self.error else "cancelled" if self.cancelled else "done"
 
     def result_lines(self) -> list[str]:
         report = self.report
@@ -111,6 +126,8 @@ class IngestJob:
         r = self.report
         if self.running:
             head = f"⏳ **Đang nạp {len(self.files)} tệp** (bắt đầu lúc {self.started_at})."
+            if self.cancel.is_set():
+                head += " Đang dừng lượt nạp theo yêu cầu…"
             docs = f"Văn bản: {r.documents_done}/{self.documents_total} xong"
             if self.embed_started is None:
                 return f"{head}\n\n{docs} · đang đọc và phân đoạn tệp…"
@@ -122,8 +139,14 @@ class IngestJob:
         lines = self.result_lines()
         if self.error:
             lines.append(f"❌ {self.error}")
-        done = (f"Đã nạp xong lúc {self.finished_at} sau {took}: {vn_number(r.chunks_embedded)} đoạn mới"
-                f" được lập chỉ mục." if not self.error else f"Dừng sau {took}.")
+        if self.error:
+            done = f"Dừng sau {took}."
+        elif self.cancelled:
+            done = (f"⏹ {STOPPED_TEXT} lúc {self.finished_at} sau {took}: {vn_number(r.chunks_embedded)} đoạn mới"
+                    f" được lập chỉ mục; văn bản đang nạp dở không xuất hiện trong chỉ mục.")
+        else:
+            done = (f"Đã nạp xong lúc {self.finished_at} sau {took}: {vn_number(r.chunks_embedded)} đoạn mới"
+                    f" được lập chỉ mục.")
         return "\n\n".join(lines + [done])
 
 
@@ -131,8 +154,8 @@ class IngestJobs:
     """The process's ingest job: start one, read the latest."""
 
     def __init__(self, run) -> None:
-        """``run(paths, replace, report, progress)`` does the work (ingest.pipeline.ingest_paths bound
-        to the assistant's store and settings)."""
+        """``run(paths, replace, report, progress, cancel)`` does the work (ingest.pipeline.ingest_paths
+        bound to the assistant's store and settings; ``cancel``: a threading.Event it checks)."""
         self._run = run
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
@@ -162,7 +185,7 @@ class IngestJobs:
 
     def _work(self, job: IngestJob, paths: list[Path], replace: bool) -> None:
         try:
-            self._run(paths, replace, job.report, job.tick)
+            self._run(paths, replace, job.report, job.tick, job.cancel)
         except NQError as exc:  # the store failed: the document being written stays invisible
             log.error("ingest job %d failed: %s", job.seq, exc)
             job.error = (f"Chưa nạp được tệp: {getattr(exc, 'message_vi', str(exc))} Văn bản đang nạp dở không "
@@ -182,11 +205,30 @@ class IngestJobs:
                     audit_change(action, doc, job.client, job=job.seq)
             log.info("ingest job %d ended: %d added, %d updated, %d unchanged, %d failed, %d chunks embedded%s",
                      job.seq, len(r.added), len(r.updated), len(r.unchanged), len(r.failed), r.chunks_embedded,
-                     "; stopped by an error" if job.error else "")
+                     "; stopped by an error" if job.error else "; cancelled by the administrator" if job.cancelled
+                     else "")
+
+    def cancel(self, client: str = "unknown") -> str:
+        """Ask the running job to stop (the administrator's "Dừng lượt nạp"; the caller checks who asks) and
+        say so in Vietnamese; with no job running, say that (no error). ``client``: the address of who asked,
+        for the audit log."""
+        with self._lock:
+            job = self.latest
+            if job is None or not job.running:
+                log.info("ingest cancel asked by %s: no job is running", client)
+                return "Không có lượt nạp văn bản nào đang chạy để dừng."
+            if job.cancel.is_set():
+                return "Đã yêu cầu dừng lượt nạp này; đang chờ lượt nạp dừng lại."
+            job.cancelled_by = client
+            job.cancel.set()
+        audit_job("cancelled", job.seq, client)
+        log.warning("ingest job %d: cancel requested by %s", job.seq, client)
+        return ("Đã yêu cầu dừng lượt nạp: lượt nạp dừng sau đợt đang xử lý; văn bản đang nạp dở không xuất hiện "
+                "trong chỉ mục, các văn bản đã nạp xong được giữ lại.")
 
     def status(self) -> dict:
         """The latest job as JSON (the ``ingest_status`` endpoint): state ("idle", "running", "done",
-        "failed"), the tab's status text, documents and chunks done and in all, seconds left."""
+        "failed", "cancelled"), the tab's status text, documents and chunks done and in all, seconds left."""
         job = self.latest
         if job is None or (not job.running and time.monotonic() - (job.finished or 0) > KEEP_RESULT_S):
             return {"state": "idle", "status": "", "job": 0}

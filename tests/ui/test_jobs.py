@@ -29,7 +29,7 @@ def _wait(jobs: IngestJobs) -> dict:
 def test_a_job_reports_progress_refuses_a_second_one_and_ends_with_its_result():
     gate, ticked = threading.Event(), threading.Event()
 
-    def run(paths, replace, report, progress):
+    def run(paths, replace, report, progress, cancel):
         report.documents_total = 2
         report.unchanged.append("a.txt")
         progress(0, 100, "b.txt")
@@ -64,7 +64,7 @@ def test_a_job_reports_progress_refuses_a_second_one_and_ends_with_its_result():
 
 
 def test_a_store_failure_during_the_job_is_its_status_and_a_bug_is_logged_with_its_traceback(caplog):
-    def down(paths, replace, report, progress):
+    def down(paths, replace, report, progress, cancel):
         report.added.append("a.txt")
         raise StoreUnavailable("the Chroma server at x:1 failed (ConnectionError)")
 
@@ -75,7 +75,7 @@ def test_a_store_failure_during_the_job_is_its_status_and_a_bug_is_logged_with_i
     assert "Chưa nạp được tệp: Không kết nối được kho dữ liệu vector." in end["error"]
     assert "Dừng sau" in end["status"]
 
-    def bug(paths, replace, report, progress):
+    def bug(paths, replace, report, progress, cancel):
         raise KeyError("x")
 
     caplog.set_level("INFO", logger="ui.jobs")
@@ -84,3 +84,32 @@ def test_a_store_failure_during_the_job_is_its_status_and_a_bug_is_logged_with_i
     end = _wait(jobs)
     assert end["state"] == "failed" and "lỗi không mong đợi (KeyError)" in end["error"]
     assert any(r.exc_info for r in caplog.records if r.levelname == "ERROR")
+
+
+def test_the_administrator_cancels_the_running_job_and_the_cancel_is_audited(caplog):
+    from errors import IngestCancelled
+
+    started = threading.Event()
+
+    def run(paths, replace, report, progress, cancel):
+        report.documents_total = 3
+        report.added.append("a.txt")
+        started.set()
+        assert cancel.wait(10)
+        report.failed += [(n, IngestCancelled("cancelled", "Chưa được nạp: quản trị viên đã dừng lượt nạp."))
+                          for n in ("b.txt", "c.txt")]
+        report.stopped, report.over_budget = "cancelled", "a.txt"
+
+    caplog.set_level("INFO", logger="nq.audit")
+    jobs = IngestJobs(run)
+    assert jobs.cancel("10.0.0.7") == "Không có lượt nạp văn bản nào đang chạy để dừng."
+    job = jobs.start([Path("a.txt"), Path("b.txt"), Path("c.txt")], False, client="10.0.0.5")
+    assert started.wait(10)
+    assert jobs.cancel("10.0.0.7").startswith("Đã yêu cầu dừng lượt nạp")
+    end = _wait(jobs)
+    assert end["state"] == "cancelled" and job.cancelled_by == "10.0.0.7"
+    assert "Đã dừng lượt nạp theo yêu cầu" in end["status"] and "✅ Đã nạp: a.txt" in end["status"]
+    assert "❌ c.txt: Chưa được nạp: quản trị viên đã dừng lượt nạp." in end["status"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "nq.audit" and "cancelled" in r.getMessage()]
+    assert f"job={job.seq} client=10.0.0.7 at=" in line
+    assert jobs.cancel("10.0.0.7") == "Không có lượt nạp văn bản nào đang chạy để dừng."

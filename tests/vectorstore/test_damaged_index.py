@@ -334,8 +334,8 @@ def test_an_upload_job_on_a_full_disk_says_so_in_vietnamese_and_in_the_log(tmp_p
     other = tmp_path / "ke-hoach-khac.txt"
     other.write_text(PLAN.replace("Sơn Lâm Thượng", "Đồng Cỏ Lau"), encoding="utf-8")
 
-    def run(paths, replace, report, progress):
-        ingest_paths(paths, store, store.settings, uploaded=True, report=report)
+    def run(paths, replace, report, progress, cancel):
+        ingest_paths(paths, store, store.settings, uploaded=True, report=report, cancel=cancel)
 
     caplog.set_level("INFO", logger="ui.jobs")
     jobs = IngestJobs(run)
