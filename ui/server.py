@@ -221,8 +221,11 @@ def create_app(assistant: Assistant) -> FastAPI:
     from ui.fairness import Busy, FairGate, Gone
     from ui.page_lang import VietnamesePage
     from ui.sessions import SESSION_PATH, AdminGate
+    from ui.strict_json import StrictJson
 
     api = FastAPI(title="Hỏi đáp Nghị quyết", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    # inside BodyLimit (a middleware added later wraps those added before): the body it reads is bounded
+    api.add_middleware(StrictJson, refuse=bad_request, skip=(UPLOAD_PATH,))
     api.add_middleware(BodyLimit, settings=assistant.settings)
     gate = AdminGate(assistant.settings)
     fair = FairGate(answers_at_once(assistant.settings), assistant.settings.max_client_concurrency)
