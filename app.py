@@ -104,11 +104,15 @@ def cmd_serve(args) -> int:
 
 def cmd_ingest(args) -> int:
     from ingest.pipeline import ingest_paths
+    from ui.admin import audit_change, local_user
 
     assistant = _assistant(args, rebuild=args.rebuild)
+    who = local_user()
     for doc in args.remove or []:
         n = assistant.store.delete_document(doc)
         print(f"removed {doc}: {n} chunks" if n else f"{doc} is not in the index")
+        if n:
+            audit_change("removed", doc, who, chunks=n)
     if args.rebuild_derived:
         assistant.retriever.cache.clear()
         library = assistant.retriever.library
@@ -118,6 +122,9 @@ def cmd_ingest(args) -> int:
         return 0
     started = time.perf_counter()
     report = ingest_paths(args.paths, assistant.store, assistant.settings, progress=_progress_bar())
+    for action, docs in (("added", report.added), ("replaced", report.updated)):
+        for doc in docs:
+            audit_change(action, doc, who)
     for label, docs in (("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged)):
         for doc in docs:
             print(f"{label}: {doc}")

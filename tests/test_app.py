@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -94,17 +95,21 @@ def test_cli_ingest_and_remove(tmp_path):
     bad.write_bytes(b"MZ")
     r = run_cli("ingest", str(doc), str(bad), env=env)
     assert r.returncode == 2 and "added: nq-test.md" in r.stdout and "unsupported type" in r.stderr
+    # each change of the library is one audit line: what, by whom (the account running the CLI), when
+    audit = [line for line in r.stderr.splitlines() if "library change:" in line]
+    assert len(audit) == 1 and re.search(r"library change: added document=nq-test\.md client=cli:\S+ at=\d{4}-", audit[0])
     # one message per bad file, English then Vietnamese, no log line repeating it
     assert "WARNING" not in r.stderr  # the progress bar aside, stderr holds the one error line
     assert [line for line in r.stderr.splitlines() if "bad.exe" in line] == [
         "error: bad.exe: file 'bad.exe' has unsupported type '.exe'; supported: .txt, .md, .docx, .pdf "
         "(Tệp 'bad.exe' có định dạng không được hỗ trợ; chỉ nhận .txt, .md, .docx, .pdf.)"]
     r = run_cli("ingest", str(doc), env=env)
-    assert r.returncode == 0 and "unchanged: nq-test.md" in r.stdout
+    assert r.returncode == 0 and "unchanged: nq-test.md" in r.stdout and "library change:" not in r.stderr
     r = run_cli("documents", env=env)
     assert "nq-test.md" in r.stdout
     r = run_cli("ingest", "--remove", "nq-test.md", env=env)
     assert "removed nq-test.md" in r.stdout
+    assert re.search(r"library change: removed document=nq-test\.md client=cli:\S+ at=\S+ chunks=\d+", r.stderr), r.stderr
 
 
 def test_cli_documents_table_and_json_show_number_and_title(tmp_path):

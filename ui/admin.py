@@ -37,6 +37,18 @@ def audit_change(action: str, doc_id: str, client: str, **details) -> None:
                    printable(client), when, extra)
 
 
+def local_user() -> str:
+    """Who changes the library from the command line: "cli:<user>" (the account running it)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no name for the process's uid (a bare container)
+        import os
+
+        return f"cli:uid-{os.getuid()}"
+
+
 def audit_job(action: str, job: int, client: str) -> None:
     """Log one administrator's action on an ingest job (``action``: "cancelled") by ``client`` (its
     address), with the time in UTC."""
