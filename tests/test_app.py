@@ -187,7 +187,7 @@ def test_cli_ask_scoped_to_a_document(cli_env):
 def test_ui_through_gradio_client(server, tmp_path):
     from gradio_client import Client, handle_file
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     client = Client(server + "/", verbose=False)
     history, cites, box = client.predict("chi tieu ty le che phu rung la bao nhieu", [], api_name="/ask")
@@ -222,7 +222,7 @@ def test_chat_document_selector_through_gradio_client(tmp_path, index_dir, assis
     from gradio_client import Client, handle_file
 
     from tests.vectorstore.test_versions import NQ_A, NQ_B, QUESTION
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     bundled = "nghi-quyet-tinh-uy-ha-tinh-2025.txt"
     a, b = tmp_path / "nghi-quyet.txt", tmp_path / "nghi-quyet-lang-son.txt"
@@ -280,7 +280,7 @@ def test_an_upload_is_indexed_in_the_background_while_questions_are_answered(tmp
 
     from gradio_client import Client, handle_file
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     plan = tmp_path / "ke-hoach-ha-tang.txt"
     plan.write_text(_long_plan(160), encoding="utf-8")

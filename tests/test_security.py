@@ -78,7 +78,7 @@ def test_a_server_path_named_in_a_call_is_never_ingested(open_app, tmp_path):
 def test_document_text_is_shown_as_text_in_the_chat(open_app, tmp_path):
     from gradio_client import handle_file
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     doc = tmp_path / "the-html.txt"
     doc.write_text("NGHỊ QUYẾT THẺ HTML\n\nII. CHỈ TIÊU\n\nVề thư viện: (1) Số hóa 900 đầu sách "
@@ -319,7 +319,7 @@ def test_server_mode_two_instances_then_the_store_goes_down(chroma_run, tmp_path
     the CLI exit code 4 and one line."""
     from gradio_client import Client, handle_file
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     env = {"NQ_CHROMA_HOST": "127.0.0.1", "NQ_CHROMA_PORT": str(chroma_run["port"]), "NQ_COLLECTION": "sec_test"}
     server = {"chroma_host": "127.0.0.1", "chroma_port": chroma_run["port"], "collection": "sec_test",

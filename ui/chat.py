@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 import logging
 import re
@@ -11,14 +10,16 @@ from pathlib import Path
 
 from answering.chain import Assistant
 from core.text import fold
-from core.types import Answer, Citation
+from core.types import Answer
 from core.vn import ISSUERS
 from errors import InputError, NQError
 from ui.admin import UPLOAD_KEEP_S, UPLOAD_SWEEP_S, upload_box
 from ui.alerts import refuse_wrong_inputs, ui_error
 from ui.briefing_tab import build_briefing_tab
+from ui.citations import bubble_text, conversation_citations_html, message_text
 from ui.fairness import Busy, ClientShare
 from ui.jobs import IngestJobs
+from ui.page_assets import BUSY_TEXT, NO_CITATIONS
 from ui.safe_text import as_text, checked_chatbot, plain_text
 from ui.sessions import AdminGate, LockedOut, client_of, login_js, logout_js
 from ui.targets_tab import build_targets_tab
@@ -37,211 +38,6 @@ EXAMPLES = [
     "Ba hành lang kinh tế gồm những gì?",
     "Ai ký nghị quyết?",
 ]
-
-CSS = """
-.cite {border-left: 3px solid #2563eb; padding: 6px 10px; margin: 8px 0; background: #f8fafc;
-       overflow-wrap: anywhere;}
-.cite .doc {font-weight: 600;}
-.cite .section {color: #475569; font-size: 0.9em;}
-.cite mark {background: #fde68a; padding: 0 2px;}
-.llm-note {color: #b45309; font-size: 0.9em;}
-.cite .quote {margin: 4px 0;}
-.cite details summary {cursor: pointer; color: #2563eb; font-size: 0.9em;}
-.cite .passage {white-space: pre-wrap; margin-top: 4px;}
-/* one reserved line, so the layout does not jump when the processing text appears */
-#busy {min-height: 1.5em; padding: 0 !important; margin: -8px 0 !important;}
-#busy p {color: #b45309; font-weight: 600; margin: 0;}
-.cite-group {margin-bottom: 14px;}
-.cite-group > .asked {font-weight: 600; color: #1e293b; margin: 4px 0;}
-.cite.flash {background: #fef3c7; transition: background 0.3s;}
-a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight: 600;}
-/* the targets table: the page's own font, one-line headers */
-#targets-table, #targets-table * {font-family: var(--font) !important;}
-#targets-table th {white-space: nowrap;}
-#targets-table [data-testid^="cell-"][data-testid$="-0"], #targets-table th:first-child
-  {white-space: nowrap; min-width: 3.5em;}
-/* narrow screens: the answer and its citations stack, nothing wider than the screen */
-@media (max-width: 768px) {
-  #qa-row {flex-direction: column;}
-  #qa-row > div {min-width: 100% !important;}
-  /* a briefing's targets table: scrolls inside itself, its number and source columns on one line */
-  #brief-preview table {display: block; overflow-x: auto; font-size: 0.9em;}
-  #brief-preview th, #brief-preview td:first-child, #brief-preview td:last-child {white-space: nowrap;}
-  /* the targets table keeps the columns that matter: number, indicator, value */
-  #targets-table th:nth-child(2), #targets-table th:nth-child(5),
-  #targets-table [data-testid^="cell-"][data-testid$="-1"], #targets-table [data-testid^="cell-"][data-testid$="-4"],
-  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-1"]),
-  #targets-table td:has(> [data-testid^="cell-"][data-testid$="-4"]) {display: none;}
-}
-"""
-
-# Gradio has no Vietnamese locale and falls back to English; these override its built-in strings
-# (frontend i18n keys) for the components this UI uses, for both locales.
-GRADIO_STRINGS_VI = {
-    "chatbot.copy_message": "Sao chép câu trả lời",
-    "chatbot.copied_message": "Đã sao chép",
-    "chatbot.clear": "Xóa hội thoại",
-    "common.clear": "Xóa",
-    "common.download": "Tải xuống",
-    "common.download_all": "Tải xuống tất cả",
-    "common.empty": "Trống",
-    "common.error": "Lỗi",
-    "common.loading": "Đang tải",
-    "common.remove": "Gỡ bỏ",
-    "common.settings": "Cài đặt",
-    "common.upload": "Tải lên",  # missing from Gradio's own English strings: shown as the raw key
-    "common.share": "Chia sẻ",
-    "common.submit": "Gửi",
-    "common.built_with_gradio": "Xây dựng bằng Gradio",
-    "common.built_with": "xây dựng bằng",
-    "common.or": "hoặc",
-    "common.runs": "Lịch sử",
-    "common.language": "Ngôn ngữ",
-    "common.display_theme": "Giao diện",
-    "upload_text.click_to_upload": "Bấm để chọn tệp",
-    "upload_text.drop_file": "Kéo thả tệp vào đây",
-    "file.uploading": "Đang tải lên...",
-    "errors.use_via_api": "Dùng qua API",
-    "errors.use_via_api_or_mcp": "Dùng qua API hoặc MCP",
-    "errors.connection_can_break": "Trên điện thoại, kết nối có thể bị ngắt nếu bạn rời khỏi trang.",
-    "errors.waiting_for_inputs": "Đang chờ tải tệp lên xong, vui lòng thử lại.",
-}
-BUSY_TEXT = "Đang xử lý…"
-NO_CITATIONS = "<p><i>Trích dẫn của câu trả lời sẽ hiện ở đây.</i></p>"
-
-# Runs once the page is loaded: keeps lang="vi" on the page, titles toasts in Vietnamese, and makes each "[n]" of an answer bubble a link to citation n of that answer
-# in the citations panel (the k-th answer bubble is answer k; its citations carry ids "cite-k-n"). It edits
-# the rendered bubble only, so the copy button and the transcript keep the plain text.
-CITE_LINKS_JS = r"""
-() => {
-  // Gradio's front end sets the page language from its own locale list; the page is Vietnamese
-  const vi = () => { if (document.documentElement.lang !== 'vi') document.documentElement.lang = 'vi'; };
-  vi();
-  new MutationObserver(vi).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
-  // the toast's title is its type in English ("Error"), whatever title the server sends: say it in Vietnamese
-  const titles = {Error: 'Lỗi', Warning: 'Cảnh báo', Info: 'Thông báo', Success: 'Thành công'};
-  const mark = () => {
-    document.querySelectorAll('.toast-title').forEach((title) => {
-      for (const node of title.childNodes) {
-        const word = node.nodeType === Node.TEXT_NODE && node.nodeValue.trim();
-        if (word && titles[word]) node.nodeValue = node.nodeValue.replace(word, titles[word]);
-      }
-    });
-    document.querySelectorAll('[data-testid="bot"]').forEach((bubble, k) => {
-      const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
-      const nodes = [];
-      while (walker.nextNode()) {
-        const node = walker.currentNode;
-        if (/\[\d+\]/.test(node.nodeValue) && !node.parentElement.closest('a, button, code')) nodes.push(node);
-      }
-      for (const node of nodes) {
-        const frag = document.createDocumentFragment();
-        let last = 0;
-        node.nodeValue.replace(/\[(\d+)\]/g, (m, n, at) => {
-          frag.append(node.nodeValue.slice(last, at));
-          const a = document.createElement('a');
-          a.className = 'cite-ref'; a.href = `#cite-${k}-${n}`; a.textContent = m;
-          a.title = `Xem trích dẫn ${m}`;
-          frag.append(a);
-          last = at + m.length;
-        });
-        frag.append(node.nodeValue.slice(last));
-        node.replaceWith(frag);
-      }
-    });
-  };
-  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true, characterData: true});
-  document.addEventListener('click', (ev) => {
-    const a = ev.target.closest && ev.target.closest('a.cite-ref');
-    if (!a) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    const target = document.getElementById(a.getAttribute('href').slice(1));
-    if (!target) return;
-    target.scrollIntoView({behavior: 'smooth', block: 'center'});
-    target.classList.add('flash');
-    setTimeout(() => target.classList.remove('flash'), 1500);
-  }, true);
-}
-"""
-_FOOTNOTE_LEAD_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", re.MULTILINE)
-
-
-def bubble_text(answer: Answer) -> str:
-    """The answer as the chat shows it: how a carried-over follow-up was understood, then the answer
-    (a footnote's own marker, "² Ba hành lang …", dropped from the start of a line)."""
-    text = as_text(_FOOTNOTE_LEAD_RE.sub("", answer.answer))
-    if answer.understood:
-        text = f"*Hiểu là: {as_text(answer.understood)}*\n\n{text}"
-    return text
-
-
-def _highlight(text: str, quote: str) -> str:
-    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>."""
-    i = text.find(quote) if quote else -1
-    if i < 0:
-        return html.escape(text)
-    return (html.escape(text[:i]) + "<mark>" + html.escape(quote) + "</mark>"
-            + html.escape(text[i + len(quote):]))
-
-
-def citation_label(c: Citation) -> str:
-    """The visible name of a citation, as HTML: the document by its short name (type, number,
-    issuer: "Kế hoạch 45/KH-UBND của Ủy ban nhân dân tỉnh Tuyên Quang", or its title; the file name
-    only when neither is known) › the section path. The file name is the tooltip; the character
-    offsets stay in the answer JSON, out of the label."""
-    name = c.doc_title or c.doc
-    doc = f'<span class="doc" title="{html.escape(c.doc, quote=True)}">{html.escape(name)}</span>' if name else ""
-    section = f'<span class="section">{html.escape(c.section)}</span>' if c.section else ""
-    return " › ".join(p for p in (doc, section) if p)
-
-
-def citations_html(answer: Answer, turn: int | None = None) -> str:
-    """One block per citation: number, document › section path, the answering span highlighted,
-    and (when the passage is longer than the span) a <details> that expands to the whole passage
-    with the span highlighted in place. With ``turn`` (the answer's place in the conversation, from 0)
-    each block has the id "cite-<turn>-<n>" that the answer's "[n]" links to."""
-    if not answer.citations:
-        return "<p><i>Không có trích dẫn: văn bản không có thông tin để trả lời câu hỏi này.</i></p>"
-    parts = []
-    for c in answer.citations:
-        quote = c.quote.strip()
-        anchor = f' id="cite-{turn}-{c.n}"' if turn is not None else ""
-        head = f'<b>[{c.n}]</b> {citation_label(c)}'
-        body = f'<div class="quote"><mark>{html.escape(c.quote)}</mark></div>' if quote else ""
-        if c.text.strip() != quote:
-            body += ('<details><summary>Xem toàn văn đoạn trích</summary>'
-                     f'<div class="passage">{_highlight(c.text, c.quote)}</div></details>')
-        parts.append(f'<div class="cite"{anchor}>{head}{body}</div>')
-    return "\n".join(parts)
-
-
-def conversation_citations_html(answers: list[dict]) -> str:
-    """The citations of every answer of the conversation, each group under its question, the latest
-    first: an earlier answer keeps its sources, and its "[n]" still finds them."""
-    if not answers:
-        return NO_CITATIONS
-    groups = []
-    for turn, a in reversed(list(enumerate(answers))):
-        answer = Answer.from_dict(a)
-        cites = citations_html(answer, turn)
-        if a.get("notes_vi"):
-            notes = "; ".join(html.escape(n) for n in a["notes_vi"])
-            cites = (f'<p class="llm-note">⚠️ Câu trả lời do mô hình ngôn ngữ soạn không được dùng ({notes}); '
-                     f"đây là câu trả lời trích nguyên văn từ văn bản.</p>\n" + cites)
-        groups.append(f'<div class="cite-group" id="answer-{turn}"><div class="asked">Câu hỏi {turn + 1}: '
-                      f'{html.escape(answer.question)}</div>{cites}</div>')
-    return "\n".join(groups)
-
-
-def message_text(content) -> str:
-    """Gradio 6 gives message content as a string or as a list of typed parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
-    return ""
-
 
 DOCUMENT_HEADERS = ["Tệp", "Số hiệu", "Tiêu đề", "Cơ quan ban hành", "Ngày", "Số đoạn"]
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -217,7 +217,8 @@ def create_app(assistant: Assistant) -> FastAPI:
     import gradio as gr
 
     from ui.admin import audit_change
-    from ui.chat import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI, answers_at_once, build_ui
+    from ui.chat import answers_at_once, build_ui
+    from ui.page_assets import CITE_LINKS_JS, CSS, GRADIO_STRINGS_VI
     from ui.fairness import Busy, FairGate, Gone
     from ui.page_lang import VietnamesePage
     from ui.sessions import SESSION_PATH, AdminGate

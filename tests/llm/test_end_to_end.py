@@ -180,7 +180,7 @@ def llm_app(index_dir, assistant):
 def test_chat_streams_then_shows_verified_citations(llm_app):
     from gradio_client import Client
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     client = Client(llm_app + "/", verbose=False)
     job = client.submit("tỷ lệ che phủ rừng là bao nhiêu", [], api_name="/ask")

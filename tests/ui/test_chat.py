@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.types import Answer, Citation
-from ui.chat import DOCUMENT_HEADERS, EXAMPLES, citations_html, document_choices, documents_table, short_issuer, vn_date
+from ui.chat import DOCUMENT_HEADERS, EXAMPLES, document_choices, documents_table, short_issuer, vn_date
+from ui.citations import citations_html
 
 # a figure (or name) each example's answer must contain
 EXPECTED = {
@@ -148,7 +149,7 @@ def test_document_choices_label_each_document_by_its_short_name_and_keep_ids_as_
 
 
 def test_bubble_text_drops_a_footnote_marker_and_says_how_a_follow_up_was_understood():
-    from ui.chat import bubble_text
+    from ui.citations import bubble_text
 
     assert bubble_text(Answer("q", "² Ba hành lang kinh tế: … [1]", True)) == "Ba hành lang kinh tế: … [1]"
     follow = Answer("năm 2024?", "tỷ lệ hộ nghèo giảm còn 2,41% [1]", True,
@@ -157,7 +158,8 @@ def test_bubble_text_drops_a_footnote_marker_and_says_how_a_follow_up_was_unders
 
 
 def test_conversation_citations_keep_every_answer_under_its_question_latest_first():
-    from ui.chat import NO_CITATIONS, conversation_citations_html
+    from ui.citations import conversation_citations_html
+    from ui.page_assets import NO_CITATIONS
 
     first = Answer("rừng?", "(25) Rừng trên 52% [1]", True, [_citation()]).to_dict()
     second = Answer("nghèo?", "2,41% [1]", True, [_citation(quote="2,41%", text="giảm còn 2,41%")]).to_dict()

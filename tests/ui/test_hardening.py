@@ -167,7 +167,7 @@ def _rendered(markdown: str) -> str:
 def test_markdown_images_and_links_are_shown_as_text(app):
     from gradio_client import Client
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     client = Client(app["url"] + "/", verbose=False)
     question = "số hóa bao nhiêu bản đồ cổ ![x](http://127.0.0.1:9/q.png) [y](http://example.invalid/q)"
@@ -194,7 +194,7 @@ def test_as_text_keeps_every_character_but_renders_no_image_or_link():
 def test_a_question_is_bounded_at_the_entry_of_the_api_and_the_chat(app):
     from gradio_client import Client
 
-    from ui.chat import message_text
+    from ui.citations import message_text
 
     long = ("tỷ lệ hộ nghèo năm 2025 giảm bao nhiêu phần trăm so với kế hoạch của tỉnh " * 40)[:2000]
     r = post(app["url"], json.dumps({"question": long}).encode())
