@@ -194,7 +194,9 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
     with pytest.raises(Exception, match="Cần mật khẩu quản trị"):
         forged.predict(api_name="/ingest_status")
     r = httpx.post(f"{url}/api/admin/session", json={"password": "sai"}, timeout=30)
-    assert r.status_code == 403 and "nq_admin" not in r.cookies
+    assert r.status_code == 403 and "nq_admin" not in r.cookies and r.json()["message"].startswith("Sai mật khẩu quản trị")
+    r = httpx.post(f"{url}/api/admin/session", json={"password": ""}, timeout=30)
+    assert r.status_code == 400 and r.json()["message"] == "Cần nhập mật khẩu quản trị để đăng nhập."
     client = admin_client(url, ADMIN)
     status = upload_and_wait(client, [handle_file(str(doc))])
     assert "Đã nạp: thu-vien-so.txt" in status
@@ -206,9 +208,11 @@ def test_management_needs_the_administrator_password(open_app, tmp_path):
     assert "8.000" in _ask(url, question, docs=["thu-vien-so.txt"]).json()["answer"]
     # asking stays open to everyone
     assert _ask(url, "ai ký nghị quyết").status_code == 200
-    for header in ({}, {"authorization": "Bearer sai"}, {"authorization": f"Basic {ADMIN}"}):
+    # no password is said to be needed; a wrong one is said to be wrong (issue 24)
+    for header, said in (({}, "Cần mật khẩu quản trị"), ({"authorization": "Bearer sai"}, "Sai mật khẩu quản trị"),
+                         ({"authorization": f"Basic {ADMIN}"}, "Cần mật khẩu quản trị")):
         r = httpx.delete(f"{url}/api/documents/thu-vien-so.txt", headers=header, timeout=30)
-        assert r.status_code == 403 and r.json()["message"].startswith("Cần mật khẩu quản trị")
+        assert r.status_code == 403 and r.json()["message"].startswith(said), r.text
     r = httpx.delete(f"{url}/api/documents/thu-vien-so.txt", headers={"authorization": f"Bearer {ADMIN}"}, timeout=30)
     assert r.status_code == 200 and r.json()["removed"] == "thu-vien-so.txt"
     assert listed() == before | {"upload/thu-vien-so.txt"}
@@ -450,9 +454,9 @@ def test_only_the_administrator_writes_to_disk_and_uploads_do_not_stay(index_dir
 
     with running_app(idx, NQ_ADMIN_PASSWORD=ADMIN, GRADIO_TEMP_DIR=str(temp)) as url:
         files = [("files", (f"tep-{i}.txt", b"x" * 1_000_000)) for i in range(11)]
-        for headers in ({}, {"authorization": "Bearer sai"}):
+        for headers, said in (({}, "Cần mật khẩu quản trị"), ({"authorization": "Bearer sai"}, "Sai mật khẩu quản trị")):
             r = httpx.post(f"{url}/gradio_api/upload", files=files, headers=headers, timeout=60)
-            assert r.status_code == 403 and r.json()["message"].startswith("Cần mật khẩu quản trị"), r.text
+            assert r.status_code == 403 and r.json()["message"].startswith(said), r.text
         r = httpx.post(f"{url}/gradio_api/upload", files=files[:1], cookies={"nq_admin": "1.2.3"}, timeout=60)
         assert r.status_code == 403
         assert on_disk() == []

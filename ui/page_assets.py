@@ -26,8 +26,20 @@ a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight:
 #targets-table th {white-space: nowrap;}
 #targets-table [data-testid^="cell-"][data-testid$="-0"], #targets-table th:first-child
   {white-space: nowrap; min-width: 3.5em;}
+/* the documents table: the page's own font, one-line headers, long titles wrapped */
+#documents, #documents * {font-family: var(--font) !important;}
+#documents th, #documents th * {white-space: nowrap !important;}
+#documents th:nth-child(3), #documents td:nth-child(3) {width: 26em !important; min-width: 16em !important;
+  max-width: 26em !important;}
 /* narrow screens: the answer and its citations stack, nothing wider than the screen */
 @media (max-width: 768px) {
+  /* the documents table scrolls sideways inside itself; a narrow file column brings the title on screen */
+  #documents th:first-child, #documents td:first-child
+    {width: 6em !important; min-width: 6em !important; max-width: 6em !important;}
+  #documents td:first-child * {overflow-wrap: anywhere;}
+  #documents th:nth-child(2), #documents td:nth-child(2) {width: 5.5em !important; min-width: 5.5em !important;}
+  #documents th:nth-child(3), #documents td:nth-child(3)
+    {width: 13em !important; min-width: 13em !important; max-width: 13em !important;}
   #qa-row {flex-direction: column;}
   #qa-row > div {min-width: 100% !important;}
   /* a briefing's targets table: scrolls inside itself, its number and source columns on one line */

@@ -240,6 +240,8 @@ def create_app(assistant: Assistant) -> FastAPI:
         password = body.get("password") if isinstance(body, dict) else None
         if not isinstance(password, str):
             return bad_request("the body must be {\"password\": \"…\"}", "Vui lòng nhập mật khẩu quản trị.")
+        if not password:  # nothing typed: not a guess, said apart from a wrong password
+            return bad_request("no password given", "Cần nhập mật khẩu quản trị để đăng nhập.")
         try:
             token = gate.login(password, client_address(request))
         except Forbidden as exc:

@@ -102,7 +102,8 @@ class AdminGate:
             n = self.throttle.failed(client, action)
             if n >= self.throttle.max_failures:
                 self.throttle.check(client)  # this failure locked the client out: say so
-            raise Forbidden("changing the library needs the administrator's password (NQ_ADMIN_PASSWORD)")
+            raise Forbidden("wrong administrator password (NQ_ADMIN_PASSWORD)",
+                            "Sai mật khẩu quản trị: vui lòng kiểm tra và nhập lại.")
         self.throttle.succeeded(client)
 
     def login(self, password: str, client: str) -> str:

@@ -346,3 +346,75 @@ def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
               httpx.get(f"{app['url']}/api/documents", timeout=30)):
         assert r.status_code == 503 and r.json()["message"].startswith("Chỉ mục bị hỏng"), r.text
         assert str(app["idx"]) not in r.text and str(app["base"]) not in r.text and "/tmp" not in r.text, r.text
+
+
+def test_the_documents_tab_removes_after_confirmation_for_the_administrator_only(app, tmp_path):
+    """Issue 24: "Xóa văn bản" then "Xác nhận xóa" (endpoints ``document_delete``, ``document_delete_confirm``):
+    refused without a session and while a job runs, in the status text; nothing removed before the
+    confirmation; then the same audit line as the API's, and the table and both selectors refreshed.
+    "Lập chỉ mục lại" reads a document again from its file on the server; an upload's file is not kept."""
+    from gradio_client import Client, handle_file
+
+    from tests.conftest import listed
+    from tests.test_app import _long_plan
+    from tests.test_security import _ingest
+
+    url = app["url"]
+    up = tmp_path / "xoa-tu-trang.txt"
+    up.write_text(LINKED.replace("700", "450"), encoding="utf-8")
+    admin, anyone = admin_client(url, ADMIN), Client(url + "/", verbose=False)
+    upload_and_wait(admin, [handle_file(str(up))])
+    assert up.name in listed(url)
+    for api in ("/document_delete", "/document_reindex"):
+        assert anyone.predict(up.name, api_name=api)[0].startswith("❌ Cần mật khẩu quản trị")
+    assert anyone.predict(up.name, [], api_name="/document_delete_confirm")[0].startswith("❌ Cần mật khẩu quản trị")
+    # the administrator's confirmation alone removes nothing: "Xóa văn bản" asks first
+    assert "Vui lòng bấm \"Xóa văn bản\"" in admin.predict(up.name, [], api_name="/document_delete_confirm")[0]
+    status, question = admin.predict(up.name, api_name="/document_delete")
+    # its short name (the id added when another document reads the same: lien-ket.txt, if uploaded before)
+    assert status == "" and re.search(rf"Xóa hẳn văn bản «Nghị quyết thử nghiệm liên kết( \({up.name}\))?» "
+                                      rf"\({up.name}\) khỏi chỉ mục\?|Xóa hẳn văn bản «Nghị quyết thử nghiệm liên kết "
+                                      rf"\({up.name}\)» khỏi chỉ mục\?", question), question
+    assert up.name in listed(url)
+    # an upload's file is not kept on the server: it cannot be read again
+    assert "tệp gốc của văn bản không có trên máy chủ" in admin.predict(up.name, api_name="/document_reindex")[0]
+    (status, table, chosen, pick), lines = new_lines(
+        app, lambda: admin.predict(up.name, [up.name], api_name="/document_delete_confirm"))
+    assert status.startswith("🗑 Đã xóa văn bản «Nghị quyết thử nghiệm liên kết") and up.name in status, status
+    assert up.name not in listed(url) and up.name not in {row[0] for row in table["data"]}
+    # both selectors refreshed: the chat's (its choice dropped) and the tab's
+    for update, value in ((chosen, []), (pick, None)):
+        ids = {c[1] for c in update["choices"]}
+        assert update["value"] == value and up.name not in ids and "nghi-quyet-tinh-uy-ha-tinh-2025.txt" in ids, update
+    audit = [line for line in lines if "library change" in line]
+    assert len(audit) == 1 and f"removed document={up.name} client=127.0.0.1 at=" in audit[0], lines
+
+    # a document indexed from a file on the server is read again from it
+    disk = app["base"] / "doc-lai.txt"
+    disk.write_text(LINKED.replace("700", "810"), encoding="utf-8")
+    _ingest(disk, index_dir=app["idx"])
+    first = admin.predict(disk.name, api_name="/document_reindex")[0]
+    assert first.startswith("⏳"), first
+    assert "Không thay đổi: doc-lai.txt" in _wait_job(admin)
+    disk.write_text(LINKED.replace("700", "820"), encoding="utf-8")
+    admin.predict(disk.name, api_name="/document_reindex")
+    assert "Đã cập nhật: doc-lai.txt" in _wait_job(admin)
+    assert "820" in httpx.post(f"{url}/api/ask", json={"question": "số hóa bao nhiêu bản đồ cổ",
+                                                        "docs": [disk.name]}, timeout=60).json()["answer"]
+
+    # while a job runs the library is not changed under it
+    plan = tmp_path / "ke-hoach-dai.txt"
+    plan.write_text(_long_plan(120), encoding="utf-8")
+    assert admin.predict([handle_file(str(plan))], False, api_name="/ingest")[0].startswith("⏳")
+    for api in ("/document_delete", "/document_reindex"):
+        assert "Đang có một lượt nạp văn bản chạy" in admin.predict(disk.name, api_name=api)[0]
+    admin.predict(api_name="/ingest_cancel")
+    _wait_job(admin)
+    assert disk.name in listed(url)
+
+
+def _wait_job(client, timeout: float = 120) -> str:
+    deadline = time.time() + timeout
+    while (status := client.predict(api_name="/ingest_status"))["state"] == "running" and time.time() < deadline:
+        time.sleep(0.3)
+    return status["status"]
