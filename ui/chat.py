@@ -26,6 +26,7 @@ from ui.documents_tab import (  # noqa: F401
 from ui.fairness import Busy, ClientShare
 from ui.page_assets import BUSY_TEXT, NO_CITATIONS
 from ui.safe_text import as_text, checked_chatbot, plain_text
+from ui.saved_chats import SavedChats
 from ui.sessions import AdminGate, client_of
 from ui.targets_tab import build_targets_tab
 
@@ -142,10 +143,12 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
 
     with gr.Blocks(title="Hỏi đáp Nghị quyết", delete_cache=(UPLOAD_SWEEP_S, UPLOAD_KEEP_S)) as demo:
         answers = gr.State([])  # this session's answers (dicts), for the transcript export
+        saved = SavedChats(assistant.settings)  # the browser's past conversations (ui.saved_chats)
         gr.Markdown("## Hỏi đáp Nghị quyết\nĐặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu). "
                     "Mỗi câu trả lời kèm trích dẫn nguyên văn và vị trí trong văn bản.")
         with gr.Tab("Hỏi đáp"):
             with gr.Row(elem_id="qa-row"):
+                saved.panel()  # beside the chat; on a phone after the chat and its citations (CSS)
                 with gr.Column(scale=3, min_width=300):
                     chat = checked_chatbot(label="Trò chuyện", height=420, buttons=["copy"], elem_id="chat",
                                       placeholder="Hãy đặt câu hỏi về nghị quyết, hoặc chọn một câu hỏi mẫu bên dưới.")
@@ -171,18 +174,22 @@ def build_ui(assistant: Assistant, gate: AdminGate | None = None):
             # .success + .failure); `ask` itself keeps its API signature.
             # Bad input fails in `check`, which has no outputs: Gradio then marks no component as failed,
             # so the conversation stays visible under the toast.
+            answered_events = []
             for trigger, api_name in ((send.click, "ask"), (box.submit, False)):
                 checked = (trigger(None, None, busy, js=f"() => {BUSY_TEXT!r}", queue=False, api_name=False)
                            .then(check, [box, doc_select], None, api_name=False, show_progress="hidden"))
                 answered = checked.success(respond, [box, chat, answers, doc_select], [chat, cites, box, answers],
                                            api_name=api_name, show_progress="minimal",
                                            concurrency_limit=answers_at_once(assistant.settings))
+                answered_events.append(answered)
                 for after in (checked.failure, answered.success, answered.failure):
                     after(lambda: "", None, busy, queue=False, api_name=False, show_progress="hidden")
             clear.click(lambda: ([], NO_CITATIONS, "", "", []), None, [chat, cites, box, busy, answers],
                         api_name=False)
             # the chat's own trash icon clears the citations and the transcript too
             chat.clear(lambda: (NO_CITATIONS, "", []), None, [cites, busy, answers], api_name=False)
+            # each answer saves the conversation in the browser; a cleared chat starts a new one
+            saved.wire(demo, chat, cites, box, busy, answers, answered_events, [clear.click, chat.clear])
         with gr.Tab("Chỉ tiêu") as targets_tab:
             build_targets_tab(assistant, demo, targets_tab)
         with gr.Tab("Tài liệu"):

@@ -21,6 +21,9 @@ CSS = """
 .cite-group > .asked {font-weight: 600; color: #1e293b; margin: 4px 0;}
 .cite.flash {background: #fef3c7; transition: background 0.3s;}
 a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight: 600;}
+/* the saved conversations beside the chat: one per line, the list scrolls inside itself */
+#saved-list .wrap {flex-direction: column; flex-wrap: nowrap; max-height: 340px; overflow-y: auto;}
+#saved-list label {overflow-wrap: anywhere;}
 /* the targets table: the page's own font, one-line headers */
 #targets-table, #targets-table * {font-family: var(--font) !important;}
 #targets-table th {white-space: nowrap;}
@@ -42,6 +45,8 @@ a.cite-ref {color: #2563eb; cursor: pointer; text-decoration: none; font-weight:
     {width: 13em !important; min-width: 13em !important; max-width: 13em !important;}
   #qa-row {flex-direction: column;}
   #qa-row > div {min-width: 100% !important;}
+  /* the saved conversations after the chat and its citations: the chat stays at the top */
+  #saved-chats {order: 3;}
   /* a briefing's targets table: scrolls inside itself, its number and source columns on one line */
   #brief-preview table {display: block; overflow-x: auto; font-size: 0.9em;}
   #brief-preview th, #brief-preview td:first-child, #brief-preview td:last-child {white-space: nowrap;}

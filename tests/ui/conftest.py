@@ -119,6 +119,22 @@ class ChatPage:
         expect(self.question_box).to_have_value("")
         return self.bot_messages.last
 
+    # --- the saved conversations beside the chat (ui.saved_chats)
+    @property
+    def saved_titles(self):
+        """The listed conversations' titles, newest first."""
+        return self.page.locator("#saved-list label")
+
+    def open_saved(self, title: str) -> None:
+        self.page.locator("#saved-list").get_by_role("radio", name=title, exact=True).check()
+
+    def new_conversation(self) -> None:
+        self.page.get_by_role("button", name="Cuộc hội thoại mới", exact=True).click()
+
+    def delete_conversation(self) -> None:
+        """Delete the conversation that is open."""
+        self.page.get_by_role("button", name="Xóa cuộc hội thoại đang mở", exact=True).click()
+
     # --- tabs and files
     def tab(self, name: str) -> None:
         from playwright.sync_api import expect
