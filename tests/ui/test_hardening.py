@@ -336,18 +336,6 @@ def test_a_chat_flood_from_one_client_is_refused_beyond_its_share(app):
     assert "answered" in outcomes, outcomes
 
 
-def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
-    """Last in this module: it damages the app's index."""
-    db = app["idx"] / "chroma.sqlite3"
-    size = db.stat().st_size
-    with open(db, "r+b") as f:
-        f.write(b"not a database " * (size // 15))
-    for r in (post(app["url"], b'{"question": "ai ky"}'), httpx.get(f"{app['url']}/api/health", timeout=30),
-              httpx.get(f"{app['url']}/api/documents", timeout=30)):
-        assert r.status_code == 503 and r.json()["message"].startswith("Chỉ mục bị hỏng"), r.text
-        assert str(app["idx"]) not in r.text and str(app["base"]) not in r.text and "/tmp" not in r.text, r.text
-
-
 def test_the_documents_tab_removes_after_confirmation_for_the_administrator_only(app, tmp_path):
     """Issue 24: "Xóa văn bản" then "Xác nhận xóa" (endpoints ``document_delete``, ``document_delete_confirm``):
     refused without a session and while a job runs, in the status text; nothing removed before the
@@ -418,3 +406,16 @@ def _wait_job(client, timeout: float = 120) -> str:
     while (status := client.predict(api_name="/ingest_status"))["state"] == "running" and time.time() < deadline:
         time.sleep(0.3)
     return status["status"]
+
+
+def test_a_damaged_index_is_a_503_that_names_no_server_path(app):
+    """Last in this module (keep it at the end of the file: pytest runs a module's tests in file order):
+    it damages the app's index."""
+    db = app["idx"] / "chroma.sqlite3"
+    size = db.stat().st_size
+    with open(db, "r+b") as f:
+        f.write(b"not a database " * (size // 15))
+    for r in (post(app["url"], b'{"question": "ai ky"}'), httpx.get(f"{app['url']}/api/health", timeout=30),
+              httpx.get(f"{app['url']}/api/documents", timeout=30)):
+        assert r.status_code == 503 and r.json()["message"].startswith("Chỉ mục bị hỏng"), r.text
+        assert str(app["idx"]) not in r.text and str(app["base"]) not in r.text and "/tmp" not in r.text, r.text
